@@ -1,0 +1,21 @@
+/*
+ * cli.h - the subcommands of the zonewarden binary.  Each cmd_<name>() takes the
+ * arguments after the subcommand name (argv[0] is the subcommand), prints its own
+ * messages, and returns the process exit status.  Only main() exits.
+ */
+#ifndef ZW_CLI_H
+#define ZW_CLI_H
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+int cmd_normalize(int argc, char **argv);
+int cmd_formats(int argc, char **argv);
+
+/* Exit statuses shared by every subcommand. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_IO = 3 };
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * main.c - the zonewarden entry point: finds the subcommand and runs it.  Subcommands
+ * live one per file (cmd_<name>.c) and are listed in the table below.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef ZW_VERSION
+#define ZW_VERSION "0.1.0"
+#endif
+
+static const cli_command commands[] = {
+    {"normalize", cmd_normalize, "raw DNS server / provider logs -> OCSF or ECS JSON lines"},
+    {"formats", cmd_formats, "list the input formats the normalizer knows"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: zonewarden <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\n`zonewarden <command> --help` for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("zonewarden %s\n", ZW_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].fn(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "zonewarden: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return CLI_USAGE;
+}

@@ -1,0 +1,296 @@
+/*
+ * zw_writer.c - OCSF and ECS JSON output for the canonical event.
+ *
+ * Both mappings come from zw_fields.def: each slot's path is split into components
+ * once (pthread_once), the slots are sorted component-wise, and writing an event is
+ * one pass that closes the objects the previous field opened and opens the ones the
+ * next field needs.  ECS output adds ecs.version and the event.kind / category /
+ * type / outcome that ECS derives from the OCSF class and status.
+ */
+#include "zw_writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 6
+
+typedef struct {
+    int slot;
+    int ncomp;
+    const char *comp[MAX_DEPTH];
+    size_t clen[MAX_DEPTH];
+    int is_array[MAX_DEPTH]; /* component ends with "[]" (stripped from clen) */
+} path_info;
+
+static path_info order[2][ZW_F__COUNT];
+static int norder[2];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void split(const char *path, int slot, path_info *pi)
+{
+    pi->slot = slot;
+    pi->ncomp = 0;
+    const char *p = path;
+    while (*p && pi->ncomp < MAX_DEPTH) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        int arr = n > 2 && p[n - 2] == '[' && p[n - 1] == ']';
+        pi->comp[pi->ncomp] = p;
+        pi->clen[pi->ncomp] = arr ? n - 2 : n;
+        pi->is_array[pi->ncomp] = arr;
+        pi->ncomp++;
+        p = dot ? dot + 1 : p + n;
+    }
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    const path_info *x = a, *y = b;
+    for (int i = 0; i < x->ncomp && i < y->ncomp; i++) {
+        size_t n = x->clen[i] < y->clen[i] ? x->clen[i] : y->clen[i];
+        int c = memcmp(x->comp[i], y->comp[i], n);
+        if (c) {
+            return c;
+        }
+        if (x->clen[i] != y->clen[i]) {
+            return x->clen[i] < y->clen[i] ? -1 : 1;
+        }
+    }
+    if (x->ncomp != y->ncomp) {
+        return x->ncomp < y->ncomp ? -1 : 1;
+    }
+    return x->slot - y->slot; /* stable: earlier row wins on duplicate paths */
+}
+
+static void build_orders(void)
+{
+    for (int k = 0; k < 2; k++) {
+        norder[k] = 0;
+        for (int f = 0; f < ZW_F__COUNT; f++) {
+            const zw_field_info *fi = zw_field_get((zw_field)f);
+            const char *path = k == 0 ? fi->ocsf : fi->ecs;
+            if (!path) {
+                continue;
+            }
+            split(path, f, &order[k][norder[k]++]);
+        }
+        qsort(order[k], (size_t)norder[k], sizeof(path_info), cmp_path);
+    }
+}
+
+int zw_out_kind_parse(const char *s)
+{
+    if (strcmp(s, "ocsf") == 0) {
+        return ZW_OUT_OCSF;
+    }
+    if (strcmp(s, "ecs") == 0) {
+        return ZW_OUT_ECS;
+    }
+    return -1;
+}
+
+static int set_ecs_derived(zw_event *ev);
+
+int zw_event_finalize(zw_event *ev)
+{
+    if (!zw_ev_has(ev, ZW_F_META_VERSION)) {
+        zw_ev_set_ref(ev, ZW_F_META_VERSION, ZW_OCSF_VERSION, strlen(ZW_OCSF_VERSION));
+    }
+    if (!zw_ev_has(ev, ZW_F_SEVERITY_ID)) {
+        zw_ev_set_severity(ev, ZW_SEV_INFO);
+    }
+    if (!zw_ev_has(ev, ZW_F_STATUS_ID)) {
+        zw_ev_set_status(ev, ZW_STATUS_UNKNOWN);
+    }
+    if (!zw_ev_has(ev, ZW_F_META_PROFILES) &&
+        (zw_ev_has(ev, ZW_F_CLOUD_PROVIDER) || zw_ev_has(ev, ZW_F_CLOUD_ACCOUNT_UID) ||
+         zw_ev_has(ev, ZW_F_CLOUD_REGION))) {
+        if (!zw_ev_has(ev, ZW_F_CLOUD_PROVIDER)) {
+            /* the OCSF cloud object requires provider */
+            zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "unknown", 7);
+        }
+        if (zw_ev_list_add(ev, ZW_F_META_PROFILES, "cloud", 5)) {
+            return ZW_ENOMEM;
+        }
+    }
+    return set_ecs_derived(ev);
+}
+
+static int write_value(zw_buf *b, const zw_event *ev, int slot, zw_out_kind kind)
+{
+    const zw_field_info *fi = zw_field_get((zw_field)slot);
+    const zw_value *v = &ev->v[slot];
+    switch (fi->type) {
+    case ZW_T_STR:
+    case ZW_T_IP:
+        return zw_json_str(b, v->s.p ? v->s.p : "", v->s.n);
+    case ZW_T_INT:
+        return zw_json_int(b, v->i);
+    case ZW_T_BOOL:
+        return zw_buf_puts(b, v->i ? "true" : "false");
+    case ZW_T_TIME:
+        return kind == ZW_OUT_ECS ? zw_json_time_ms(b, v->i) : zw_json_int(b, v->i);
+    case ZW_T_LIST: {
+        int rc = zw_buf_putc(b, '[');
+        int first = 1;
+        for (const zw_list *l = v->l.head; l && !rc; l = l->next) {
+            if (!first) {
+                rc = zw_buf_putc(b, ',');
+            }
+            first = 0;
+            rc = rc ? rc : zw_json_str(b, l->s.p, l->s.n);
+        }
+        return rc ? rc : zw_buf_putc(b, ']');
+    }
+    }
+    return ZW_ERR;
+}
+
+/* A LIST slot whose parent component is an array of objects: [{"k":v1},{"k":v2}]. */
+static int write_obj_list(zw_buf *b, const zw_event *ev, int slot, const char *k, size_t kn)
+{
+    int rc = zw_buf_putc(b, '[');
+    int first = 1;
+    for (const zw_list *l = ev->v[slot].l.head; l && !rc; l = l->next) {
+        rc = zw_buf_puts(b, first ? "{" : ",{");
+        first = 0;
+        rc = rc ? rc : zw_json_key(b, k, kn);
+        rc = rc ? rc : zw_json_str(b, l->s.p, l->s.n);
+        rc = rc ? rc : zw_buf_putc(b, '}');
+    }
+    return rc ? rc : zw_buf_putc(b, ']');
+}
+
+static const char *ecs_category(int64_t cls)
+{
+    switch (cls) {
+    case ZW_CLASS_DNS_ACTIVITY:
+        return "network";
+    case ZW_CLASS_API_ACTIVITY:
+    case ZW_CLASS_DEVICE_CONFIG_STATE_CHANGE:
+    case ZW_CLASS_COMPLIANCE_FINDING:
+        return "configuration";
+    case ZW_CLASS_DETECTION_FINDING:
+        return "intrusion_detection";
+    }
+    return NULL;
+}
+
+static const char *ecs_type(int64_t cls, int64_t activity)
+{
+    switch (cls) {
+    case ZW_CLASS_DNS_ACTIVITY:
+        return "protocol";
+    case ZW_CLASS_API_ACTIVITY:
+        return activity == 1 ? "creation" : activity == 4 ? "deletion" : activity == 2 ? "access" : NULL;
+    case ZW_CLASS_DETECTION_FINDING:
+    case ZW_CLASS_COMPLIANCE_FINDING:
+        return "info";
+    }
+    return NULL;
+}
+
+/* The ECS-only slots: ecs.version, event.kind / category / type / outcome. */
+static int set_ecs_derived(zw_event *ev)
+{
+    int64_t cls = zw_ev_int(ev, ZW_F_CLASS_UID);
+    int64_t act = zw_ev_int(ev, ZW_F_ACTIVITY_ID);
+    int64_t st = zw_ev_int(ev, ZW_F_STATUS_ID);
+    const char *cat = ecs_category(cls), *typ = ecs_type(cls, act);
+    const char *outcome = st == 1 ? "success" : st == 2 ? "failure" : "unknown";
+    const char *kindv = cls == ZW_CLASS_DETECTION_FINDING ? "alert" : "event";
+    int rc = 0;
+    zw_ev_set_ref(ev, ZW_F_E_ECS_VERSION, ZW_ECS_VERSION, strlen(ZW_ECS_VERSION));
+    zw_ev_set_ref(ev, ZW_F_E_EVENT_KIND, kindv, strlen(kindv));
+    zw_ev_set_ref(ev, ZW_F_E_EVENT_OUTCOME, outcome, strlen(outcome));
+    zw_ev_unset(ev, ZW_F_E_EVENT_CATEGORY);
+    zw_ev_unset(ev, ZW_F_E_EVENT_TYPE);
+    if (cat) {
+        rc = zw_ev_list_add(ev, ZW_F_E_EVENT_CATEGORY, cat, strlen(cat));
+    }
+    /* configuration changes are ECS event.type "change" (plus creation / deletion) */
+    if (!rc && (cls == ZW_CLASS_API_ACTIVITY || cls == ZW_CLASS_DEVICE_CONFIG_STATE_CHANGE) &&
+        act != 2) {
+        rc = zw_ev_list_add(ev, ZW_F_E_EVENT_TYPE, "change", 6);
+    }
+    if (!rc && typ) {
+        rc = zw_ev_list_add(ev, ZW_F_E_EVENT_TYPE, typ, strlen(typ));
+    }
+    return rc;
+}
+
+int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
+{
+    pthread_once(&once, build_orders);
+    size_t start = b->len;
+    const path_info *open[MAX_DEPTH];
+    int depth = 0;      /* number of open components */
+    int first[MAX_DEPTH + 1];
+    int rc = zw_buf_putc(b, '{');
+    first[0] = 1;
+    const path_info *prev_leaf = NULL;
+    for (int i = 0; i < norder[kind] && !rc; i++) {
+        const path_info *pi = &order[kind][i];
+        if (!zw_ev_has(ev, (zw_field)pi->slot)) {
+            continue;
+        }
+        /* duplicate target path (several slots mapped to one ECS field): first wins */
+        if (prev_leaf && cmp_path(prev_leaf, pi) != 0 && prev_leaf->ncomp == pi->ncomp) {
+            int same = 1;
+            for (int c = 0; c < pi->ncomp && same; c++) {
+                same = prev_leaf->clen[c] == pi->clen[c] &&
+                       memcmp(prev_leaf->comp[c], pi->comp[c], pi->clen[c]) == 0;
+            }
+            if (same) {
+                continue;
+            }
+        }
+        prev_leaf = pi;
+        int parents = pi->ncomp - 1;
+        int obj_list = zw_field_get((zw_field)pi->slot)->type == ZW_T_LIST && parents > 0 &&
+                       pi->is_array[parents - 1];
+        int need = obj_list ? parents - 1 : parents; /* object levels to have open */
+        /* common prefix between open stack and needed parents */
+        int common = 0;
+        while (common < depth && common < need && open[common]->clen[common] == pi->clen[common] &&
+               memcmp(open[common]->comp[common], pi->comp[common], pi->clen[common]) == 0) {
+            common++;
+        }
+        while (depth > common && !rc) {
+            depth--;
+            rc = zw_buf_puts(b, open[depth]->is_array[depth] ? "}]" : "}");
+        }
+        while (depth < need && !rc) {
+            rc = zw_buf_puts(b, first[depth] ? "" : ",");
+            first[depth] = 0;
+            rc = rc ? rc : zw_json_key(b, pi->comp[depth], pi->clen[depth]);
+            rc = rc ? rc : zw_buf_puts(b, pi->is_array[depth] ? "[{" : "{");
+            open[depth] = pi;
+            depth++;
+            first[depth] = 1;
+        }
+        if (rc) {
+            break;
+        }
+        rc = zw_buf_puts(b, first[depth] ? "" : ",");
+        first[depth] = 0;
+        if (obj_list) {
+            rc = rc ? rc : zw_json_key(b, pi->comp[parents - 1], pi->clen[parents - 1]);
+            rc = rc ? rc : write_obj_list(b, ev, pi->slot, pi->comp[parents], pi->clen[parents]);
+        } else {
+            rc = rc ? rc : zw_json_key(b, pi->comp[parents], pi->clen[parents]);
+            rc = rc ? rc : write_value(b, ev, pi->slot, kind);
+        }
+    }
+    while (depth > 0 && !rc) {
+        depth--;
+        rc = zw_buf_puts(b, open[depth]->is_array[depth] ? "}]" : "}");
+    }
+    rc = rc ? rc : zw_buf_putc(b, '}');
+    if (rc) {
+        b->len = start;
+        return ZW_ENOMEM;
+    }
+    return ZW_OK;
+}

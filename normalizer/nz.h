@@ -1,0 +1,147 @@
+/*
+ * nz.h - the normalizer: raw records (log lines, JSON documents) in, canonical events
+ * out, through one parser per source format registered in nz_registry.c.
+ *
+ * Layers: a parser turns one record into zero or more events (nz_parser); a stream
+ * (nz_stream) frames bytes into records and keeps per-source state (Zeek's #fields
+ * header, the parser that matched last, the line number); a context (nz_ctx) holds
+ * options, counters and the sink that every event and dead letter goes to.
+ *
+ * Ownership: the caller owns contexts and streams (nz_*_new / nz_*_destroy, destroy
+ * of NULL is a no-op).  Events and dead letters handed to the sink are borrowed and
+ * valid only during the callback.  Parsers are static tables and own nothing.
+ * Nothing here prints: results travel through return values, the sink and counters.
+ */
+#ifndef NZ_H
+#define NZ_H
+
+#include "../common/zw_common.h"
+#include "../common/zw_event.h"
+#include "../common/zw_time.h"
+
+#include <libfastjson/json.h>
+#include <stdint.h>
+
+/* Where a record came from.  file/line for files, topic/partition/offset for Kafka. */
+typedef struct {
+    const char *file;  /* NULL for Kafka */
+    int64_t line;      /* 1-based first line of the record, 0 if not a file */
+    const char *topic; /* NULL for files */
+    int32_t partition;
+    int64_t offset;
+} nz_pos;
+
+/* One record as a parser sees it. */
+typedef struct {
+    const char *p; /* the bytes, no trailing newline; NOT NUL-terminated */
+    size_t n;
+    const nz_pos *pos;
+    const zw_time_ctx *tc;
+    fjson_object *json; /* parsed document when the record is JSON, else NULL (borrowed) */
+    void *state;        /* this parser's per-stream state (state_new), or NULL */
+} nz_record;
+
+typedef struct nz_emitter nz_emitter;
+
+/* Hands a finished event to the driver (which adds position, uid, enrichment and calls
+ * the sink).  The parser may change ev and emit again for multi-event records.
+ * Returns 0 or the sink's negative error, which the parser must return at once. */
+int nz_emit(nz_emitter *em, zw_event *ev);
+
+/* A parser.  parse() returns ZW_OK after emitting at least one event, ZW_NOMATCH if
+ * the record is not its format (it must not have emitted), ZW_NOISE for known
+ * operational noise of its format, ZW_EINVAL (reason in errstr) for a record of its
+ * format it cannot map, or another negative error.  ev arrives cleared, with an arena. */
+typedef struct nz_parser {
+    const char *name;        /* "bind", used by --format */
+    const char *description; /* one line for `zonewarden formats` */
+    int json;                /* 1: only looks at JSON records (rec->json != NULL) */
+    int (*parse)(const nz_record *rec, zw_event *ev, nz_emitter *em, char *errstr,
+                 size_t errstr_size);
+    void *(*state_new)(void);     /* optional per-stream state */
+    void (*state_free)(void *st); /* NULL-safe */
+} nz_parser;
+
+/* The registry (nz_registry.c): every parser, in auto-detection order. */
+const nz_parser *const *nz_parsers(size_t *count);
+const nz_parser *nz_parser_find(const char *name);
+
+/* A record no parser accepted, or that a parser rejected. */
+typedef struct {
+    const char *raw;
+    size_t raw_len;
+    const nz_pos *pos;
+    const char *reason;
+    const char *tried; /* comma-separated parser names */
+} nz_dead;
+
+typedef struct {
+    /* each returns 0, or a negative error that stops processing */
+    int (*on_event)(void *opaque, zw_event *ev);
+    int (*on_dead)(void *opaque, const nz_dead *d);
+    void *opaque;
+} nz_sink;
+
+/* Optional enrichment applied to every event before the sink (inventory). */
+typedef int (*nz_enrich_fn)(void *opaque, zw_event *ev);
+
+#define NZ_MAX_PARSERS 64
+
+typedef struct {
+    uint64_t records;   /* records framed */
+    uint64_t events;    /* events emitted */
+    uint64_t noise;     /* records counted as operational noise */
+    uint64_t dead;      /* records dead-lettered */
+    uint64_t truncated; /* records cut at max_record */
+    uint64_t fmt_records[NZ_MAX_PARSERS];
+    uint64_t fmt_events[NZ_MAX_PARSERS];
+    uint64_t fmt_noise[NZ_MAX_PARSERS];
+    uint64_t fmt_rejected[NZ_MAX_PARSERS];
+} nz_stats;
+
+typedef struct {
+    const char *format; /* parser name, or NULL / "auto" for auto-detection */
+    int raw_data;       /* copy the raw record into raw_data */
+    int tz_offset_min;  /* for zone-less timestamps */
+    int64_t ref_ms;     /* reference time for year inference; 0 = file mtime or now */
+    size_t max_record;  /* bytes; 0 = 16 MiB */
+} nz_options;
+
+typedef struct nz_ctx nz_ctx;
+typedef struct nz_stream nz_stream;
+
+/* NULL on out-of-memory or unknown format (errstr says which). */
+nz_ctx *nz_ctx_new(const nz_options *opt, const nz_sink *sink, char *errstr, size_t errstr_size);
+void nz_ctx_destroy(nz_ctx *ctx);
+void nz_ctx_set_enrich(nz_ctx *ctx, nz_enrich_fn fn, void *opaque);
+const nz_stats *nz_ctx_stats(const nz_ctx *ctx);
+
+/* A stream of records from one source.  name is copied (used as position file). */
+nz_stream *nz_stream_new(nz_ctx *ctx, const char *name);
+void nz_stream_destroy(nz_stream *st);
+void nz_stream_set_ref_time(nz_stream *st, int64_t ref_ms);
+
+/* Process one complete record (Kafka message, or a line).  pos may be NULL (the
+ * stream's own line counter is used).  Returns 0, or the sink's negative error. */
+int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos);
+
+/* Feed raw bytes (file contents); records are framed by newline, or as whole JSON
+ * documents when a line opens a JSON value that continues on later lines.
+ * nz_stream_finish() flushes a final unterminated record. */
+int nz_stream_feed(nz_stream *st, const char *p, size_t n);
+int nz_stream_finish(nz_stream *st);
+
+/* Reads a file (plain or gzip; "-" is stdin) through a new stream.  Returns 0, ZW_EIO
+ * with errstr for an unreadable file; a truncated gzip stream is dead-lettered with
+ * its position and counted, and the rest of the file is still processed. */
+int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size);
+
+/* Writes the dead letter as one JSON line to b (raw, raw_base64 when the raw bytes are
+ * not valid UTF-8 text, position, formats_tried, reason). */
+#include "../common/zw_buf.h"
+int nz_dead_to_json(zw_buf *b, const nz_dead *d);
+
+/* Human-readable summary of the counters (for stderr). */
+int nz_stats_format(const nz_ctx *ctx, zw_buf *b);
+
+#endif

@@ -1,0 +1,716 @@
+/*
+ * nz_driver.c - contexts, streams, record framing, format dispatch, dead letters and
+ * counters.  Not for any format's syntax: that is in the nz_parse_*.c files.
+ *
+ * Dispatch: with a forced format only that parser runs; with auto-detection the
+ * parser that matched this stream's previous record is tried first, then every
+ * parser in registry order.  A record is parsed as JSON once, here, when it starts
+ * with '{' or '['; JSON parsers read that document, line parsers ignore it.
+ */
+#include "nz.h"
+
+#include "../common/zw_buf.h"
+#include "../common/zw_writer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+struct nz_ctx {
+    nz_options opt;
+    nz_sink sink;
+    nz_enrich_fn enrich;
+    void *enrich_opaque;
+    const nz_parser *const *parsers;
+    size_t nparsers;
+    int forced; /* index of the forced parser, or -1 */
+    nz_stats stats;
+    fjson_tokener *tok;
+};
+
+struct nz_stream {
+    nz_ctx *ctx;
+    char *name;
+    void *state[NZ_MAX_PARSERS];
+    int last; /* parser index that matched last, -1 none */
+    int64_t line;
+    zw_time_ctx tc;
+    zw_arena *arena;
+    zw_event ev;
+    zw_buf carry;   /* a line split across feed calls */
+    zw_buf pending; /* a JSON document spanning lines */
+    int64_t pending_line;
+    int json_depth; /* >0 while inside a multi-line JSON document */
+    int json_in_str, json_esc;
+    int overflow;   /* current record exceeded max_record */
+};
+
+struct nz_emitter {
+    nz_stream *st;
+    const nz_parser *parser;
+    int pidx;
+    const nz_record *rec;
+    uint64_t seq; /* events emitted for this record */
+};
+
+nz_ctx *nz_ctx_new(const nz_options *opt, const nz_sink *sink, char *errstr, size_t errstr_size)
+{
+    nz_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (opt) {
+        ctx->opt = *opt;
+    }
+    if (!ctx->opt.max_record) {
+        ctx->opt.max_record = 16u << 20;
+    }
+    ctx->sink = *sink;
+    ctx->parsers = nz_parsers(&ctx->nparsers);
+    ctx->forced = -1;
+    if (ctx->opt.format && strcmp(ctx->opt.format, "auto") != 0) {
+        for (size_t i = 0; i < ctx->nparsers; i++) {
+            if (strcmp(ctx->parsers[i]->name, ctx->opt.format) == 0) {
+                ctx->forced = (int)i;
+            }
+        }
+        if (ctx->forced < 0) {
+            zw_errf(errstr, errstr_size, ZW_EINVAL, "unknown format '%s' (see `zonewarden formats`)",
+                    ctx->opt.format);
+            free(ctx);
+            return NULL;
+        }
+    }
+    ctx->tok = fjson_tokener_new_ex(64);
+    if (!ctx->tok) {
+        free(ctx);
+        zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return ctx;
+}
+
+void nz_ctx_destroy(nz_ctx *ctx)
+{
+    if (!ctx) {
+        return;
+    }
+    fjson_tokener_free(ctx->tok);
+    free(ctx);
+}
+
+void nz_ctx_set_enrich(nz_ctx *ctx, nz_enrich_fn fn, void *opaque)
+{
+    ctx->enrich = fn;
+    ctx->enrich_opaque = opaque;
+}
+
+const nz_stats *nz_ctx_stats(const nz_ctx *ctx)
+{
+    return &ctx->stats;
+}
+
+nz_stream *nz_stream_new(nz_ctx *ctx, const char *name)
+{
+    nz_stream *st = calloc(1, sizeof *st);
+    if (!st) {
+        return NULL;
+    }
+    st->ctx = ctx;
+    st->name = strdup(name ? name : "-");
+    st->arena = zw_arena_new(0);
+    if (!st->name || !st->arena) {
+        nz_stream_destroy(st);
+        return NULL;
+    }
+    st->last = ctx->forced;
+    st->tc.tz_offset_min = ctx->opt.tz_offset_min;
+    st->tc.ref_ms = ctx->opt.ref_ms ? ctx->opt.ref_ms : zw_now_ms();
+    zw_buf_init(&st->pending);
+    zw_buf_init(&st->carry);
+    for (size_t i = 0; i < ctx->nparsers && i < NZ_MAX_PARSERS; i++) {
+        if (ctx->parsers[i]->state_new) {
+            st->state[i] = ctx->parsers[i]->state_new();
+            if (!st->state[i]) {
+                nz_stream_destroy(st);
+                return NULL;
+            }
+        }
+    }
+    return st;
+}
+
+void nz_stream_destroy(nz_stream *st)
+{
+    if (!st) {
+        return;
+    }
+    for (size_t i = 0; i < st->ctx->nparsers && i < NZ_MAX_PARSERS; i++) {
+        if (st->state[i] && st->ctx->parsers[i]->state_free) {
+            st->ctx->parsers[i]->state_free(st->state[i]);
+        }
+    }
+    zw_buf_free(&st->pending);
+    zw_buf_free(&st->carry);
+    zw_arena_destroy(st->arena);
+    free(st->name);
+    free(st);
+}
+
+void nz_stream_set_ref_time(nz_stream *st, int64_t ref_ms)
+{
+    if (!st->ctx->opt.ref_ms) {
+        st->tc.ref_ms = ref_ms;
+    }
+}
+
+/* FNV-1a 64 over the position and sequence: a stable uid for the same input. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+int nz_emit(nz_emitter *em, zw_event *ev)
+{
+    nz_stream *st = em->st;
+    nz_ctx *ctx = st->ctx;
+    const nz_record *rec = em->rec;
+    const nz_pos *pos = rec->pos;
+    int rc;
+    char uid[40];
+    uint64_t h = 1469598103934665603ull;
+
+    zw_ev_set_ref(ev, ZW_F_U_SOURCE_FORMAT, em->parser->name, strlen(em->parser->name));
+    if (pos->file) {
+        zw_ev_set_ref(ev, ZW_F_U_POS_FILE, pos->file, strlen(pos->file));
+        zw_ev_set_int(ev, ZW_F_U_POS_LINE, pos->line);
+        h = fnv(h, pos->file, strlen(pos->file));
+        h = fnv(h, &pos->line, sizeof pos->line);
+    } else {
+        zw_ev_unset(ev, ZW_F_U_POS_FILE);
+        zw_ev_unset(ev, ZW_F_U_POS_LINE);
+    }
+    if (pos->topic) {
+        zw_ev_set_ref(ev, ZW_F_U_POS_TOPIC, pos->topic, strlen(pos->topic));
+        zw_ev_set_int(ev, ZW_F_U_POS_PARTITION, pos->partition);
+        zw_ev_set_int(ev, ZW_F_U_POS_OFFSET, pos->offset);
+        h = fnv(h, pos->topic, strlen(pos->topic));
+        h = fnv(h, &pos->partition, sizeof pos->partition);
+        h = fnv(h, &pos->offset, sizeof pos->offset);
+    }
+    h = fnv(h, &em->seq, sizeof em->seq);
+    h = fnv(h, rec->p, rec->n < 256 ? rec->n : 256);
+    snprintf(uid, sizeof uid, "%016llx", (unsigned long long)h);
+    if (!zw_ev_has(ev, ZW_F_META_UID)) {
+        if ((rc = zw_ev_set_str(ev, ZW_F_META_UID, uid, strlen(uid)))) {
+            return rc;
+        }
+    }
+    if (ctx->opt.raw_data) {
+        zw_ev_set_ref(ev, ZW_F_RAW_DATA, rec->p, rec->n);
+    }
+    if (ctx->enrich && (rc = ctx->enrich(ctx->enrich_opaque, ev))) {
+        return rc;
+    }
+    if ((rc = zw_event_finalize(ev))) {
+        return rc;
+    }
+    em->seq++;
+    ctx->stats.events++;
+    if (em->pidx < NZ_MAX_PARSERS) {
+        ctx->stats.fmt_events[em->pidx]++;
+    }
+    rc = ctx->sink.on_event ? ctx->sink.on_event(ctx->sink.opaque, ev) : 0;
+    /* the metadata.uid slot must not leak into a following event of the same record */
+    zw_ev_unset(ev, ZW_F_META_UID);
+    return rc;
+}
+
+static int dead(nz_stream *st, const nz_record *rec, const char *reason, const char *tried)
+{
+    nz_ctx *ctx = st->ctx;
+    nz_dead d = {rec->p, rec->n, rec->pos, reason, tried};
+    ctx->stats.dead++;
+    return ctx->sink.on_dead ? ctx->sink.on_dead(ctx->sink.opaque, &d) : 0;
+}
+
+static int try_parser(nz_stream *st, int i, nz_record *rec, char *err, size_t errsz)
+{
+    nz_ctx *ctx = st->ctx;
+    const nz_parser *p = ctx->parsers[i];
+    nz_emitter em = {st, p, i, rec, 0};
+    if (p->json && !rec->json) {
+        return ZW_NOMATCH;
+    }
+    rec->state = st->state[i];
+    zw_event_clear(&st->ev);
+    err[0] = 0;
+    int rc = p->parse(rec, &st->ev, &em, err, errsz);
+    if (rc == ZW_OK && em.seq == 0) {
+        /* a parser that accepted but emitted nothing: treat as its noise */
+        rc = ZW_NOISE;
+    }
+    return rc;
+}
+
+int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
+{
+    nz_ctx *ctx = st->ctx;
+    nz_pos own;
+    nz_record rec;
+    char err[512], tried[512];
+    size_t tlen = 0;
+    int rc = 0;
+
+    while (n && (p[n - 1] == '\r' || p[n - 1] == '\n')) {
+        n--;
+    }
+    if (!pos) {
+        own.file = st->name;
+        own.line = st->line;
+        own.topic = NULL;
+        own.partition = -1;
+        own.offset = -1;
+        pos = &own;
+    }
+    /* blank lines are not records */
+    size_t k = 0;
+    while (k < n && (p[k] == ' ' || p[k] == '\t')) {
+        k++;
+    }
+    if (k == n) {
+        return 0;
+    }
+    ctx->stats.records++;
+    zw_arena_reset(st->arena);
+    zw_event_init(&st->ev, st->arena);
+
+    memset(&rec, 0, sizeof rec);
+    rec.p = p;
+    rec.n = n;
+    rec.pos = pos;
+    rec.tc = &st->tc;
+    if (p[k] == '{' || p[k] == '[') {
+        fjson_tokener_reset(ctx->tok);
+        rec.json = fjson_tokener_parse_ex(ctx->tok, p + k, (int)(n - k > 0x7fffffff ? 0x7fffffff : n - k));
+        if (rec.json && ctx->tok->char_offset < (int)(n - k)) {
+            /* trailing bytes after the document: not one JSON value */
+            size_t rest = (size_t)ctx->tok->char_offset + k;
+            while (rest < n && (p[rest] == ' ' || p[rest] == '\t')) {
+                rest++;
+            }
+            if (rest < n) {
+                fjson_object_put(rec.json);
+                rec.json = NULL;
+            }
+        }
+    }
+
+    int order[NZ_MAX_PARSERS + 1];
+    size_t norder = 0;
+    if (ctx->forced >= 0) {
+        order[norder++] = ctx->forced;
+    } else {
+        if (st->last >= 0) {
+            order[norder++] = st->last;
+        }
+        for (size_t i = 0; i < ctx->nparsers && i < NZ_MAX_PARSERS; i++) {
+            if ((int)i != st->last) {
+                order[norder++] = (int)i;
+            }
+        }
+    }
+    const char *reason = NULL;
+    char reason_buf[600];
+    tried[0] = 0;
+    int done = 0;
+    for (size_t j = 0; j < norder && !done; j++) {
+        int i = order[j];
+        const nz_parser *pp = ctx->parsers[i];
+        if (pp->json && !rec.json) {
+            continue;
+        }
+        int r = try_parser(st, i, &rec, err, sizeof err);
+        size_t nl = strlen(pp->name);
+        if (tlen + nl + 2 < sizeof tried) {
+            if (tlen) {
+                tried[tlen++] = ',';
+            }
+            memcpy(tried + tlen, pp->name, nl);
+            tlen += nl;
+            tried[tlen] = 0;
+        }
+        switch (r) {
+        case ZW_OK:
+            ctx->stats.fmt_records[i]++;
+            st->last = i;
+            done = 1;
+            break;
+        case ZW_NOISE:
+            ctx->stats.fmt_records[i]++;
+            ctx->stats.fmt_noise[i]++;
+            ctx->stats.noise++;
+            st->last = i;
+            done = 1;
+            break;
+        case ZW_NOMATCH:
+            break;
+        case ZW_EINVAL:
+            /* recognised but rejected: that parser's reason is the record's reason */
+            ctx->stats.fmt_records[i]++;
+            ctx->stats.fmt_rejected[i]++;
+            snprintf(reason_buf, sizeof reason_buf, "%s: %s", pp->name, err[0] ? err : "rejected");
+            reason = reason_buf;
+            st->last = i;
+            done = 2;
+            break;
+        default:
+            /* sink error or out of memory: stop */
+            rc = r;
+            done = 3;
+            break;
+        }
+    }
+    if (!done) {
+        if (ctx->forced >= 0) {
+            reason = "not in the requested format";
+        } else if (rec.json) {
+            reason = "JSON document of no known format";
+        } else if (p[k] == '{' || p[k] == '[') {
+            reason = "malformed JSON";
+        } else {
+            reason = "no parser recognised the record";
+        }
+        rc = dead(st, &rec, reason, tried);
+    } else if (done == 2) {
+        rc = dead(st, &rec, reason, tried);
+    }
+    if (rec.json) {
+        fjson_object_put(rec.json);
+    }
+    return rc;
+}
+
+/* Tracks JSON nesting across lines so a pretty-printed document becomes one record. */
+static void json_scan(nz_stream *st, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (st->json_in_str) {
+            if (st->json_esc) {
+                st->json_esc = 0;
+            } else if (c == '\\') {
+                st->json_esc = 1;
+            } else if (c == '"') {
+                st->json_in_str = 0;
+            }
+        } else if (c == '"') {
+            st->json_in_str = 1;
+        } else if (c == '{' || c == '[') {
+            st->json_depth++;
+        } else if (c == '}' || c == ']') {
+            st->json_depth--;
+        }
+    }
+}
+
+static int flush_pending(nz_stream *st)
+{
+    nz_pos pos = {st->name, st->pending_line, NULL, -1, -1};
+    int rc = 0;
+    if (st->overflow) {
+        nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL};
+        char reason[96];
+        snprintf(reason, sizeof reason, "record longer than %zu bytes (truncated in dead letter)",
+                 st->ctx->opt.max_record);
+        st->ctx->stats.records++;
+        st->ctx->stats.truncated++;
+        rc = dead(st, &rec, reason, "");
+    } else if (st->pending.len) {
+        if (st->json_depth > 0 || st->json_in_str) {
+            nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL};
+            st->ctx->stats.records++;
+            rc = dead(st, &rec, "truncated JSON document (unbalanced at end of input)", "");
+        } else {
+            rc = nz_stream_record(st, st->pending.p, st->pending.len, &pos);
+        }
+    }
+    zw_buf_clear(&st->pending);
+    st->overflow = 0;
+    st->json_depth = 0;
+    st->json_in_str = st->json_esc = 0;
+    return rc;
+}
+
+static int add_line(nz_stream *st, const char *p, size_t n)
+{
+    st->line++;
+    if (st->pending.len == 0 && !st->overflow) {
+        size_t k = 0;
+        while (k < n && (p[k] == ' ' || p[k] == '\t')) {
+            k++;
+        }
+        st->pending_line = st->line;
+        if (k < n && (p[k] == '{' || p[k] == '[')) {
+            json_scan(st, p, n);
+            if (st->json_depth <= 0 && !st->json_in_str) {
+                st->json_depth = 0;
+                nz_pos pos = {st->name, st->line, NULL, -1, -1};
+                if (n > st->ctx->opt.max_record) {
+                    st->overflow = 1;
+                    zw_buf_append(&st->pending, p, st->ctx->opt.max_record);
+                    return flush_pending(st);
+                }
+                return nz_stream_record(st, p, n, &pos);
+            }
+            /* a document continues on the next lines: accumulate */
+        } else {
+            nz_pos pos = {st->name, st->line, NULL, -1, -1};
+            if (n > st->ctx->opt.max_record) {
+                st->overflow = 1;
+                zw_buf_append(&st->pending, p, st->ctx->opt.max_record);
+                return flush_pending(st);
+            }
+            return nz_stream_record(st, p, n, &pos);
+        }
+    } else {
+        json_scan(st, p, n);
+    }
+    if (!st->overflow) {
+        if (st->pending.len + n + 1 > st->ctx->opt.max_record) {
+            st->overflow = 1;
+        } else if (zw_buf_append(&st->pending, p, n) || zw_buf_putc(&st->pending, '\n')) {
+            return ZW_ENOMEM;
+        }
+    }
+    if (st->json_depth <= 0 && !st->json_in_str) {
+        return flush_pending(st);
+    }
+    return 0;
+}
+
+static int feed_lines(nz_stream *st, zw_buf *carry, const char *p, size_t n, int final)
+{
+    size_t i = 0;
+    int rc = 0;
+    while (i < n && !rc) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        if (!nl) {
+            if (final) {
+                if (carry->len) {
+                    if (zw_buf_append(carry, p + i, n - i)) {
+                        return ZW_ENOMEM;
+                    }
+                    rc = add_line(st, carry->p, carry->len);
+                    zw_buf_clear(carry);
+                } else {
+                    rc = add_line(st, p + i, n - i);
+                }
+            } else if (carry->len + (n - i) > st->ctx->opt.max_record + 1) {
+                /* a runaway line: keep only what the dead letter will show */
+                size_t room = st->ctx->opt.max_record + 1 > carry->len
+                                  ? st->ctx->opt.max_record + 1 - carry->len
+                                  : 0;
+                if (zw_buf_append(carry, p + i, room < n - i ? room : n - i)) {
+                    return ZW_ENOMEM;
+                }
+            } else if (zw_buf_append(carry, p + i, n - i)) {
+                return ZW_ENOMEM;
+            }
+            return rc;
+        }
+        size_t len = (size_t)(nl - (p + i));
+        if (carry->len) {
+            if (carry->len + len <= st->ctx->opt.max_record + 1 && zw_buf_append(carry, p + i, len)) {
+                return ZW_ENOMEM;
+            }
+            rc = add_line(st, carry->p, carry->len);
+            zw_buf_clear(carry);
+        } else {
+            rc = add_line(st, p + i, len);
+        }
+        i += len + 1;
+    }
+    if (final && !rc) {
+        if (carry->len) {
+            rc = add_line(st, carry->p, carry->len);
+            zw_buf_clear(carry);
+        }
+        if (!rc) {
+            rc = flush_pending(st);
+        }
+    }
+    return rc;
+}
+
+int nz_stream_feed(nz_stream *st, const char *p, size_t n)
+{
+    return feed_lines(st, &st->carry, p, n, 0);
+}
+
+int nz_stream_finish(nz_stream *st)
+{
+    return feed_lines(st, &st->carry, "", 0, 1);
+}
+
+int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size)
+{
+    int rc = 0;
+    gzFile gz = NULL;
+    nz_stream *st = NULL;
+    char *buf = NULL;
+    const size_t bufsz = 1u << 18;
+    int is_stdin = strcmp(path, "-") == 0;
+
+    if (is_stdin) {
+        gz = gzdopen(0, "rb");
+    } else {
+        gz = gzopen(path, "rb");
+    }
+    if (!gz) {
+        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: %s", path, strerror(errno ? errno : ENOMEM));
+        goto out;
+    }
+    gzbuffer(gz, 1u << 17);
+    st = nz_stream_new(ctx, is_stdin ? "-" : path);
+    buf = malloc(bufsz);
+    if (!st || !buf) {
+        rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (!is_stdin && !ctx->opt.ref_ms) {
+        struct stat sb;
+        if (stat(path, &sb) == 0) {
+            nz_stream_set_ref_time(st, (int64_t)sb.st_mtime * 1000);
+        }
+    }
+    for (;;) {
+        int n = gzread(gz, buf, (unsigned)bufsz);
+        if (n > 0) {
+            if ((rc = nz_stream_feed(st, buf, (size_t)n))) {
+                zw_errf(errstr, errstr_size, rc, "%s: processing stopped (error %d)", path, rc);
+                goto out;
+            }
+            continue;
+        }
+        if (n == 0) {
+            break;
+        }
+        int zerr;
+        const char *msg = gzerror(gz, &zerr);
+        if (zerr == Z_BUF_ERROR || zerr == Z_DATA_ERROR) {
+            /* truncated or corrupt gzip: keep what was read, dead-letter the loss */
+            if ((rc = nz_stream_finish(st))) {
+                goto out;
+            }
+            char reason[256];
+            snprintf(reason, sizeof reason, "gzip stream %s after %lld decompressed bytes: %s",
+                     zerr == Z_BUF_ERROR ? "truncated" : "corrupt", (long long)gztell(gz),
+                     msg ? msg : "");
+            nz_pos pos = {st->name, st->line + 1, NULL, -1, -1};
+            nz_record rec = {"", 0, &pos, NULL, NULL, NULL};
+            ctx->stats.records++;
+            rc = dead(st, &rec, reason, "");
+            goto out;
+        }
+        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: read error: %s", path,
+                     zerr == Z_ERRNO ? strerror(errno) : msg);
+        goto out;
+    }
+    rc = nz_stream_finish(st);
+out:
+    if (gz && !is_stdin) {
+        gzclose(gz);
+    }
+    free(buf);
+    nz_stream_destroy(st);
+    return rc;
+}
+
+int nz_dead_to_json(zw_buf *b, const nz_dead *d)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    int rc = zw_buf_puts(b, "{\"raw\":");
+    rc = rc ? rc : zw_json_str(b, d->raw, d->raw_len);
+    /* lossless copy when the text form had to replace bytes (NUL, invalid UTF-8, controls) */
+    int lossy = 0;
+    for (size_t i = 0; i < d->raw_len && !lossy; i++) {
+        unsigned char c = (unsigned char)d->raw[i];
+        lossy = c == 0 || c >= 0x80;
+    }
+    if (lossy && !rc) {
+        rc = zw_buf_puts(b, ",\"raw_base64\":\"");
+        const unsigned char *s = (const unsigned char *)d->raw;
+        size_t i = 0;
+        for (; i + 2 < d->raw_len && !rc; i += 3) {
+            char q[4] = {b64[s[i] >> 2], b64[((s[i] & 3) << 4) | (s[i + 1] >> 4)],
+                         b64[((s[i + 1] & 15) << 2) | (s[i + 2] >> 6)], b64[s[i + 2] & 63]};
+            rc = zw_buf_append(b, q, 4);
+        }
+        if (!rc && d->raw_len - i == 1) {
+            char q[4] = {b64[s[i] >> 2], b64[(s[i] & 3) << 4], '=', '='};
+            rc = zw_buf_append(b, q, 4);
+        } else if (!rc && d->raw_len - i == 2) {
+            char q[4] = {b64[s[i] >> 2], b64[((s[i] & 3) << 4) | (s[i + 1] >> 4)],
+                         b64[(s[i + 1] & 15) << 2], '='};
+            rc = zw_buf_append(b, q, 4);
+        }
+        rc = rc ? rc : zw_buf_putc(b, '"');
+    }
+    rc = rc ? rc : zw_buf_printf(b, ",\"raw_size\":%zu,\"position\":{", d->raw_len);
+    if (d->pos && d->pos->file) {
+        rc = rc ? rc : zw_buf_puts(b, "\"file\":");
+        rc = rc ? rc : zw_json_str(b, d->pos->file, strlen(d->pos->file));
+        rc = rc ? rc : zw_buf_printf(b, ",\"line\":%lld", (long long)d->pos->line);
+    } else if (d->pos && d->pos->topic) {
+        rc = rc ? rc : zw_buf_puts(b, "\"topic\":");
+        rc = rc ? rc : zw_json_str(b, d->pos->topic, strlen(d->pos->topic));
+        rc = rc ? rc : zw_buf_printf(b, ",\"partition\":%d,\"offset\":%lld", (int)d->pos->partition,
+                                     (long long)d->pos->offset);
+    }
+    rc = rc ? rc : zw_buf_puts(b, "},\"formats_tried\":[");
+    const char *t = d->tried ? d->tried : "";
+    int first = 1;
+    while (*t && !rc) {
+        const char *c = strchr(t, ',');
+        size_t l = c ? (size_t)(c - t) : strlen(t);
+        rc = zw_buf_puts(b, first ? "" : ",");
+        rc = rc ? rc : zw_json_str(b, t, l);
+        first = 0;
+        t += l + (c ? 1 : 0);
+    }
+    rc = rc ? rc : zw_buf_puts(b, "],\"reason\":");
+    rc = rc ? rc : zw_json_str(b, d->reason, strlen(d->reason));
+    rc = rc ? rc : zw_buf_putc(b, '}');
+    return rc;
+}
+
+int nz_stats_format(const nz_ctx *ctx, zw_buf *b)
+{
+    const nz_stats *s = &ctx->stats;
+    int rc = zw_buf_printf(b,
+                           "zonewarden normalize: read %llu records, emitted %llu events, "
+                           "noise %llu, dead-lettered %llu (over-long %llu)\n",
+                           (unsigned long long)s->records, (unsigned long long)s->events,
+                           (unsigned long long)s->noise, (unsigned long long)s->dead,
+                           (unsigned long long)s->truncated);
+    for (size_t i = 0; i < ctx->nparsers && i < NZ_MAX_PARSERS && !rc; i++) {
+        if (!s->fmt_records[i]) {
+            continue;
+        }
+        rc = zw_buf_printf(b, "  %-16s records %llu, events %llu, noise %llu, rejected %llu\n",
+                           ctx->parsers[i]->name, (unsigned long long)s->fmt_records[i],
+                           (unsigned long long)s->fmt_events[i], (unsigned long long)s->fmt_noise[i],
+                           (unsigned long long)s->fmt_rejected[i]);
+    }
+    return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * nz_registry.c - the table of every parser, in auto-detection order.  Add a parser by
+ * writing normalizer/nz_parse_<name>.c with one exported `const nz_parser
+ * nz_parser_<name>` and adding it to the right section below.  Order matters only
+ * between parsers that could accept the same record: the more specific goes first.
+ * JSON parsers see only records that parsed as JSON, so they never compete with
+ * line parsers.
+ */
+#include "nz.h"
+
+#include <string.h>
+
+/* --- DNS server line formats (issue 2) --- */
+
+/* --- DNS server JSON formats (issue 2) --- */
+
+/* --- provider audit and query logs (issue 3) --- */
+
+static const nz_parser *const parsers[] = {
+    /* --- DNS server line formats --- */
+
+    /* --- DNS server JSON formats --- */
+
+    /* --- provider formats --- */
+
+    NULL,
+};
+
+const nz_parser *const *nz_parsers(size_t *count)
+{
+    *count = ZW_ARRAY_LEN(parsers) - 1;
+    return parsers;
+}
+
+const nz_parser *nz_parser_find(const char *name)
+{
+    for (size_t i = 0; parsers[i]; i++) {
+        if (strcmp(parsers[i]->name, name) == 0) {
+            return parsers[i];
+        }
+    }
+    return NULL;
+}
