@@ -11,6 +11,7 @@
 #include <string.h>
 
 /* --- DNS server line formats (issue 2) --- */
+extern const nz_parser nz_parser_knot;
 
 /* --- DNS server JSON formats (issue 2) --- */
 
@@ -18,6 +19,7 @@
 
 static const nz_parser *const parsers[] = {
     /* --- DNS server line formats --- */
+    &nz_parser_knot,
 
     /* --- DNS server JSON formats --- */
 
