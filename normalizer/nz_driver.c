@@ -603,7 +603,12 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
             continue;
         }
         if (n == 0) {
-            break;
+            /* zlib reports a stream cut mid-member as end of input plus Z_BUF_ERROR */
+            int eof_err;
+            gzerror(gz, &eof_err);
+            if (eof_err != Z_BUF_ERROR) {
+                break;
+            }
         }
         int zerr;
         const char *msg = gzerror(gz, &zerr);

@@ -16,6 +16,9 @@ extern const nz_parser nz_parser_knot;
 /* --- DNS server JSON formats (issue 2) --- */
 
 /* --- provider audit and query logs (issue 3) --- */
+extern const nz_parser nz_parser_cloudtrail;
+extern const nz_parser nz_parser_route53_query;
+extern const nz_parser nz_parser_route53_resolver_query;
 
 static const nz_parser *const parsers[] = {
     /* --- DNS server line formats --- */
@@ -24,6 +27,9 @@ static const nz_parser *const parsers[] = {
     /* --- DNS server JSON formats --- */
 
     /* --- provider formats --- */
+    &nz_parser_cloudtrail,
+    &nz_parser_route53_query,
+    &nz_parser_route53_resolver_query,
 
     NULL,
 };

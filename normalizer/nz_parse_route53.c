@@ -1,0 +1,209 @@
+/*
+ * nz_parse_route53.c - Amazon Route 53 query logs, as DNS Activity:
+ *
+ *  - public hosted-zone query logs (CloudWatch Logs, one space-separated line each):
+ *    "1.0 2017-12-13T08:16:02.130Z Z123412341234 example.com A NOERROR UDP FRA6
+ *     55.36.5.7 -" (version, time, hosted-zone id, name, type, rcode, protocol, edge
+ *    location, resolver IP, EDNS client subnet or "-");
+ *  - Resolver query logs (JSON, one object per line): version, account_id, region,
+ *    vpc_id, query_timestamp, query_name, query_type, query_class, rcode, answers[],
+ *    srcaddr, srcport, transport, srcids.
+ *
+ * Not for Route 53 API calls (CloudTrail: nz_parse_cloudtrail.c).
+ */
+#include "nz_prov.h"
+
+#include <string.h>
+
+/* Splits [p, p+n) on single spaces into at most max fields; returns the count. */
+static size_t split_spaces(const char *p, size_t n, zw_str *f, size_t max)
+{
+    size_t k = 0, i = 0;
+    while (i < n && k < max + 1) {
+        size_t j = i;
+        while (j < n && p[j] != ' ') {
+            j++;
+        }
+        if (j == i) {
+            return 0; /* empty field: not this format */
+        }
+        if (k < max) {
+            f[k] = zw_str_make(p + i, j - i);
+        }
+        k++;
+        i = j + 1;
+        if (j == n) {
+            break;
+        }
+        if (i == n) {
+            return 0; /* trailing space */
+        }
+    }
+    return k;
+}
+
+static int set_rcode(zw_event *ev, zw_str rc)
+{
+    int id = zw_dns_rcode_id(rc.p, rc.n);
+    if (id < 0) {
+        return -1;
+    }
+    const char *name = zw_dns_rcode_name(id);
+    zw_ev_set_int(ev, ZW_F_RCODE_ID, id);
+    zw_ev_set_ref(ev, ZW_F_RCODE, name, strlen(name));
+    return 0;
+}
+
+static int set_transport(zw_event *ev, zw_str t)
+{
+    if (zw_str_ieq(t, "UDP")) {
+        zw_ev_set_ref(ev, ZW_F_CONN_PROTOCOL_NAME, "udp", 3);
+    } else if (zw_str_ieq(t, "TCP")) {
+        zw_ev_set_ref(ev, ZW_F_CONN_PROTOCOL_NAME, "tcp", 3);
+    } else if (nzp_ok(t)) {
+        return zw_ev_set_lower(ev, ZW_F_CONN_PROTOCOL_NAME, t.p, t.n);
+    }
+    return 0;
+}
+
+static int upper_type(zw_event *ev, zw_field f, zw_str t)
+{
+    int rc = zw_ev_set_str(ev, f, t.p, t.n);
+    if (rc) {
+        return rc;
+    }
+    char *d = (char *)ev->v[f].s.p;
+    for (size_t i = 0; i < t.n; i++) {
+        d[i] = (char)(d[i] >= 'a' && d[i] <= 'z' ? d[i] - 32 : d[i]);
+    }
+    return 0;
+}
+
+static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
+{
+    zw_str f[10];
+    int rc;
+    if (!zw_starts(rec->p, rec->n, "1.0 ") || split_spaces(rec->p, rec->n, f, 10) != 10) {
+        return ZW_NOMATCH;
+    }
+    /* field 3: a hosted-zone id (upper-case letters and digits); field 7 UDP/TCP */
+    for (size_t i = 0; i < f[2].n; i++) {
+        char c = f[2].p[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+            return ZW_NOMATCH;
+        }
+    }
+    if (!zw_str_eq(f[6], "UDP") && !zw_str_eq(f[6], "TCP")) {
+        return ZW_NOMATCH;
+    }
+    if ((rc = zw_ev_set_class(ev, ZW_CLASS_DNS_ACTIVITY, 6))) {
+        return rc;
+    }
+    if (nzp_time(ev, f[1])) {
+        return zw_errf(err, errsz, ZW_EINVAL, "bad timestamp");
+    }
+    if (set_rcode(ev, f[5])) {
+        return zw_errf(err, errsz, ZW_EINVAL, "unknown response code '%.*s'", (int)f[5].n, f[5].p);
+    }
+    if (!nzp_is_ip(f[8].p, f[8].n)) {
+        return zw_errf(err, errsz, ZW_EINVAL, "resolver address is not an IP");
+    }
+    zw_ev_set_ref(ev, ZW_F_META_PRODUCT_VENDOR, "AWS", 3);
+    zw_ev_set_ref(ev, ZW_F_META_PRODUCT_NAME, "Route 53", 8);
+    zw_ev_set_ref(ev, ZW_F_META_LOG_NAME, "route53_public_query_log", 24);
+    zw_ev_set_ref(ev, ZW_F_META_PRODUCT_VERSION, f[0].p, f[0].n);
+    zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "AWS", 3);
+    zw_ev_set_ref(ev, ZW_F_RES_UID, f[2].p, f[2].n);
+    zw_ev_set_ref(ev, ZW_F_RES_TYPE, "AWS::Route53::HostedZone", 24);
+    if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, f[3].p, f[3].n)) ||
+        (rc = upper_type(ev, ZW_F_QUERY_TYPE, f[4])) || (rc = set_transport(ev, f[6]))) {
+        return rc;
+    }
+    zw_ev_set_ref(ev, ZW_F_QUERY_CLASS, "IN", 2);
+    zw_ev_set_ref(ev, ZW_F_SRC_IP, f[8].p, f[8].n);
+    zw_ev_set_ref(ev, ZW_F_CONN_DIRECTION, "Inbound", 7);
+    zw_ev_set_int(ev, ZW_F_CONN_DIRECTION_ID, 1);
+    /* the edge location answered: it is the responding endpoint */
+    zw_ev_set_ref(ev, ZW_F_DST_HOSTNAME, f[7].p, f[7].n);
+    zw_ev_set_status(ev, ZW_STATUS_SUCCESS);
+    return nz_emit(em, ev);
+}
+
+const nz_parser nz_parser_route53_query = {
+    "route53-query",
+    "Amazon Route 53 public hosted-zone query log lines (v1.0)",
+    0,
+    parse_public,
+    NULL,
+    NULL,
+};
+
+static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err,
+                          size_t errsz)
+{
+    fjson_object *o = rec->json;
+    int rc;
+    if (!fjson_object_is_type(o, fjson_type_object) || !zw_jget(o, "query_timestamp") ||
+        !zw_jget(o, "query_name") || !zw_jget(o, "srcaddr")) {
+        return ZW_NOMATCH;
+    }
+    zw_str qn = nzp_str(o, "query_name");
+    zw_str qt = nzp_str(o, "query_type");
+    if (!nzp_ok(qn) || !nzp_ok(qt)) {
+        return zw_errf(err, errsz, ZW_EINVAL, "query_name or query_type missing");
+    }
+    if (nzp_time(ev, nzp_str(o, "query_timestamp"))) {
+        return zw_errf(err, errsz, ZW_EINVAL, "query_timestamp is not a timestamp");
+    }
+    if ((rc = zw_ev_set_class(ev, ZW_CLASS_DNS_ACTIVITY, 6))) {
+        return rc;
+    }
+    zw_ev_set_ref(ev, ZW_F_META_PRODUCT_VENDOR, "AWS", 3);
+    zw_ev_set_ref(ev, ZW_F_META_PRODUCT_NAME, "Route 53 Resolver", 17);
+    zw_ev_set_ref(ev, ZW_F_META_LOG_NAME, "route53_resolver_query_log", 26);
+    nzp_ref(ev, ZW_F_META_PRODUCT_VERSION, o, "version");
+    zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "AWS", 3);
+    nzp_ref(ev, ZW_F_CLOUD_ACCOUNT_UID, o, "account_id");
+    nzp_ref(ev, ZW_F_CLOUD_REGION, o, "region");
+    if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, qn.p, qn.n)) ||
+        (rc = upper_type(ev, ZW_F_QUERY_TYPE, qt)) || (rc = set_transport(ev, nzp_str(o, "transport")))) {
+        return rc;
+    }
+    nzp_ref(ev, ZW_F_QUERY_CLASS, o, "query_class");
+    zw_str rcode = nzp_str(o, "rcode");
+    if (nzp_ok(rcode) && set_rcode(ev, rcode)) {
+        return zw_errf(err, errsz, ZW_EINVAL, "unknown rcode '%.*s'", (int)(rcode.n > 32 ? 32 : rcode.n),
+                       rcode.p);
+    }
+    zw_str src = nzp_str(o, "srcaddr");
+    if (!nzp_is_ip(src.p, src.n)) {
+        return zw_errf(err, errsz, ZW_EINVAL, "srcaddr is not an IP address");
+    }
+    zw_ev_set_ref(ev, ZW_F_SRC_IP, src.p, src.n);
+    int64_t port;
+    if (zw_jint(o, "srcport", &port) == 0 && port >= 0 && port <= 65535) {
+        zw_ev_set_int(ev, ZW_F_SRC_PORT, port);
+    }
+    nzp_ref(ev, ZW_F_SRC_HOSTNAME, o, "srcids.instance");
+    /* the VPC whose resolver answered: the closest thing to a view */
+    nzp_ref(ev, ZW_F_U_DNS_VIEW, o, "vpc_id");
+    fjson_object *ans = zw_jget(o, "answers");
+    size_t n = ans && fjson_object_is_type(ans, fjson_type_array) ? (size_t)fjson_object_array_length(ans) : 0;
+    for (size_t i = 0; i < n; i++) {
+        zw_str rd = nzp_str_ci(fjson_object_array_get_idx(ans, (int)i), "Rdata");
+        if (rd.p && (rc = zw_ev_list_add(ev, ZW_F_ANSWERS_RDATA, rd.p, rd.n))) {
+            return rc;
+        }
+    }
+    zw_ev_set_status(ev, ZW_STATUS_SUCCESS);
+    return nz_emit(em, ev);
+}
+
+const nz_parser nz_parser_route53_resolver_query = {
+    "route53-resolver-query",
+    "Amazon Route 53 Resolver query logs (JSON)",
+    1,
+    parse_resolver,
+    NULL,
+    NULL,
+};
