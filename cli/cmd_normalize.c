@@ -90,6 +90,9 @@ int cmd_normalize(int argc, char **argv)
     nz_ctx *ctx = NULL;
     char err[512];
 
+    if (cli_wants_kafka(argc, argv)) {
+        return cmd_stage("normalize", argc, argv);
+    }
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
         switch (c) {

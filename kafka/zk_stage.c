@@ -1,0 +1,1230 @@
+/*
+ * zk_stage.c - the Kafka pipeline stage (see zk_stage.h): consumer group in, normalizer,
+ * producer out, delivery tracking, transactions, backpressure, metrics.  Not for any
+ * log format (normalizer/) nor for option parsing (zk_config.c).
+ *
+ * One thread does everything that touches offsets: it polls the consumer (which also
+ * serves rebalances, logs and statistics), feeds each record to the normalizer stream
+ * of its partition, produces what the sink receives, and polls the producer for
+ * delivery reports.  So the per-partition bookkeeping needs no locks.
+ *
+ * At-least-once: each consumed record gets a slot in its partition's ring
+ * {offset, pending}.  pending starts at 1 (held while the record is processed) and
+ * counts one per output produced from it; a delivery report releases one.  The ring's
+ * head advances over finished slots, and the offset after the last finished one is
+ * stored (enable.auto.offset.store=false) and auto-committed.  A record whose output
+ * the broker refused for good stays unfinished forever, so no offset past it is ever
+ * committed; the stage stops with a fatal error.  Each produced message carries its
+ * slot as (partition table id << 48 | sequence) in the message opaque.
+ *
+ * Exactly-once: a transactional producer; records are processed inside a transaction
+ * that is committed with the consumed offsets (send_offsets_to_transaction) every
+ * txn_max_records records or txn_max_ms, and before partitions are revoked.  On an
+ * abortable error the transaction is aborted and every partition is rewound to its
+ * committed offset.
+ */
+#include "zk_stage.h"
+
+#include "../common/zw_buf.h"
+#include "../common/zw_time.h"
+#include "../normalizer/nz.h"
+#include "zk_metrics.h"
+
+#include <inttypes.h>
+#include <librdkafka/rdkafka.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ZK_MAX_PARTS 4096
+#define SEQ_BITS 48
+#define SEQ_MASK (((uint64_t)1 << SEQ_BITS) - 1)
+#define FLUSH_MS 30000
+
+typedef struct {
+    int64_t offset;
+    uint32_t pending; /* outputs not yet acknowledged, +1 while the record is processed */
+    uint32_t failed;
+} zk_slot;
+
+typedef struct {
+    int id; /* index in s->ptab */
+    int tidx;
+    int32_t partition;
+    nz_stream *st;
+    zk_slot *ring;
+    uint64_t cap; /* power of two */
+    uint64_t head, tail;
+    int64_t next_offset;  /* offset after the last record processed; -1 none */
+    int64_t store_offset; /* offset to store next flush; -1 none */
+    int64_t stored;       /* last stored */
+    int in_txn;           /* processed records in the open transaction */
+} zk_part;
+
+typedef struct {
+    char *topic;
+    char *format;
+    nz_ctx *ctx;
+    zk_part **bypart; /* indexed by partition number */
+    int32_t nbypart;
+} zk_in;
+
+typedef struct {
+    int64_t msg_cnt, msg_size, tx, rx, txmsgs, rxmsgs, replyq;
+} zk_rkstats;
+
+struct zk_stage {
+    zk_config cfg; /* scalars and callbacks; its string pointers are the stage's copies or NULL */
+    zk_in in[ZK_MAX_INPUTS];
+    int nin;
+    char *out_topic, *dlq_topic;
+    rd_kafka_t *cons, *prod;
+    rd_kafka_topic_t *out_rkt, *dlq_rkt;
+    zk_part *ptab[ZK_MAX_PARTS];
+    int nparts;
+
+    /* the record being processed */
+    zk_part *cur;
+    uint64_t cur_seq;
+    const rd_kafka_message_t *cur_msg;
+
+    zw_buf buf, hbuf;
+    zk_counters cnt;
+    int64_t in_flight;
+    int paused;
+    int fatal;
+    char fatal_msg[512];
+    int warned_no_dlq;
+
+    /* eos */
+    int txn_open;
+    int txn_abort;
+    int64_t txn_start_ms;
+    int txn_records;
+
+    /* metrics */
+    zk_metrics_server *http;
+    int64_t last_tick_ms;
+    zk_rkstats rks[2]; /* consumer, producer */
+    zw_buf mbuf;
+};
+
+static void slog(zk_stage *s, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void slog(zk_stage *s, int level, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    if (!s->cfg.log) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    s->cfg.log(s->cfg.opaque, level, msg);
+}
+
+static void set_fatal(zk_stage *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_fatal(zk_stage *s, const char *fmt, ...)
+{
+    va_list ap;
+    if (s->fatal) {
+        return; /* the first cause is the one reported */
+    }
+    s->fatal = 1;
+    va_start(ap, fmt);
+    vsnprintf(s->fatal_msg, sizeof s->fatal_msg, fmt, ap);
+    va_end(ap);
+    slog(s, ZK_LOG_ERR, "fatal: %s", s->fatal_msg);
+}
+
+/* ---- per-partition state ---- */
+
+static zk_part *part_find(zk_stage *s, int tidx, int32_t partition)
+{
+    zk_in *in = &s->in[tidx];
+    return partition >= 0 && partition < in->nbypart ? in->bypart[partition] : NULL;
+}
+
+static int topic_index(zk_stage *s, const char *topic)
+{
+    for (int i = 0; i < s->nin; i++) {
+        if (!strcmp(s->in[i].topic, topic)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static zk_part *part_open(zk_stage *s, int tidx, int32_t partition)
+{
+    zk_in *in = &s->in[tidx];
+    zk_part *p = part_find(s, tidx, partition);
+    char name[512];
+    int id = -1;
+    if (p) {
+        return p;
+    }
+    if (partition < 0) {
+        return NULL;
+    }
+    for (int i = 0; i < ZK_MAX_PARTS; i++) {
+        if (!s->ptab[i]) {
+            id = i;
+            break;
+        }
+    }
+    if (id < 0) {
+        set_fatal(s, "more than %d assigned partitions", ZK_MAX_PARTS);
+        return NULL;
+    }
+    if (partition >= in->nbypart) {
+        int32_t n = partition + 1 > in->nbypart * 2 ? partition + 1 : in->nbypart * 2;
+        zk_part **b = realloc(in->bypart, (size_t)n * sizeof *b);
+        if (!b) {
+            goto oom;
+        }
+        memset(b + in->nbypart, 0, (size_t)(n - in->nbypart) * sizeof *b);
+        in->bypart = b;
+        in->nbypart = n;
+    }
+    p = calloc(1, sizeof *p);
+    if (!p) {
+        goto oom;
+    }
+    snprintf(name, sizeof name, "%s/%d", in->topic, (int)partition);
+    p->st = nz_stream_new(in->ctx, name);
+    p->cap = 1024;
+    p->ring = malloc(p->cap * sizeof *p->ring);
+    if (!p->st || !p->ring) {
+        nz_stream_destroy(p->st);
+        free(p->ring);
+        free(p);
+        goto oom;
+    }
+    p->id = id;
+    p->tidx = tidx;
+    p->partition = partition;
+    p->next_offset = p->store_offset = p->stored = -1;
+    s->ptab[id] = p;
+    in->bypart[partition] = p;
+    s->nparts++;
+    return p;
+oom:
+    set_fatal(s, "out of memory");
+    return NULL;
+}
+
+static void part_close(zk_stage *s, zk_part *p)
+{
+    if (!p) {
+        return;
+    }
+    s->in[p->tidx].bypart[p->partition] = NULL;
+    s->ptab[p->id] = NULL;
+    s->nparts--;
+    nz_stream_destroy(p->st);
+    free(p->ring);
+    free(p);
+}
+
+static int ring_push(zk_part *p, int64_t offset, uint64_t *seq)
+{
+    if (p->tail - p->head == p->cap) {
+        uint64_t ncap = p->cap * 2;
+        zk_slot *r = malloc(ncap * sizeof *r);
+        if (!r) {
+            return ZW_ENOMEM;
+        }
+        for (uint64_t q = p->head; q < p->tail; q++) {
+            r[q & (ncap - 1)] = p->ring[q & (p->cap - 1)];
+        }
+        free(p->ring);
+        p->ring = r;
+        p->cap = ncap;
+    }
+    *seq = p->tail++;
+    zk_slot *sl = &p->ring[*seq & (p->cap - 1)];
+    sl->offset = offset;
+    sl->pending = 1;
+    sl->failed = 0;
+    return 0;
+}
+
+/* Moves the head over finished slots; remembers the offset to store. */
+static void ring_advance(zk_part *p)
+{
+    while (p->head < p->tail) {
+        zk_slot *sl = &p->ring[p->head & (p->cap - 1)];
+        if (sl->pending || sl->failed) {
+            break;
+        }
+        p->store_offset = sl->offset + 1;
+        p->head++;
+    }
+}
+
+static void ring_release(zk_part *p, uint64_t seq, int failed)
+{
+    if (seq < p->head || seq >= p->tail) {
+        return; /* cannot happen: partitions are flushed before they close */
+    }
+    zk_slot *sl = &p->ring[seq & (p->cap - 1)];
+    if (failed) {
+        sl->failed = 1;
+    }
+    if (sl->pending) {
+        sl->pending--;
+    }
+    if (seq == p->head) {
+        ring_advance(p);
+    }
+}
+
+/* Stores the offsets of every partition whose acknowledged prefix grew. */
+static void flush_stores(zk_stage *s)
+{
+    rd_kafka_topic_partition_list_t *l = NULL;
+    if (s->cfg.eos) {
+        return;
+    }
+    for (int i = 0; i < ZK_MAX_PARTS; i++) {
+        zk_part *p = s->ptab[i];
+        if (!p || p->store_offset < 0 || p->store_offset == p->stored) {
+            continue;
+        }
+        if (!l && !(l = rd_kafka_topic_partition_list_new(8))) {
+            return;
+        }
+        rd_kafka_topic_partition_list_add(l, s->in[p->tidx].topic, p->partition)->offset =
+            p->store_offset;
+        p->stored = p->store_offset;
+    }
+    if (l) {
+        rd_kafka_resp_err_t err = rd_kafka_offsets_store(s->cons, l);
+        if (err && err != RD_KAFKA_RESP_ERR__STATE) {
+            slog(s, ZK_LOG_WARNING, "offsets_store: %s", rd_kafka_err2str(err));
+        }
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+}
+
+/* ---- producing ---- */
+
+static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    zk_stage *s = opaque;
+    uintptr_t o = (uintptr_t)m->_private;
+    (void)rk;
+    s->in_flight--;
+    if (m->err) {
+        s->cnt.produce_failed++;
+        if (s->cfg.eos) {
+            /* the transaction cannot commit: abort it and rewind */
+            s->txn_abort = 1;
+            slog(s, ZK_LOG_WARNING, "delivery to %s failed: %s (transaction will abort)",
+                 rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        } else {
+            set_fatal(s, "delivery to %s failed for good: %s (no input offset past it is committed)",
+                      rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        }
+    } else {
+        s->cnt.produced++;
+    }
+    if (!s->cfg.eos && o) {
+        int id = (int)(o >> SEQ_BITS) - 1;
+        zk_part *p = id >= 0 && id < ZK_MAX_PARTS ? s->ptab[id] : NULL;
+        if (p) {
+            ring_release(p, o & SEQ_MASK, m->err != 0);
+        }
+    }
+}
+
+static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t keylen,
+                   const char *val, size_t vlen, const char *kind, const char *fmt)
+{
+    const rd_kafka_message_t *m = s->cur_msg;
+    zk_part *p = s->cur;
+    char part[16], off[24];
+    const char *schema = s->cfg.kind == ZW_OUT_ECS ? "ecs/" ZW_ECS_VERSION : "ocsf/" ZW_OCSF_VERSION;
+    uintptr_t op = 0;
+    rd_kafka_resp_err_t err;
+
+    snprintf(part, sizeof part, "%d", (int)m->partition);
+    snprintf(off, sizeof off, "%" PRId64, m->offset);
+    if (!s->cfg.eos) {
+        op = ((uintptr_t)(p->id + 1) << SEQ_BITS) | (uintptr_t)(s->cur_seq & SEQ_MASK);
+        p->ring[s->cur_seq & (p->cap - 1)].pending++;
+    }
+    for (;;) {
+        err = rd_kafka_producev(
+            s->prod, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE((void *)val, vlen),
+            RD_KAFKA_V_KEY((const void *)key, keylen), RD_KAFKA_V_HEADER("zw-kind", kind, -1),
+            RD_KAFKA_V_HEADER("zw-schema", schema, -1),
+            RD_KAFKA_V_HEADER("zw-source-format", fmt, -1),
+            RD_KAFKA_V_HEADER("zw-source-topic", s->in[p->tidx].topic, -1),
+            RD_KAFKA_V_HEADER("zw-source-partition", part, -1),
+            RD_KAFKA_V_HEADER("zw-source-offset", off, -1), RD_KAFKA_V_OPAQUE((void *)op),
+            RD_KAFKA_V_END);
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || s->fatal) {
+            break;
+        }
+        /* backpressure at the producer queue: serve delivery reports until room */
+        rd_kafka_poll(s->prod, 50);
+    }
+    if (err) {
+        if (!s->cfg.eos) {
+            p->ring[s->cur_seq & (p->cap - 1)].pending--;
+        }
+        if (s->cfg.eos && err != RD_KAFKA_RESP_ERR__FATAL) {
+            s->txn_abort = 1;
+            slog(s, ZK_LOG_WARNING, "produce to %s: %s (transaction will abort)",
+                 rd_kafka_topic_name(rkt), rd_kafka_err2str(err));
+            return ZW_EIO;
+        }
+        set_fatal(s, "produce to %s: %s", rd_kafka_topic_name(rkt), rd_kafka_err2str(err));
+        return ZW_EIO;
+    }
+    s->in_flight++;
+    return 0;
+}
+
+static int on_event(void *opaque, zw_event *ev)
+{
+    zk_stage *s = opaque;
+    zw_str zone = zw_ev_str(ev, ZW_F_U_ZONE);
+    zw_str fmt = zw_ev_str(ev, ZW_F_U_SOURCE_FORMAT);
+    char fbuf[64];
+    snprintf(fbuf, sizeof fbuf, "%.*s", (int)(fmt.n < 63 ? fmt.n : 63), fmt.p ? fmt.p : "");
+    zw_buf_clear(&s->buf);
+    if (zw_write_event(&s->buf, ev, s->cfg.kind)) {
+        return ZW_ENOMEM;
+    }
+    s->cnt.events++;
+    return produce(s, s->out_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len, "event",
+                   fbuf);
+}
+
+static int on_dead(void *opaque, const nz_dead *d)
+{
+    zk_stage *s = opaque;
+    const rd_kafka_message_t *m = s->cur_msg;
+    const zk_in *in = &s->in[s->cur->tidx];
+    if (!s->dlq_rkt) {
+        s->cnt.dead_dropped++;
+        if (!s->warned_no_dlq) {
+            s->warned_no_dlq = 1;
+            slog(s, ZK_LOG_WARNING, "a record was dead-lettered but no dlq-topic is set: "
+                                    "dead letters are counted (dead_dropped) and dropped");
+        }
+        return 0;
+    }
+    zw_buf_clear(&s->buf);
+    if (nz_dead_to_json(&s->buf, d)) {
+        return ZW_ENOMEM;
+    }
+    s->cnt.dead++;
+    return produce(s, s->dlq_rkt, m->key, m->key_len, s->buf.p, s->buf.len, "dead-letter",
+                   in->format ? in->format : "auto");
+}
+
+/* ---- transactions ---- */
+
+/* Reports a transactional API error.  Returns 1 if the caller should abort. */
+static int txn_error(zk_stage *s, const char *what, rd_kafka_error_t *e)
+{
+    int abort_it = 0;
+    if (rd_kafka_error_is_fatal(e)) {
+        set_fatal(s, "%s: %s", what, rd_kafka_error_string(e));
+    } else if (rd_kafka_error_txn_requires_abort(e)) {
+        slog(s, ZK_LOG_WARNING, "%s: %s (aborting the transaction)", what, rd_kafka_error_string(e));
+        abort_it = 1;
+    } else {
+        slog(s, ZK_LOG_WARNING, "%s: %s", what, rd_kafka_error_string(e));
+        abort_it = 1;
+    }
+    rd_kafka_error_destroy(e);
+    return abort_it;
+}
+
+/* Seeks every assigned partition back to its committed offset. */
+static void rewind_all(zk_stage *s)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
+    if (!l) {
+        set_fatal(s, "out of memory");
+        return;
+    }
+    for (int i = 0; i < ZK_MAX_PARTS; i++) {
+        zk_part *p = s->ptab[i];
+        if (p) {
+            rd_kafka_topic_partition_list_add(l, s->in[p->tidx].topic, p->partition);
+            p->in_txn = 0;
+        }
+    }
+    if (l->cnt) {
+        rd_kafka_resp_err_t err = rd_kafka_committed(s->cons, l, 10000);
+        if (err) {
+            set_fatal(s, "cannot read committed offsets to rewind: %s", rd_kafka_err2str(err));
+        } else {
+            for (int i = 0; i < l->cnt; i++) {
+                if (l->elems[i].offset < 0) {
+                    l->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+                }
+                zk_part *p = part_find(s, topic_index(s, l->elems[i].topic), l->elems[i].partition);
+                if (p) {
+                    p->next_offset = l->elems[i].offset >= 0 ? l->elems[i].offset : -1;
+                }
+            }
+            rd_kafka_error_t *e = rd_kafka_seek_partitions(s->cons, l, 10000);
+            if (e) {
+                set_fatal(s, "rewind: %s", rd_kafka_error_string(e));
+                rd_kafka_error_destroy(e);
+            }
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void txn_abort(zk_stage *s)
+{
+    rd_kafka_error_t *e;
+    if (!s->txn_open) {
+        return;
+    }
+    if ((e = rd_kafka_abort_transaction(s->prod, 60000))) {
+        txn_error(s, "abort_transaction", e);
+    }
+    s->txn_open = 0;
+    s->txn_abort = 0;
+    s->txn_records = 0;
+    s->in_flight = 0;
+    s->cnt.aborted++;
+    if (!s->fatal) {
+        rewind_all(s);
+    }
+}
+
+static void txn_begin(zk_stage *s)
+{
+    rd_kafka_error_t *e = rd_kafka_begin_transaction(s->prod);
+    if (e) {
+        txn_error(s, "begin_transaction", e);
+        if (!s->fatal) {
+            set_fatal(s, "cannot begin a transaction");
+        }
+        return;
+    }
+    s->txn_open = 1;
+    s->txn_records = 0;
+    s->txn_start_ms = zw_now_ms();
+}
+
+/* Commits the open transaction with the consumed offsets.  0, or -1 if it aborted. */
+static int txn_commit(zk_stage *s)
+{
+    rd_kafka_topic_partition_list_t *l;
+    rd_kafka_consumer_group_metadata_t *md;
+    rd_kafka_error_t *e;
+    if (!s->txn_open) {
+        return 0;
+    }
+    if (s->txn_abort) {
+        txn_abort(s);
+        return -1;
+    }
+    l = rd_kafka_topic_partition_list_new(8);
+    for (int i = 0; i < ZK_MAX_PARTS; i++) {
+        zk_part *p = s->ptab[i];
+        if (p && p->in_txn && p->next_offset >= 0) {
+            rd_kafka_topic_partition_list_add(l, s->in[p->tidx].topic, p->partition)->offset =
+                p->next_offset;
+        }
+    }
+    md = rd_kafka_consumer_group_metadata(s->cons);
+    e = l->cnt ? rd_kafka_send_offsets_to_transaction(s->prod, l, md, 30000) : NULL;
+    rd_kafka_consumer_group_metadata_destroy(md);
+    rd_kafka_topic_partition_list_destroy(l);
+    if (e) {
+        if (txn_error(s, "send_offsets_to_transaction", e)) {
+            txn_abort(s);
+        }
+        return -1;
+    }
+    for (int attempt = 0; attempt < 5; attempt++) {
+        e = rd_kafka_commit_transaction(s->prod, 60000);
+        if (!e) {
+            break;
+        }
+        if (rd_kafka_error_is_retriable(e) && attempt < 4) {
+            slog(s, ZK_LOG_WARNING, "commit_transaction: %s (retrying)", rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+            continue;
+        }
+        if (txn_error(s, "commit_transaction", e)) {
+            txn_abort(s);
+        }
+        return -1;
+    }
+    s->txn_open = 0;
+    s->txn_records = 0;
+    s->in_flight = 0;
+    s->cnt.committed++;
+    for (int i = 0; i < ZK_MAX_PARTS; i++) {
+        if (s->ptab[i]) {
+            s->ptab[i]->in_txn = 0;
+        }
+    }
+    return 0;
+}
+
+/* ---- rebalancing ---- */
+
+/* Everything derived from the assigned partitions is acknowledged and committed. */
+static void finish_all(zk_stage *s)
+{
+    if (s->cfg.eos) {
+        txn_commit(s);
+        return;
+    }
+    rd_kafka_resp_err_t err = rd_kafka_flush(s->prod, FLUSH_MS);
+    if (err) {
+        slog(s, ZK_LOG_WARNING, "flush: %s (%d records still in flight)", rd_kafka_err2str(err),
+             rd_kafka_outq_len(s->prod));
+    }
+    flush_stores(s);
+    err = rd_kafka_commit(s->cons, NULL, 0);
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        slog(s, ZK_LOG_WARNING, "commit: %s", rd_kafka_err2str(err));
+    } else if (!err) {
+        s->cnt.committed++;
+    }
+}
+
+static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    zk_stage *s = opaque;
+    int coop = !strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE");
+    rd_kafka_error_t *e = NULL;
+    rd_kafka_resp_err_t aerr = 0;
+
+    s->cnt.rebalances++;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        for (int i = 0; i < parts->cnt; i++) {
+            int t = topic_index(s, parts->elems[i].topic);
+            if (t >= 0) {
+                part_open(s, t, parts->elems[i].partition);
+            }
+        }
+        slog(s, ZK_LOG_INFO, "assigned %d partition(s)", parts->cnt);
+        if (coop) {
+            e = rd_kafka_incremental_assign(rk, parts);
+        } else {
+            aerr = rd_kafka_assign(rk, parts);
+        }
+    } else {
+        if (rd_kafka_assignment_lost(rk)) {
+            slog(s, ZK_LOG_WARNING, "assignment lost: outputs of uncommitted records will be "
+                                    "produced again by the partitions' next owner");
+            if (s->cfg.eos && s->txn_open) {
+                s->txn_abort = 1;
+                txn_abort(s);
+            }
+            rd_kafka_purge(s->prod, RD_KAFKA_PURGE_F_QUEUE);
+            rd_kafka_flush(s->prod, FLUSH_MS);
+        } else {
+            finish_all(s);
+        }
+        for (int i = 0; i < parts->cnt; i++) {
+            int t = topic_index(s, parts->elems[i].topic);
+            if (t >= 0) {
+                part_close(s, part_find(s, t, parts->elems[i].partition));
+            }
+        }
+        slog(s, ZK_LOG_INFO, "revoked %d partition(s)", parts->cnt);
+        if (coop) {
+            e = rd_kafka_incremental_unassign(rk, parts);
+        } else {
+            aerr = rd_kafka_assign(rk, NULL);
+        }
+    }
+    if (e) {
+        slog(s, ZK_LOG_WARNING, "assign: %s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+    } else if (aerr) {
+        slog(s, ZK_LOG_WARNING, "assign: %s", rd_kafka_err2str(aerr));
+    }
+    s->paused = 0; /* a new assignment starts unpaused */
+}
+
+/* ---- client callbacks ---- */
+
+static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    zk_stage *s = opaque;
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+        char buf[512];
+        rd_kafka_fatal_error(rk, buf, sizeof buf);
+        set_fatal(s, "%s: %s", rd_kafka_name(rk), buf);
+        return;
+    }
+    /* informational: librdkafka retries on its own (broker down, transport errors) */
+    slog(s, ZK_LOG_WARNING, "%s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+}
+
+static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    zk_stage *s = rd_kafka_opaque(rk);
+    if (s && s->cfg.log) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "rdkafka %s: %s", fac, buf);
+        s->cfg.log(s->cfg.opaque, level, msg);
+    }
+}
+
+static int64_t jint(fjson_object *o, const char *k)
+{
+    fjson_object *v;
+    return fjson_object_object_get_ex(o, k, &v) ? fjson_object_get_int64(v) : 0;
+}
+
+static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    zk_stage *s = opaque;
+    fjson_object *o = fjson_tokener_parse(json);
+    (void)len;
+    if (o) {
+        zk_rkstats *r = &s->rks[rk == s->prod ? 1 : 0];
+        r->msg_cnt = jint(o, "msg_cnt");
+        r->msg_size = jint(o, "msg_size");
+        r->tx = jint(o, "tx");
+        r->rx = jint(o, "rx");
+        r->txmsgs = jint(o, "txmsgs");
+        r->rxmsgs = jint(o, "rxmsgs");
+        r->replyq = jint(o, "replyq");
+        fjson_object_put(o);
+    }
+    return 0; /* librdkafka frees json */
+}
+
+/* ---- construction ---- */
+
+static int conf_set(rd_kafka_conf_t *c, const char *k, const char *v, char *errstr,
+                    size_t errstr_size)
+{
+    char e[256];
+    if (rd_kafka_conf_set(c, k, v, e, sizeof e) != RD_KAFKA_CONF_OK) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s=%s: %s", k, v, e);
+    }
+    return 0;
+}
+
+/* Builds one client's config: our defaults, then -X properties (which win).
+ * "consumer.NAME=v" / "producer.NAME=v" apply to one client only. */
+static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer, char *errstr,
+                                  size_t errstr_size)
+{
+    rd_kafka_conf_t *k = rd_kafka_conf_new();
+    char num[32], tid[512], host[256];
+    int rc = 0;
+
+    rc = rc ? rc : conf_set(k, "bootstrap.servers", c->brokers, errstr, errstr_size);
+    rc = rc ? rc : conf_set(k, "client.id", c->client_id ? c->client_id : "zonewarden", errstr, errstr_size);
+    if (c->metrics_interval_ms > 0 || c->metrics_port > 0) {
+        snprintf(num, sizeof num, "%d", c->metrics_interval_ms > 0 ? c->metrics_interval_ms : 5000);
+        rc = rc ? rc : conf_set(k, "statistics.interval.ms", num, errstr, errstr_size);
+    }
+    if (producer) {
+        rc = rc ? rc : conf_set(k, "enable.idempotence", "true", errstr, errstr_size);
+        rc = rc ? rc : conf_set(k, "linger.ms", "5", errstr, errstr_size);
+        if (c->eos) {
+            if (c->transactional_id) {
+                snprintf(tid, sizeof tid, "%s", c->transactional_id);
+            } else {
+                if (gethostname(host, sizeof host)) {
+                    snprintf(host, sizeof host, "host");
+                }
+                host[sizeof host - 1] = 0;
+                snprintf(tid, sizeof tid, "%s-%s-%d", c->group, host, (int)getpid());
+            }
+            rc = rc ? rc : conf_set(k, "transactional.id", tid, errstr, errstr_size);
+        }
+        rd_kafka_conf_set_dr_msg_cb(k, dr_cb);
+    } else {
+        rc = rc ? rc : conf_set(k, "group.id", c->group, errstr, errstr_size);
+        rc = rc ? rc : conf_set(k, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size);
+        rc = rc ? rc : conf_set(k, "enable.auto.offset.store", "false", errstr, errstr_size);
+        rc = rc ? rc : conf_set(k, "enable.auto.commit", c->eos ? "false" : "true", errstr, errstr_size);
+        rc = rc ? rc : conf_set(k, "auto.commit.interval.ms", "1000", errstr, errstr_size);
+        rc = rc ? rc : conf_set(k, "auto.offset.reset", "earliest", errstr, errstr_size);
+        rc = rc ? rc : conf_set(k, "isolation.level", "read_committed", errstr, errstr_size);
+        rd_kafka_conf_set_rebalance_cb(k, rebalance_cb);
+    }
+    for (int i = 0; i < c->nprops && !rc; i++) {
+        const char *p = c->props[i];
+        if (!strncmp(p, "consumer.", 9)) {
+            if (producer) {
+                continue;
+            }
+            p += 9;
+        } else if (!strncmp(p, "producer.", 9)) {
+            if (!producer) {
+                continue;
+            }
+            p += 9;
+        }
+        const char *eq = strchr(p, '=');
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - p), p);
+        rc = conf_set(k, name, eq + 1, errstr, errstr_size);
+    }
+    if (rc) {
+        rd_kafka_conf_destroy(k);
+        return NULL;
+    }
+    rd_kafka_conf_set_error_cb(k, error_cb);
+    rd_kafka_conf_set_log_cb(k, log_cb);
+    rd_kafka_conf_set_stats_cb(k, stats_cb);
+    rd_kafka_conf_set_opaque(k, s);
+    return k;
+}
+
+zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
+{
+    zk_stage *s;
+    rd_kafka_conf_t *kc = NULL;
+    char e[512];
+
+    if (zk_config_check(c, errstr, errstr_size)) {
+        return NULL;
+    }
+    if (!(s = calloc(1, sizeof *s))) {
+        zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        return NULL;
+    }
+    s->cfg = *c;
+    zw_buf_init(&s->buf);
+    zw_buf_init(&s->hbuf);
+    zw_buf_init(&s->mbuf);
+    s->out_topic = strdup(c->output_topic);
+    s->dlq_topic = c->dlq_topic ? strdup(c->dlq_topic) : NULL;
+    s->cfg.output_topic = s->out_topic;
+    s->cfg.dlq_topic = s->dlq_topic;
+    /* the stage keeps only its own copies of strings; the rest is read here, once */
+    s->cfg.brokers = s->cfg.group = s->cfg.client_id = s->cfg.transactional_id = NULL;
+    s->cfg.alert_topic = s->cfg.format = NULL;
+    s->cfg.nprops = 0;
+    s->cfg.ninputs = 0;
+    for (int i = 0; i < c->ninputs; i++) {
+        s->in[i].topic = strdup(c->inputs[i].topic);
+        const char *f = c->inputs[i].format ? c->inputs[i].format : c->format;
+        s->in[i].format = f && strcmp(f, "auto") ? strdup(f) : NULL;
+        s->nin++;
+        nz_options no = {0};
+        no.format = s->in[i].format;
+        no.raw_data = c->raw_data;
+        no.tz_offset_min = c->tz_offset_min;
+        nz_sink sink = {on_event, on_dead, s};
+        s->in[i].ctx = nz_ctx_new(&no, &sink, e, sizeof e);
+        if (!s->in[i].ctx) {
+            zw_errf(errstr, errstr_size, ZW_EINVAL, "input %s: %s", c->inputs[i].topic, e);
+            goto fail;
+        }
+    }
+    if (!s->out_topic || (c->dlq_topic && !s->dlq_topic)) {
+        zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        goto fail;
+    }
+
+    kc = make_conf(s, c, 1, errstr, errstr_size);
+    if (kc && !(s->prod = rd_kafka_new(RD_KAFKA_PRODUCER, kc, e, sizeof e))) {
+        zw_errf(errstr, errstr_size, ZW_EINVAL, "producer: %s", e);
+        rd_kafka_conf_destroy(kc);
+    }
+    kc = s->prod ? make_conf(s, c, 0, errstr, errstr_size) : NULL;
+    if (kc && !(s->cons = rd_kafka_new(RD_KAFKA_CONSUMER, kc, e, sizeof e))) {
+        zw_errf(errstr, errstr_size, ZW_EINVAL, "consumer: %s", e);
+        rd_kafka_conf_destroy(kc);
+    }
+    if (!s->prod || !s->cons) {
+        goto fail;
+    }
+    rd_kafka_poll_set_consumer(s->cons);
+    s->out_rkt = rd_kafka_topic_new(s->prod, s->out_topic, NULL);
+    s->dlq_rkt = s->dlq_topic ? rd_kafka_topic_new(s->prod, s->dlq_topic, NULL) : NULL;
+    if (!s->out_rkt || (s->dlq_topic && !s->dlq_rkt)) {
+        zw_errf(errstr, errstr_size, ZW_EINVAL, "cannot create topic handles");
+        goto fail;
+    }
+    if (c->metrics_port > 0 && !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
+        goto fail;
+    }
+    return s;
+fail:
+    zk_stage_destroy(s);
+    return NULL;
+}
+
+void zk_stage_destroy(zk_stage *s)
+{
+    if (!s) {
+        return;
+    }
+    zk_metrics_stop(s->http);
+    if (s->cons) {
+        rd_kafka_destroy(s->cons);
+    }
+    for (int i = 0; i < ZK_MAX_PARTS; i++) {
+        part_close(s, s->ptab[i]);
+    }
+    if (s->out_rkt) {
+        rd_kafka_topic_destroy(s->out_rkt);
+    }
+    if (s->dlq_rkt) {
+        rd_kafka_topic_destroy(s->dlq_rkt);
+    }
+    if (s->prod) {
+        rd_kafka_destroy(s->prod);
+    }
+    for (int i = 0; i < s->nin; i++) {
+        nz_ctx_destroy(s->in[i].ctx);
+        free(s->in[i].topic);
+        free(s->in[i].format);
+        free(s->in[i].bypart);
+    }
+    free(s->out_topic);
+    free(s->dlq_topic);
+    zw_buf_free(&s->buf);
+    zw_buf_free(&s->hbuf);
+    zw_buf_free(&s->mbuf);
+    free(s);
+}
+
+const zk_counters *zk_stage_counters(const zk_stage *s)
+{
+    return &s->cnt;
+}
+
+/* ---- metrics ---- */
+
+static void sum_stats(zk_stage *s, nz_stats *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < s->nin; i++) {
+        const nz_stats *x = nz_ctx_stats(s->in[i].ctx);
+        t->records += x->records;
+        t->events += x->events;
+        t->noise += x->noise;
+        t->dead += x->dead;
+        for (int k = 0; k < NZ_MAX_PARSERS; k++) {
+            t->fmt_records[k] += x->fmt_records[k];
+            t->fmt_events[k] += x->fmt_events[k];
+            t->fmt_noise[k] += x->fmt_noise[k];
+            t->fmt_rejected[k] += x->fmt_rejected[k];
+        }
+    }
+}
+
+static void compute_lag(zk_stage *s)
+{
+    int64_t lag = 0;
+    for (int i = 0; i < ZK_MAX_PARTS; i++) {
+        zk_part *p = s->ptab[i];
+        int64_t lo, hi;
+        if (!p || rd_kafka_get_watermark_offsets(s->cons, s->in[p->tidx].topic, p->partition, &lo,
+                                                 &hi) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            continue;
+        }
+        if (hi < 0) {
+            continue;
+        }
+        int64_t from = p->next_offset >= 0 ? p->next_offset : lo;
+        if (from >= 0 && hi > from) {
+            lag += hi - from;
+        }
+    }
+    s->cnt.lag = lag;
+}
+
+static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
+{
+    size_t np;
+    const nz_parser *const *ps = nz_parsers(&np);
+    const zk_counters *c = &s->cnt;
+    int rc = zw_buf_puts(b, "{\"type\":\"zonewarden.kafka.metrics\",\"time\":");
+    rc = rc ? rc : zw_json_time_ms(b, zw_now_ms());
+    rc = rc ? rc
+            : zw_buf_printf(
+                  b,
+                  ",\"consumed\":%" PRIu64 ",\"produced\":%" PRIu64 ",\"produce_failed\":%" PRIu64
+                  ",\"events\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"dead_dropped\":%" PRIu64
+                  ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
+                  ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
+                  ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
+                  ",\"formats\":{",
+                  c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->dead_dropped,
+                  t->noise, s->in_flight, c->lag, s->nparts, s->paused, c->pauses, c->rebalances,
+                  c->committed, c->aborted);
+    int first = 1;
+    for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
+        if (!t->fmt_records[i]) {
+            continue;
+        }
+        rc = zw_buf_printf(b,
+                           "%s\"%s\":{\"records\":%" PRIu64 ",\"events\":%" PRIu64
+                           ",\"noise\":%" PRIu64 ",\"rejected\":%" PRIu64 "}",
+                           first ? "" : ",", ps[i]->name, t->fmt_records[i], t->fmt_events[i],
+                           t->fmt_noise[i], t->fmt_rejected[i]);
+        first = 0;
+    }
+    for (int k = 0; k < 2 && !rc; k++) {
+        const zk_rkstats *r = &s->rks[k];
+        rc = zw_buf_printf(b,
+                           "%s\"%s\":{\"msg_cnt\":%" PRId64 ",\"msg_size\":%" PRId64
+                           ",\"tx\":%" PRId64 ",\"rx\":%" PRId64 ",\"txmsgs\":%" PRId64
+                           ",\"rxmsgs\":%" PRId64 ",\"replyq\":%" PRId64 "}",
+                           k ? "," : "},\"rdkafka\":{", k ? "producer" : "consumer", r->msg_cnt,
+                           r->msg_size, r->tx, r->rx, r->txmsgs, r->rxmsgs, r->replyq);
+    }
+    rc = rc ? rc : zw_buf_puts(b, "}}");
+    return rc;
+}
+
+static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
+{
+    size_t np;
+    const nz_parser *const *ps = nz_parsers(&np);
+    const zk_counters *c = &s->cnt;
+    struct {
+        const char *name, *type, *help;
+        double v;
+    } rows[] = {
+        {"consumed_total", "counter", "input records consumed", (double)c->consumed},
+        {"produced_total", "counter", "output records acknowledged by the broker", (double)c->produced},
+        {"produce_failed_total", "counter", "output records refused for good", (double)c->produce_failed},
+        {"events_total", "counter", "events produced to the output topic", (double)c->events},
+        {"dead_lettered_total", "counter", "dead letters produced", (double)c->dead},
+        {"dead_dropped_total", "counter", "dead letters with no dlq topic", (double)c->dead_dropped},
+        {"noise_total", "counter", "records counted as operational noise", (double)t->noise},
+        {"commits_total", "counter", "offset commits or committed transactions", (double)c->committed},
+        {"aborts_total", "counter", "aborted transactions", (double)c->aborted},
+        {"rebalances_total", "counter", "rebalance callbacks", (double)c->rebalances},
+        {"pauses_total", "counter", "times input was paused for backpressure", (double)c->pauses},
+        {"in_flight", "gauge", "produced records awaiting acknowledgement", (double)s->in_flight},
+        {"lag", "gauge", "records behind the high watermark, summed over partitions", (double)c->lag},
+        {"assigned_partitions", "gauge", "partitions assigned to this consumer", (double)s->nparts},
+        {"producer_queue_messages", "gauge", "librdkafka producer queue (msg_cnt)", (double)s->rks[1].msg_cnt},
+    };
+    int rc = 0;
+    for (size_t i = 0; i < ZW_ARRAY_LEN(rows) && !rc; i++) {
+        rc = zw_buf_printf(b, "# HELP zonewarden_%s %s\n# TYPE zonewarden_%s %s\nzonewarden_%s %.0f\n",
+                           rows[i].name, rows[i].help, rows[i].name, rows[i].type, rows[i].name,
+                           rows[i].v);
+    }
+    rc = rc ? rc : zw_buf_puts(b, "# HELP zonewarden_format_records_total records per source format\n"
+                                  "# TYPE zonewarden_format_records_total counter\n");
+    for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
+        if (t->fmt_records[i]) {
+            rc = zw_buf_printf(b, "zonewarden_format_records_total{format=\"%s\"} %" PRIu64 "\n",
+                               ps[i]->name, t->fmt_records[i]);
+        }
+    }
+    rc = rc ? rc : zw_buf_puts(b, "# HELP zonewarden_format_events_total events per source format\n"
+                                  "# TYPE zonewarden_format_events_total counter\n");
+    for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
+        if (t->fmt_records[i]) {
+            rc = zw_buf_printf(b, "zonewarden_format_events_total{format=\"%s\"} %" PRIu64 "\n",
+                               ps[i]->name, t->fmt_events[i]);
+        }
+    }
+    return rc;
+}
+
+static void metrics_tick(zk_stage *s, int force)
+{
+    int64_t now = zw_now_ms();
+    int every = s->cfg.metrics_interval_ms > 0 ? s->cfg.metrics_interval_ms : 1000;
+    nz_stats t;
+    if (!s->cfg.metrics_interval_ms && !s->http) {
+        return;
+    }
+    if (!force && now - s->last_tick_ms < every) {
+        return;
+    }
+    s->last_tick_ms = now;
+    sum_stats(s, &t);
+    s->cnt.noise = t.noise;
+    s->cnt.in_flight = s->in_flight;
+    s->cnt.assigned = s->nparts;
+    compute_lag(s);
+    if (s->cfg.metrics_interval_ms > 0 && s->cfg.metrics) {
+        zw_buf_clear(&s->mbuf);
+        if (!render_json(s, &s->mbuf, &t) && !zw_buf_cstr(&s->mbuf)) {
+            s->cfg.metrics(s->cfg.opaque, s->mbuf.p);
+        }
+    }
+    if (s->http) {
+        zw_buf_clear(&s->mbuf);
+        if (!render_prom(s, &s->mbuf, &t)) {
+            zk_metrics_publish(s->http, s->mbuf.p, s->mbuf.len);
+        }
+    }
+}
+
+/* ---- the loop ---- */
+
+static void set_paused(zk_stage *s, int pause)
+{
+    rd_kafka_topic_partition_list_t *l = NULL;
+    if (rd_kafka_assignment(s->cons, &l) || !l) {
+        return;
+    }
+    if (pause) {
+        rd_kafka_pause_partitions(s->cons, l);
+        s->cnt.pauses++;
+    } else {
+        rd_kafka_resume_partitions(s->cons, l);
+    }
+    s->paused = pause;
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void process(zk_stage *s, const rd_kafka_message_t *m)
+{
+    int t = topic_index(s, rd_kafka_topic_name(m->rkt));
+    zk_part *p = t >= 0 ? part_find(s, t, m->partition) : NULL;
+    nz_pos pos;
+    uint64_t seq = 0;
+    if (!p && t >= 0) {
+        p = part_open(s, t, m->partition); /* assignment we did not see: be safe */
+    }
+    if (!p) {
+        return;
+    }
+    if (s->cfg.eos && !s->txn_open) {
+        txn_begin(s);
+        if (s->fatal) {
+            return;
+        }
+    }
+    s->cnt.consumed++;
+    if (!s->cfg.eos && ring_push(p, m->offset, &seq)) {
+        set_fatal(s, "out of memory");
+        return;
+    }
+    s->cur = p;
+    s->cur_seq = seq;
+    s->cur_msg = m;
+    pos.file = NULL;
+    pos.line = 0;
+    pos.topic = s->in[t].topic;
+    pos.partition = m->partition;
+    pos.offset = m->offset;
+    int rc = nz_stream_record(p->st, m->payload ? (const char *)m->payload : "", m->len, &pos);
+    s->cur = NULL;
+    s->cur_msg = NULL;
+    if (rc && !s->fatal && !s->txn_abort) {
+        set_fatal(s, "processing %s [%d] offset %" PRId64 " failed (error %d)", s->in[t].topic,
+                  (int)m->partition, m->offset, rc);
+    }
+    if (!s->cfg.eos) {
+        ring_release(p, seq, 0);
+    } else {
+        p->in_txn = 1;
+        s->txn_records++;
+    }
+    p->next_offset = m->offset + 1;
+}
+
+int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t errstr_size)
+{
+    rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(s->nin);
+    rd_kafka_resp_err_t err;
+    int64_t last_msg = zw_now_ms();
+    int hi = s->cfg.max_in_flight, lo = s->cfg.max_in_flight / 2;
+
+    if (s->cfg.eos) {
+        rd_kafka_error_t *e = rd_kafka_init_transactions(s->prod, 60000);
+        if (e) {
+            zw_errf(errstr, errstr_size, ZW_ERR, "init_transactions: %s", rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+            rd_kafka_topic_partition_list_destroy(topics);
+            return ZW_ERR;
+        }
+    }
+    for (int i = 0; i < s->nin; i++) {
+        rd_kafka_topic_partition_list_add(topics, s->in[i].topic, RD_KAFKA_PARTITION_UA);
+    }
+    err = rd_kafka_subscribe(s->cons, topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    if (err) {
+        return zw_errf(errstr, errstr_size, ZW_ERR, "subscribe: %s", rd_kafka_err2str(err));
+    }
+    slog(s, ZK_LOG_INFO, "consuming %d topic(s) as group member; %s delivery", s->nin,
+         s->cfg.eos ? "exactly-once (transactions)" : "at-least-once");
+
+    while (*run && !s->fatal) {
+        /* backpressure: stop fetching while too much awaits acknowledgement */
+        if (!s->paused && s->in_flight >= hi) {
+            set_paused(s, 1);
+        } else if (s->paused && s->in_flight <= lo) {
+            set_paused(s, 0);
+        }
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(s->cons, s->paused ? 10 : 100);
+        if (m) {
+            if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                process(s, m);
+                last_msg = zw_now_ms();
+            } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                slog(s, ZK_LOG_WARNING, "consumer: %s%s%s", rd_kafka_message_errstr(m),
+                     m->rkt ? " on " : "", m->rkt ? rd_kafka_topic_name(m->rkt) : "");
+            }
+            rd_kafka_message_destroy(m);
+        }
+        rd_kafka_poll(s->prod, 0);
+        if (s->cfg.eos && s->txn_open) {
+            if (s->txn_abort) {
+                txn_abort(s);
+            } else if (s->txn_records >= s->cfg.txn_max_records ||
+                       zw_now_ms() - s->txn_start_ms >= s->cfg.txn_max_ms) {
+                txn_commit(s);
+            }
+        }
+        flush_stores(s);
+        metrics_tick(s, 0);
+        if (s->cfg.exit_idle_ms > 0 && zw_now_ms() - last_msg >= s->cfg.exit_idle_ms &&
+            s->in_flight == 0 && !s->txn_open) {
+            slog(s, ZK_LOG_INFO, "idle for %d ms: stopping", s->cfg.exit_idle_ms);
+            break;
+        }
+    }
+
+    /* stop consuming, finish what is in flight, commit, leave the group */
+    if (!s->fatal) {
+        finish_all(s);
+    } else if (!s->cfg.eos) {
+        /* commit the acknowledged prefix only; a failed record blocks its partition */
+        rd_kafka_flush(s->prod, 5000);
+        flush_stores(s);
+        rd_kafka_commit(s->cons, NULL, 0);
+    } else if (s->txn_open) {
+        rd_kafka_error_t *e = rd_kafka_abort_transaction(s->prod, 10000);
+        if (e) {
+            rd_kafka_error_destroy(e);
+        }
+        s->txn_open = 0;
+    }
+    err = rd_kafka_consumer_close(s->cons);
+    if (err && !s->fatal) {
+        slog(s, ZK_LOG_WARNING, "consumer close: %s", rd_kafka_err2str(err));
+    }
+    rd_kafka_flush(s->prod, s->fatal ? 1000 : FLUSH_MS);
+    metrics_tick(s, 1);
+    if (s->fatal) {
+        return zw_errf(errstr, errstr_size, ZW_ERR, "%s", s->fatal_msg);
+    }
+    return 0;
+}
