@@ -595,11 +595,9 @@ static void finish_all(zk_stage *s)
              rd_kafka_outq_len(s->prod));
     }
     flush_stores(s);
-    err = rd_kafka_commit(s->cons, NULL, 0);
+    err = rd_kafka_commit(s->cons, NULL, 0); /* counted by commit_cb */
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
         slog(s, ZK_LOG_WARNING, "commit: %s", rd_kafka_err2str(err));
-    } else if (!err) {
-        s->cnt.committed++;
     }
 }
 
@@ -673,6 +671,19 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
     }
     /* informational: librdkafka retries on its own (broker down, transport errors) */
     slog(s, ZK_LOG_WARNING, "%s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+}
+
+static void commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                      rd_kafka_topic_partition_list_t *offsets, void *opaque)
+{
+    zk_stage *s = opaque;
+    (void)rk;
+    (void)offsets;
+    if (!err) {
+        s->cnt.committed++;
+    } else if (err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        slog(s, ZK_LOG_WARNING, "offset commit: %s", rd_kafka_err2str(err));
+    }
 }
 
 static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
@@ -762,6 +773,7 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
         rc = rc ? rc : conf_set(k, "auto.offset.reset", "earliest", errstr, errstr_size);
         rc = rc ? rc : conf_set(k, "isolation.level", "read_committed", errstr, errstr_size);
         rd_kafka_conf_set_rebalance_cb(k, rebalance_cb);
+        rd_kafka_conf_set_offset_commit_cb(k, commit_cb);
     }
     for (int i = 0; i < c->nprops && !rc; i++) {
         const char *p = c->props[i];
