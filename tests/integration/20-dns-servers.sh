@@ -6,7 +6,8 @@
 # and badly signed dynamic updates and rndc addzone/delzone/reconfig; checks the client
 # side saw what the configuration intends; then runs `zonewarden normalize --dlq` over
 # each server's own log file and asserts the expected events field by field
-# (tests/integration/lib/zw_expect.py), and that nothing was dead-lettered.
+# (tests/integration/lib/zw_expect.py), that nothing was dead-lettered, and that every
+# event is valid OCSF 1.8.0 (tests/ocsf/validate.py).
 #
 # Needs root (network namespace, port 53).  Exits non-zero on any failure; the lab
 # directory with every config, log and client transcript is kept on failure.
@@ -123,6 +124,8 @@ expectations()
 { # the expected events per server; fields per docs/EVENT.md
     local s=$1 z=unmapped.zone k=unmapped.xfer.kind ip=src_endpoint.ip
     local xfer=class_uid=4003
+    # a refused update changed nothing: DNS Activity (opcode Update) or API Activity
+    local denied_update='class_uid~^[46]003$'
     case $s in
     bind)
         cat <<EOF
@@ -140,7 +143,7 @@ bind: AXFR of open zone served   | $xfer $ip=127.0.0.6 $z=open.test $k=AXFR stat
 bind: IXFR allowed incremental   | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1 unmapped.xfer.serial_from=2024010101 unmapped.xfer.serial=2024010102
 bind: IXFR denied 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test $k=IXFR status_id=2
 bind: signed update approved     | class_uid=6003 $ip=127.0.0.7 $z=example.test unmapped.xfer.tsig_key=ddns-key status_id=1 unmapped.record.name=new.example.test unmapped.record.type=A
-bind: unsigned update denied     | class_uid=6003 $ip=127.0.0.8 $z=example.test status_id=2
+bind: unsigned update denied     | $denied_update $ip=127.0.0.8 $z=example.test status_id=2
 bind: bad TSIG signature         | $ip=127.0.0.9 status_id=2 status_detail~BADSIG
 bind: rndc addzone               | class_uid=6003 $z=added.test unmapped.change.kind=config api.operation~addzone
 bind: rndc delzone               | class_uid=6003 $z=added.test api.operation~delzone
@@ -155,9 +158,10 @@ knot: AXFR finished with bytes   | $xfer $ip=127.0.0.2 $z=example.test $k=AXFR u
 knot: AXFR denied 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test status_id=2
 knot: AXFR with TSIG xfer-key    | $xfer $ip=127.0.0.4 $z=example.test status_id=1 unmapped.xfer.tsig_key=xfer-key
 knot: AXFR of open zone served   | $xfer $ip=127.0.0.6 $z=open.test $k=AXFR status_id=1
-knot: IXFR allowed 127.0.0.2     | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1
-knot: signed DDNS                | class_uid=6003 $z=example.test status_id=1
-knot: unsigned DDNS denied       | class_uid=6003 $ip=127.0.0.8 $z=example.test status_id=2
+knot: IXFR allowed incremental   | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1 unmapped.xfer.serial_from=2024010101 unmapped.xfer.serial=2024010102
+knot: IXFR denied 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test status_id=2 | >=2
+knot: signed DDNS                | class_uid=6003 $ip=127.0.0.7 $z=example.test status_id=1 unmapped.xfer.tsig_key=ddns-key unmapped.xfer.serial=2024010102
+knot: unsigned DDNS denied       | $denied_update $ip=127.0.0.8 $z=example.test status_id=2
 knot: product and time           | metadata.product.name~Knot time? metadata.version=1.8.0 | >=8
 EOF
         ;;
@@ -212,6 +216,10 @@ for s in "${SERVERS[@]}"; do
         echo "== $s ($mode): $(wc -l <"$log") log lines -> $(wc -l <"$ev") events; $(tr '\n' ' ' <"$OUT/$s.$mode.stderr" | cut -c1-200)"
         expectations "$s" >"$OUT/$s.expect"
         if ! python3 "$EXPECT" "$ev" "$OUT/$s.expect" --dlq "$dlq" --xfail "$XFAIL"; then
+            rc=1
+        fi
+        # the live servers' events must be valid OCSF too
+        if ! python3 "$ZW_ROOT/tests/ocsf/validate.py" "$ev"; then
             rc=1
         fi
     done
