@@ -14,6 +14,8 @@
 static const cli_command commands[] = {
     {"normalize", cmd_normalize, "raw DNS server / provider logs -> OCSF or ECS JSON lines"},
     {"formats", cmd_formats, "list the input formats the normalizer knows"},
+    {"compile", cmd_compile, "DET / Sigma detections -> checked tables file (rules.zwt)"},
+    {"lint", cmd_lint, "check detections and report every problem with file:line:col"},
 };
 
 static void usage(FILE *f)

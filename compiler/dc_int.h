@@ -1,0 +1,90 @@
+/*
+ * dc_int.h - compiler internals shared by dc_compile.c (driver, tuning, field maps,
+ * filters, correlations), dc_sigma.c (Sigma detection sections and conditions) and
+ * dc_det.c (DET-style strategies).  Not a public header.
+ */
+#ifndef DC_INT_H
+#define DC_INT_H
+
+#include "dc.h"
+#include "dc_yaml.h"
+
+#include "../common/zw_common.h"
+
+#include <stdint.h>
+
+typedef struct {
+    uint32_t *v;
+    size_t n, cap;
+} dc_prog;
+
+int dc_prog_push(dc_prog *p, uint32_t w);
+int dc_prog_append(dc_prog *p, const dc_prog *q);
+void dc_prog_free(dc_prog *p);
+
+typedef struct {
+    char *product, *category, *service; /* NULL: any */
+    char **from, **to;
+    size_t n;
+} dc_fieldmap;
+
+typedef struct {
+    char **rules;
+    size_t nrules;
+    dc_prog prog;
+    char *file;
+    int line, col;
+    char *title;
+    int used;
+} dc_filter;
+
+struct dc_compiler {
+    dc_ruleset *rs;
+    dc_stats st;
+    dc_ydoc *tuning;
+    const dc_ynode *placeholders; /* MAP name -> scalar | SEQ */
+    const dc_ynode *parameters;   /* MAP name -> value */
+    dc_fieldmap *fms;
+    size_t nfm;
+    dc_filter *filters;
+    size_t nfilters;
+};
+
+/* One YAML document being compiled. */
+typedef struct {
+    dc_compiler *c;
+    dc_diags *d;
+    const char *file;
+    int errors;
+    const char *product, *category, *service; /* rule's log source (field maps) */
+    const dc_ynode *params; /* DET: MAP name -> value node (tuning applied) */
+    int det;                /* DET analytic: fields are canonical paths, %param% expands */
+} dc_doc;
+
+void dc_err(dc_doc *x, const dc_ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void dc_unsup(dc_doc *x, const dc_ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Compiles a Sigma `detection` map (search identifiers + condition) into prog.
+ * Errors are reported; returns 0 or -1. */
+int dc_sigma_detection(dc_doc *x, const dc_ynode *detection, dc_prog *out);
+
+/* Sigma rule / correlation / filter documents (dc_sigma.c). */
+int dc_sigma_rule(dc_doc *x, const dc_ynode *root);
+int dc_sigma_correlation(dc_doc *x, const dc_ynode *root);
+int dc_sigma_filter(dc_doc *x, const dc_ynode *root);
+/* DET strategy document (dc_det.c). */
+int dc_det_strategy(dc_doc *x, const dc_ynode *root);
+
+/* Field name after the field map for the document's log source (borrowed). */
+const char *dc_map_field(dc_doc *x, const char *name);
+
+/* Duplicates s or "" (never NULL unless out of memory). */
+char *dc_strdup0(const char *s);
+/* Reads a string or list of strings into a new vector; -1 with a diagnostic if
+ * the node is neither. */
+int dc_strv(dc_doc *x, const dc_ynode *n, char ***out, uint32_t *nout);
+/* Collects attack.* tags / techniques. */
+
+#endif
