@@ -12,6 +12,8 @@
 
 /* --- DNS server line formats (issue 2) --- */
 extern const nz_parser nz_parser_knot;
+extern const nz_parser nz_parser_nsd;
+extern const nz_parser nz_parser_pdns;
 
 /* --- DNS server JSON formats (issue 2) --- */
 
@@ -23,6 +25,8 @@ extern const nz_parser nz_parser_route53_resolver_query;
 static const nz_parser *const parsers[] = {
     /* --- DNS server line formats --- */
     &nz_parser_knot,
+    &nz_parser_nsd,
+    &nz_parser_pdns,
 
     /* --- DNS server JSON formats --- */
 
