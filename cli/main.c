@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"formats", cmd_formats, "list the input formats the normalizer knows"},
     {"compile", cmd_compile, "DET / Sigma detections -> checked tables file (rules.zwt)"},
     {"lint", cmd_lint, "check detections and report every problem with file:line:col"},
+    {"exposure", cmd_exposure, "what a zone discloses, classified against the approved inventory"},
 };
 
 static void usage(FILE *f)

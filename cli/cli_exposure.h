@@ -1,0 +1,20 @@
+/*
+ * cli_exposure.h - helpers shared by `exposure` and `axfr-check` (cmd_exposure.c).
+ */
+#ifndef ZW_CLI_EXPOSURE_H
+#define ZW_CLI_EXPOSURE_H
+
+#include "../exposure/ex.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Milliseconds since the epoch, now. */
+int64_t cli_now_ms(void);
+/* --fingerprints, $ZONEWARDEN_FINGERPRINTS, <exe>/../share/zonewarden/schemas/,
+ * <exe>/../../schemas/ (build tree), ./schemas/.  NULL with err. */
+ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn);
+/* "HOST", "HOST:PORT", "[V6]:PORT" -> host and port (default 53).  0 or -1. */
+int cli_split_server(const char *s, char *host, size_t hn, int *port);
+
+#endif

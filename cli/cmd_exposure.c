@@ -1,0 +1,324 @@
+/*
+ * cmd_exposure.c - `zonewarden exposure`: read a zone (zone file, live AXFR, provider
+ * listing), find what it discloses, classify against the approved inventory, and write
+ * OCSF Compliance Findings as JSON lines, a terminal table and/or an HTML report.
+ */
+#include "../common/zw_buf.h"
+#include "../common/zw_writer.h"
+#include "../exposure/ex.h"
+#include "cli.h"
+#include "cli_exposure.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: zonewarden exposure (--zone FILE [--origin ZONE] | --axfr SERVER[:PORT] ZONE\n"
+            "                            | --provider-export FILE [--origin ZONE])\n"
+            "                           [--inventory approved.yml] [--fingerprints FILE]\n"
+            "                           [-o FILE] [--output ocsf|ecs] [--table] [--html FILE]\n"
+            "                           [--source-ip IP] [--tsig KEYFILE] [--fail-on unapproved|unknown]\n"
+            "Findings go to stdout as JSON lines (or to -o FILE); --table prints a table instead\n"
+            "of JSON on stdout.  Exit: 0 done, 1 --fail-on matched, 2 usage, 3 input error.\n");
+}
+
+int64_t cli_now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn)
+{
+    if (path) {
+        return ex_fp_load(path, err, errn);
+    }
+    const char *env = getenv("ZONEWARDEN_FINGERPRINTS");
+    if (env && *env) {
+        return ex_fp_load(env, err, errn);
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char cand[3][PATH_MAX + 64];
+    int nc = 0;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+        }
+        snprintf(cand[nc++], sizeof cand[0], "%s/../share/zonewarden/schemas/fingerprints.json", exe);
+        snprintf(cand[nc++], sizeof cand[0], "%s/../../schemas/fingerprints.json", exe);
+    }
+    snprintf(cand[nc++], sizeof cand[0], "schemas/fingerprints.json");
+    for (int i = 0; i < nc; i++) {
+        if (access(cand[i], R_OK) == 0) {
+            return ex_fp_load(cand[i], err, errn);
+        }
+    }
+    snprintf(err, errn,
+             "fingerprints.json not found (give --fingerprints FILE or set ZONEWARDEN_FINGERPRINTS)");
+    return NULL;
+}
+
+/* "HOST", "HOST:PORT", "[V6]:PORT", "V6" -> host copy and port. */
+int cli_split_server(const char *s, char *host, size_t hn, int *port)
+{
+    *port = 53;
+    if (s[0] == '[') {
+        const char *e = strchr(s, ']');
+        if (!e || (size_t)(e - s - 1) >= hn) {
+            return -1;
+        }
+        memcpy(host, s + 1, (size_t)(e - s - 1));
+        host[e - s - 1] = '\0';
+        if (e[1] == ':') {
+            *port = atoi(e + 2);
+        }
+    } else {
+        const char *c = strchr(s, ':');
+        if (c && !strchr(c + 1, ':')) {
+            if ((size_t)(c - s) >= hn) {
+                return -1;
+            }
+            memcpy(host, s, (size_t)(c - s));
+            host[c - s] = '\0';
+            *port = atoi(c + 1);
+        } else {
+            snprintf(host, hn, "%s", s);
+        }
+    }
+    return *port > 0 && *port < 65536 && host[0] ? 0 : -1;
+}
+
+int cmd_exposure(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"zone", required_argument, NULL, 'z'},
+        {"axfr", required_argument, NULL, 'a'},
+        {"provider-export", required_argument, NULL, 'p'},
+        {"origin", required_argument, NULL, 'O'},
+        {"inventory", required_argument, NULL, 'i'},
+        {"fingerprints", required_argument, NULL, 'F'},
+        {"output", required_argument, NULL, 'k'},
+        {"table", no_argument, NULL, 't'},
+        {"html", required_argument, NULL, 'H'},
+        {"source-ip", required_argument, NULL, 's'},
+        {"tsig", required_argument, NULL, 'T'},
+        {"fail-on", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *zonefile = NULL, *axfr = NULL, *export = NULL, *origin = NULL, *invpath = NULL;
+    const char *fppath = NULL, *outpath = NULL, *htmlpath = NULL, *srcip = NULL, *tsigpath = NULL;
+    int table = 0, fail_on = -1, c, status = CLI_OK;
+    zw_out_kind kind = ZW_OUT_OCSF;
+    char err[512];
+    ex_fp *fp = NULL;
+    ex_inv *inv = NULL;
+    ex_zone *z = NULL;
+    ex_report *r = NULL;
+    FILE *out = NULL;
+    zw_arena *ea = NULL;
+    zw_buf b;
+    zw_buf_init(&b);
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'z':
+            zonefile = optarg;
+            break;
+        case 'a':
+            axfr = optarg;
+            break;
+        case 'p':
+            export = optarg;
+            break;
+        case 'O':
+            origin = optarg;
+            break;
+        case 'i':
+            invpath = optarg;
+            break;
+        case 'F':
+            fppath = optarg;
+            break;
+        case 'k': {
+            int k = zw_out_kind_parse(optarg);
+            if (k < 0) {
+                fprintf(stderr, "zonewarden exposure: --output must be ocsf or ecs\n");
+                return CLI_USAGE;
+            }
+            kind = (zw_out_kind)k;
+            break;
+        }
+        case 'o':
+            outpath = optarg;
+            break;
+        case 't':
+            table = 1;
+            break;
+        case 'H':
+            htmlpath = optarg;
+            break;
+        case 's':
+            srcip = optarg;
+            break;
+        case 'T':
+            tsigpath = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "unapproved") == 0) {
+                fail_on = EX_C_UNAPPROVED;
+            } else if (strcmp(optarg, "unknown") == 0) {
+                fail_on = EX_C_UNKNOWN;
+            } else {
+                fprintf(stderr, "zonewarden exposure: --fail-on must be unapproved or unknown\n");
+                return CLI_USAGE;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    int nsrc = (zonefile != NULL) + (axfr != NULL) + (export != NULL);
+    if (nsrc != 1 || (axfr && optind >= argc) || (!axfr && optind < argc)) {
+        fprintf(stderr, "zonewarden exposure: give exactly one of --zone FILE, --axfr SERVER ZONE, "
+                        "--provider-export FILE\n");
+        usage(stderr);
+        return CLI_USAGE;
+    }
+
+    if (!(fp = cli_load_fingerprints(fppath, err, sizeof err))) {
+        fprintf(stderr, "zonewarden exposure: %s\n", err);
+        status = CLI_IO;
+        goto out;
+    }
+    if (invpath && !(inv = ex_inv_load(invpath, err, sizeof err))) {
+        fprintf(stderr, "zonewarden exposure: %s\n", err);
+        status = CLI_IO;
+        goto out;
+    }
+    int rc;
+    if (zonefile) {
+        rc = ex_zone_read_file(zonefile, origin, &z, err, sizeof err);
+    } else if (export) {
+        rc = ex_zone_read_export(export, origin, &z, err, sizeof err);
+    } else {
+        char host[256];
+        ex_xfer_req req = {0};
+        ex_tsig key;
+        ea = zw_arena_new(0);
+        if (cli_split_server(axfr, host, sizeof host, &req.port)) {
+            fprintf(stderr, "zonewarden exposure: bad server '%s'\n", axfr);
+            status = CLI_USAGE;
+            goto out;
+        }
+        if (tsigpath) {
+            if (!ea || ex_tsig_load(tsigpath, ea, &key, err, sizeof err)) {
+                fprintf(stderr, "zonewarden exposure: %s\n", err);
+                status = CLI_IO;
+                goto out;
+            }
+            req.tsig = &key;
+        }
+        req.server = host;
+        req.source_ip = srcip;
+        req.zone = argv[optind];
+        rc = ex_zone_read_axfr(&req, &z, err, sizeof err);
+    }
+    if (!z) {
+        fprintf(stderr, "zonewarden exposure: %s\n", err);
+        status = CLI_IO;
+        goto out;
+    }
+    for (size_t i = 0; i < z->ndiag; i++) {
+        fprintf(stderr, "%s:%lld: %s\n", z->source, (long long)z->diag[i].line, z->diag[i].msg);
+    }
+    if (rc) {
+        fprintf(stderr, "zonewarden exposure: %s\n", err);
+        status = CLI_IO; /* findings for the readable records are still written */
+    }
+    if (!(r = ex_analyze(z, fp, inv))) {
+        fprintf(stderr, "zonewarden exposure: out of memory\n");
+        status = CLI_IO;
+        goto out;
+    }
+    int64_t now = cli_now_ms();
+    int json_to_stdout = !outpath && !table;
+    if (outpath && !(out = fopen(outpath, "w"))) {
+        perror(outpath);
+        status = CLI_IO;
+        goto out;
+    }
+    FILE *jf = outpath ? out : json_to_stdout ? stdout : NULL;
+    if (jf) {
+        zw_arena *a = zw_arena_new(0);
+        zw_event ev;
+        for (size_t i = 0; a && i < r->n; i++) {
+            zw_arena_reset(a);
+            zw_event_init(&ev, a);
+            zw_buf_clear(&b);
+            if (ex_finding_event(r, i, now, &ev) || zw_event_finalize(&ev) ||
+                zw_write_event(&b, &ev, kind) || zw_buf_putc(&b, '\n') ||
+                fwrite(b.p, 1, b.len, jf) != b.len) {
+                fprintf(stderr, "zonewarden exposure: write failed\n");
+                status = CLI_IO;
+                break;
+            }
+        }
+        zw_arena_destroy(a);
+    }
+    if (table) {
+        zw_buf_clear(&b);
+        if (ex_report_table(r, &b) == 0) {
+            fwrite(b.p, 1, b.len, stdout);
+        }
+    }
+    if (htmlpath) {
+        zw_buf_clear(&b);
+        FILE *h = fopen(htmlpath, "w");
+        if (!h || ex_report_html(r, now, &b) || fwrite(b.p, 1, b.len, h) != b.len) {
+            fprintf(stderr, "zonewarden exposure: cannot write %s\n", htmlpath);
+            status = CLI_IO;
+        }
+        if (h && fclose(h)) {
+            status = CLI_IO;
+        }
+    }
+    fprintf(stderr,
+            "exposure: %s (%s, %zu records): %zu findings: %zu approved, %zu unknown, %zu "
+            "unapproved\n",
+            z->origin, z->kind, z->n, r->n, r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
+            r->by_class[EX_C_UNAPPROVED]);
+    if (status == CLI_OK && fail_on >= 0) {
+        size_t hits = r->by_class[EX_C_UNAPPROVED] + (fail_on == EX_C_UNKNOWN ? r->by_class[EX_C_UNKNOWN] : 0);
+        if (hits) {
+            status = CLI_FAIL;
+        }
+    }
+out:
+    if (out && fclose(out)) {
+        status = CLI_IO;
+    }
+    zw_buf_free(&b);
+    ex_report_destroy(r);
+    ex_zone_destroy(z);
+    ex_inv_destroy(inv);
+    ex_fp_destroy(fp);
+    zw_arena_destroy(ea);
+    return status;
+}

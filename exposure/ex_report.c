@@ -1,0 +1,484 @@
+/*
+ * ex_report.c - exposure findings out: as canonical events (OCSF Compliance Finding,
+ * so the normal writers give OCSF or ECS JSON and the engine can match them), as a
+ * terminal table, and as a self-contained HTML report whose inline SVG chart tells a
+ * non-technical reader how much of what the zone discloses was approved.
+ *
+ * Not for: deciding what is a finding (ex_analyze.c).
+ */
+#include "ex.h"
+#include "ex_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const class_color[EX_C__COUNT] = {"#2e7d32", "#f0a202", "#c62828"};
+static const char *const class_label[EX_C__COUNT] = {"Approved", "Not reviewed (unknown)",
+                                                     "Not approved"};
+
+static const char *remediation(ex_kind k)
+{
+    switch (k) {
+    case EX_K_PROVIDER:
+    case EX_K_THIRD_PARTY:
+        return "Confirm the provider relationship is approved and still in use; add it to "
+               "exposure.providers.approved, or remove the record (stale verification tokens "
+               "and SPF includes disclose past vendors).";
+    case EX_K_REMOTE_ACCESS:
+    case EX_K_ADMIN:
+        return "Serve this name only from an internal view, rename it, or record the approval "
+               "in exposure.hosts.approved.";
+    case EX_K_WILDCARD:
+        return "Replace the wildcard with explicit records unless it is required.";
+    case EX_K_PRIVATE_ADDR:
+        return "Move internal addresses to an internal-only zone or view.";
+    case EX_K_TAKEOVER:
+        return "Verify the cloud resource still exists and is owned by you; remove the CNAME "
+               "when the resource is deprovisioned.";
+    default:
+        return "";
+    }
+}
+
+/* One-line description of a finding into b. */
+static int describe(const ex_finding *f, zw_buf *b)
+{
+    const char *owner = f->rr->owner;
+    switch (f->kind) {
+    case EX_K_PROVIDER:
+        return zw_buf_printf(b, "%s uses %s (%s %s)", owner, f->provider->name, f->via, f->subject);
+    case EX_K_THIRD_PARTY:
+        return zw_buf_printf(b, "%s points to external %s (%s)", owner, f->subject, f->via);
+    case EX_K_REMOTE_ACCESS:
+        return zw_buf_printf(b, "%s names a remote-access service ('%s')", owner, f->subject);
+    case EX_K_ADMIN:
+        return zw_buf_printf(b, "%s names an admin/internal tool ('%s')", owner, f->subject);
+    case EX_K_WILDCARD:
+        return zw_buf_printf(b, "wildcard %s %s answers every name below it", owner, f->rr->type);
+    case EX_K_PRIVATE_ADDR:
+        return zw_buf_printf(b, "%s has %s address %s", owner, f->category, f->subject);
+    case EX_K_TAKEOVER:
+        return zw_buf_printf(b, "%s -> %s: %s namespace where a deleted resource can be claimed",
+                             owner, f->subject, f->provider->name);
+    default:
+        return zw_buf_puts(b, owner);
+    }
+}
+
+int ex_finding_event(const ex_report *r, size_t i, int64_t time_ms, zw_event *ev)
+{
+    const ex_finding *f = &r->f[i];
+    const ex_zone *z = r->zone;
+    zw_buf b;
+    int rc = zw_ev_set_class(ev, ZW_CLASS_COMPLIANCE_FINDING, 1);
+    zw_buf_init(&b);
+    zw_ev_set_int(ev, ZW_F_TIME, time_ms);
+    zw_ev_set_severity(ev, f->severity);
+    zw_ev_set_int(ev, ZW_F_STATUS_ID, 1);
+    zw_ev_set_ref(ev, ZW_F_STATUS, "New", 3);
+    rc = rc ? rc : zw_ev_set_cstr(ev, ZW_F_FINDING_UID, f->uid);
+    if (!rc) {
+        if (f->provider) {
+            rc = zw_buf_printf(&b, "%s: %s", ex_kind_title(f->kind), f->provider->name);
+        } else {
+            rc = zw_buf_printf(&b, "%s: %s", ex_kind_title(f->kind), f->rr->owner);
+        }
+        rc = rc ? rc : zw_ev_set_str(ev, ZW_F_FINDING_TITLE, b.p, b.len);
+    }
+    zw_buf_clear(&b);
+    rc = rc ? rc : describe(f, &b);
+    rc = rc ? rc : zw_ev_set_str(ev, ZW_F_FINDING_DESC, b.p, b.len);
+    rc = rc ? rc : zw_ev_set_str(ev, ZW_F_MESSAGE, b.p, b.len);
+    rc = rc ? rc : zw_ev_list_add(ev, ZW_F_FINDING_TYPES, "dns-exposure", 12);
+    rc = rc ? rc : zw_ev_list_add(ev, ZW_F_FINDING_TYPES, ex_kind_name(f->kind),
+                                  strlen(ex_kind_name(f->kind)));
+    static const char ctl[] = "Public DNS discloses only approved providers and hosts";
+    zw_ev_set_ref(ev, ZW_F_COMPLIANCE_CONTROL, ctl, sizeof ctl - 1);
+    rc = rc ? rc : zw_ev_list_add(ev, ZW_F_COMPLIANCE_STANDARDS, "MITRE ATT&CK T1590.002", 22);
+    static const char *const cs[EX_C__COUNT] = {"Pass", "Warning", "Fail"};
+    zw_ev_set_int(ev, ZW_F_COMPLIANCE_STATUS_ID, f->cls + 1);
+    zw_ev_set_ref(ev, ZW_F_COMPLIANCE_STATUS, cs[f->cls], strlen(cs[f->cls]));
+    const char *rem = remediation(f->kind);
+    zw_ev_set_ref(ev, ZW_F_REMEDIATION_DESC, rem, strlen(rem));
+    zw_ev_set_ref(ev, ZW_F_RES_NAME, f->rr->owner, strlen(f->rr->owner));
+    zw_ev_set_ref(ev, ZW_F_RES_TYPE, "DNS Record", 10);
+    zw_ev_set_ref(ev, ZW_F_U_ZONE, z->origin, strlen(z->origin));
+    zw_ev_set_ref(ev, ZW_F_U_RECORD_NAME, f->rr->owner, strlen(f->rr->owner));
+    zw_ev_set_ref(ev, ZW_F_U_RECORD_TYPE, f->rr->type, strlen(f->rr->type));
+    zw_ev_set_int(ev, ZW_F_U_RECORD_TTL, f->rr->ttl);
+    rc = rc ? rc : zw_ev_list_add(ev, ZW_F_U_RECORD_VALUES, f->rr->value, strlen(f->rr->value));
+    if (f->rr->alias) {
+        zw_ev_set_ref(ev, ZW_F_U_RECORD_ALIAS_TARGET, f->rr->value, strlen(f->rr->value));
+    }
+    zw_ev_set_ref(ev, ZW_F_U_SOURCE_FORMAT, z->kind, strlen(z->kind));
+    zw_ev_set_ref(ev, ZW_F_U_POS_FILE, z->source, strlen(z->source));
+    if (f->rr->line > 0 && strcmp(z->kind, "zone-file") == 0) {
+        zw_ev_set_int(ev, ZW_F_U_POS_LINE, f->rr->line);
+    } else if (f->rr->line > 0) {
+        zw_ev_set_int(ev, ZW_F_U_POS_OFFSET, f->rr->line - 1);
+    }
+    const char *kn = ex_kind_name(f->kind), *cn = ex_class_name(f->cls);
+    zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_KIND, kn, strlen(kn));
+    zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_CLASSIFICATION, cn, strlen(cn));
+    zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_VIA, f->via, strlen(f->via));
+    zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_REASON, f->reason, strlen(f->reason));
+    if (f->category) {
+        zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_CATEGORY, f->category, strlen(f->category));
+    }
+    if (f->pattern) {
+        zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_MATCH, f->pattern, strlen(f->pattern));
+    }
+    if (f->provider) {
+        zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_PROVIDER, f->provider->id, strlen(f->provider->id));
+        zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_PROVIDER_NAME, f->provider->name,
+                      strlen(f->provider->name));
+    }
+    zw_ev_set_bool(ev, ZW_F_U_EXPOSURE_TAKEOVER, f->kind == EX_K_TAKEOVER);
+    zw_ev_set_ref(ev, ZW_F_META_PRODUCT_NAME, "zonewarden", 10);
+    zw_ev_set_ref(ev, ZW_F_META_PRODUCT_VENDOR, "zonewarden", 10);
+    zw_ev_set_ref(ev, ZW_F_META_LOG_NAME, "exposure", 8);
+    zw_buf_free(&b);
+    return rc;
+}
+
+static const char *sev_short(int s)
+{
+    return zw_severity_name(s);
+}
+
+/* Pads or cuts s to w columns (ASCII; longer text ends in '~'). */
+static int cell(zw_buf *b, const char *s, int w)
+{
+    int n = (int)strlen(s);
+    if (n > w) {
+        return zw_buf_printf(b, "%.*s~ ", w - 1, s);
+    }
+    return zw_buf_printf(b, "%-*s ", w, s);
+}
+
+int ex_report_table(const ex_report *r, zw_buf *b)
+{
+    int rc = zw_buf_printf(b, "%-13s %-10s %-15s %-34s %-5s %-44s %s\n", "SEVERITY", "CLASS", "KIND",
+                           "NAME", "TYPE", "DETAIL", "LINE");
+    zw_buf d;
+    zw_buf_init(&d);
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        const ex_finding *f = &r->f[i];
+        zw_buf_clear(&d);
+        if (f->provider) {
+            rc = zw_buf_printf(&d, "%s via %s %s", f->provider->name, f->via, f->subject);
+        } else if (f->kind == EX_K_PRIVATE_ADDR) {
+            rc = zw_buf_printf(&d, "%s %s", f->category, f->subject);
+        } else {
+            rc = zw_buf_printf(&d, "%s %s", f->via, f->subject);
+        }
+        rc = rc ? rc : zw_buf_cstr(&d);
+        rc = rc ? rc : cell(b, sev_short(f->severity), 13);
+        rc = rc ? rc : cell(b, ex_class_name(f->cls), 10);
+        rc = rc ? rc : cell(b, ex_kind_name(f->kind), 15);
+        rc = rc ? rc : cell(b, f->rr->owner, 34);
+        rc = rc ? rc : cell(b, f->rr->type, 5);
+        rc = rc ? rc : cell(b, d.p, 44);
+        if (!rc && f->rr->line > 0) {
+            rc = zw_buf_printf(b, "%lld", (long long)f->rr->line);
+        }
+        rc = rc ? rc : zw_buf_putc(b, '\n');
+    }
+    zw_buf_free(&d);
+    if (!rc) {
+        rc = zw_buf_printf(b,
+                           "%zu records in %s (%s): %zu findings: %zu approved, %zu unknown, "
+                           "%zu unapproved\n",
+                           r->zone->n, r->zone->origin, r->zone->kind, r->n,
+                           r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
+                           r->by_class[EX_C_UNAPPROVED]);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ HTML */
+
+static int esc(zw_buf *b, const char *s)
+{
+    int rc = 0;
+    for (; *s && !rc; s++) {
+        switch (*s) {
+        case '&':
+            rc = zw_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            rc = zw_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            rc = zw_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            rc = zw_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            rc = zw_buf_puts(b, "&#39;");
+            break;
+        default:
+            /* control bytes are dropped; other bytes pass (the page is UTF-8) */
+            rc = ((unsigned char)*s < 0x20) ? 0 : zw_buf_putc(b, *s);
+        }
+    }
+    return rc;
+}
+
+static const char css[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;"
+    "color:#1d2733;background:#fff;padding:0 1em}"
+    "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em}"
+    ".sub{color:#5b6875}"
+    ".cards{display:flex;gap:1em;flex-wrap:wrap;margin:1.2em 0}"
+    ".card{border-radius:8px;padding:.8em 1.2em;min-width:150px;color:#fff}"
+    ".card b{display:block;font-size:2em}"
+    ".c0{background:#2e7d32}.c1{background:#b7791f}.c2{background:#c62828}.cn{background:#37474f}"
+    "table{border-collapse:collapse;width:100%;font-size:.9em}"
+    "th,td{border-bottom:1px solid #dde3e8;padding:.35em .5em;text-align:left;vertical-align:top}"
+    "th{background:#f2f5f7}td.m{font-family:ui-monospace,monospace;word-break:break-all}"
+    ".pill{border-radius:10px;padding:0 .6em;color:#fff;font-size:.85em;white-space:nowrap}"
+    ".p0{background:#2e7d32}.p1{background:#b7791f}.p2{background:#c62828}"
+    ".filters button{margin-right:.4em}"
+    "p.plain{font-size:1.05em;line-height:1.5}";
+
+static int chart(zw_buf *b, const ex_report *r)
+{
+    int kinds[EX_K__COUNT], nk = 0;
+    size_t maxv = 1;
+    for (int k = 0; k < EX_K__COUNT; k++) {
+        size_t t = 0;
+        for (int c = 0; c < EX_C__COUNT; c++) {
+            t += r->by_kind[k][c];
+        }
+        if (t) {
+            kinds[nk++] = k;
+            maxv = t > maxv ? t : maxv;
+        }
+    }
+    const int left = 330, width = 420, bar = 26, gap = 14, top = 40;
+    int height = top + (nk ? nk : 1) * (bar + gap) + 20;
+    int rc = zw_buf_printf(b,
+                           "<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"820\" "
+                           "height=\"%d\" viewBox=\"0 0 820 %d\" role=\"img\" "
+                           "aria-label=\"Findings by kind and approval\">\n",
+                           height, height);
+    /* legend */
+    for (int c = 0; c < EX_C__COUNT && !rc; c++) {
+        rc = zw_buf_printf(b,
+                           "<rect x=\"%d\" y=\"8\" width=\"14\" height=\"14\" fill=\"%s\"/>"
+                           "<text x=\"%d\" y=\"20\" font-size=\"13\">%s</text>\n",
+                           left + c * 170, class_color[c], left + c * 170 + 20, class_label[c]);
+    }
+    if (!nk && !rc) {
+        rc = zw_buf_printf(b,
+                           "<text x=\"10\" y=\"%d\" font-size=\"14\">No findings: nothing in this "
+                           "zone matched an exposure rule.</text>\n",
+                           top + 18);
+    }
+    for (int i = 0; i < nk && !rc; i++) {
+        int k = kinds[i];
+        int y = top + i * (bar + gap);
+        rc = zw_buf_printf(b,
+                           "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"end\">%s</text>\n",
+                           left - 10, y + bar / 2 + 5, ex_kind_title((ex_kind)k));
+        int x = left;
+        size_t total = 0;
+        for (int c = 0; c < EX_C__COUNT && !rc; c++) {
+            size_t v = r->by_kind[k][c];
+            total += v;
+            if (!v) {
+                continue;
+            }
+            int w = (int)((double)v * width / (double)maxv);
+            w = w < 3 ? 3 : w;
+            rc = zw_buf_printf(b,
+                               "<rect class=\"seg\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                               "fill=\"%s\"><title>%zu %s</title></rect>\n",
+                               x, y, w, bar, class_color[c], v, ex_class_name((ex_class)c));
+            x += w;
+        }
+        rc = rc ? rc
+                : zw_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"13\">%zu</text>\n", x + 6,
+                                y + bar / 2 + 5, total);
+    }
+    return rc ? rc : zw_buf_puts(b, "</svg>\n");
+}
+
+static int plain_summary(zw_buf *b, const ex_report *r)
+{
+    size_t provs = 0, remote = r->by_kind[EX_K_REMOTE_ACCESS][0] + r->by_kind[EX_K_REMOTE_ACCESS][1] +
+                               r->by_kind[EX_K_REMOTE_ACCESS][2] + r->by_kind[EX_K_ADMIN][0] +
+                               r->by_kind[EX_K_ADMIN][1] + r->by_kind[EX_K_ADMIN][2];
+    size_t take = r->by_kind[EX_K_TAKEOVER][1] + r->by_kind[EX_K_TAKEOVER][2];
+    for (int c = 0; c < EX_C__COUNT; c++) {
+        provs += r->by_kind[EX_K_PROVIDER][c] + r->by_kind[EX_K_THIRD_PARTY][c];
+    }
+    int rc = zw_buf_printf(b,
+                           "<p class=\"plain\">Anyone on the internet can read this zone's public "
+                           "DNS records. Of the %zu things they disclose that matter, "
+                           "<b>%zu were approved</b>, <b>%zu have not been reviewed</b> and "
+                           "<b>%zu are not approved</b>. ",
+                           r->n, r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
+                           r->by_class[EX_C_UNAPPROVED]);
+    if (!rc && provs) {
+        rc = zw_buf_printf(b, "%zu records reveal which outside companies the organisation uses. ",
+                           provs);
+    }
+    if (!rc && remote) {
+        rc = zw_buf_printf(b,
+                           "%zu host names point attackers at remote-access or admin systems. ",
+                           remote);
+    }
+    if (!rc && take) {
+        rc = zw_buf_printf(b,
+                           "%zu names point into cloud services where a forgotten resource could "
+                           "be claimed by someone else. ",
+                           take);
+    }
+    return rc ? rc : zw_buf_puts(b, "</p>\n");
+}
+
+int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
+{
+    const ex_zone *z = r->zone;
+    int rc = zw_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                            "<meta name=\"viewport\" content=\"width=device-width\">"
+                            "<title>DNS exposure review: ");
+    rc = rc ? rc : esc(b, z->origin);
+    rc = rc ? rc : zw_buf_printf(b, "</title><style>%s</style></head>\n", css);
+    rc = rc ? rc : zw_buf_puts(b, "<body data-rendered=\"pending\">\n<h1>DNS exposure review: ");
+    rc = rc ? rc : esc(b, z->origin);
+    rc = rc ? rc : zw_buf_puts(b, "</h1>\n<p class=\"sub\">Source: ");
+    rc = rc ? rc : esc(b, z->kind);
+    rc = rc ? rc : zw_buf_puts(b, " ");
+    rc = rc ? rc : esc(b, z->source);
+    char ts[40] = "";
+    if (!rc) {
+        zw_buf t;
+        zw_buf_init(&t);
+        if (!zw_json_time_ms(&t, time_ms) && t.len > 2 && t.len < sizeof ts) {
+            memcpy(ts, t.p + 1, t.len - 2);
+            ts[t.len - 2] = '\0';
+        }
+        zw_buf_free(&t);
+    }
+    rc = rc ? rc : zw_buf_printf(b, " &middot; %zu records &middot; generated %s by zonewarden</p>\n",
+                                 z->n, ts);
+    rc = rc ? rc
+            : zw_buf_printf(b,
+                            "<div class=\"cards\"><div class=\"card cn\"><b>%zu</b>findings</div>"
+                            "<div class=\"card c0\"><b>%zu</b>approved</div>"
+                            "<div class=\"card c1\"><b>%zu</b>not reviewed</div>"
+                            "<div class=\"card c2\"><b>%zu</b>not approved</div></div>\n",
+                            r->n, r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
+                            r->by_class[EX_C_UNAPPROVED]);
+    rc = rc ? rc : plain_summary(b, r);
+    rc = rc ? rc : zw_buf_puts(b, "<h2>What the zone discloses</h2>\n");
+    rc = rc ? rc : chart(b, r);
+
+    /* providers: one row per provider with the worst classification seen */
+    rc = rc ? rc
+            : zw_buf_puts(b, "<h2>Outside providers</h2>\n<table id=\"providers\"><tr><th>Provider"
+                             "</th><th>Category</th><th>Status</th><th>Seen in</th></tr>\n");
+    size_t nprov_rows = 0;
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        const ex_finding *f = &r->f[i];
+        if (f->kind != EX_K_PROVIDER) {
+            continue;
+        }
+        int first = 1;
+        for (size_t j = 0; j < i; j++) {
+            if (r->f[j].kind == EX_K_PROVIDER && r->f[j].provider == f->provider) {
+                first = 0;
+                break;
+            }
+        }
+        if (!first) {
+            continue;
+        }
+        ex_class worst = f->cls;
+        size_t seen_n = 0;
+        for (size_t j = i; j < r->n; j++) {
+            if (r->f[j].kind == EX_K_PROVIDER && r->f[j].provider == f->provider) {
+                worst = r->f[j].cls > worst ? r->f[j].cls : worst;
+                seen_n++;
+            }
+        }
+        rc = zw_buf_puts(b, "<tr><td>");
+        rc = rc ? rc : esc(b, f->provider->name);
+        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+        rc = rc ? rc : esc(b, f->provider->category);
+        rc = rc ? rc
+                : zw_buf_printf(b, "</td><td><span class=\"pill p%d\">%s</span></td><td>%zu record%s"
+                                   "</td></tr>\n",
+                                (int)worst, ex_class_name(worst), seen_n, seen_n == 1 ? "" : "s");
+        nprov_rows++;
+    }
+    if (!rc && !nprov_rows) {
+        rc = zw_buf_puts(b, "<tr><td colspan=\"4\">No fingerprinted provider found.</td></tr>\n");
+    }
+    rc = rc ? rc : zw_buf_puts(b, "</table>\n");
+
+    rc = rc ? rc
+            : zw_buf_puts(b, "<h2>All findings</h2>\n<p class=\"filters\">Show: "
+                             "<button data-f=\"all\">all</button>"
+                             "<button data-f=\"unapproved\">not approved</button>"
+                             "<button data-f=\"unknown\">not reviewed</button>"
+                             "<button data-f=\"approved\">approved</button></p>\n"
+                             "<table id=\"findings\"><tr><th>Severity</th><th>Status</th><th>Kind"
+                             "</th><th>Name</th><th>Type</th><th>Detail</th><th>Line</th><th>Why"
+                             "</th></tr>\n");
+    zw_buf d;
+    zw_buf_init(&d);
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        const ex_finding *f = &r->f[i];
+        zw_buf_clear(&d);
+        rc = describe(f, &d);
+        rc = rc ? rc : zw_buf_cstr(&d);
+        rc = rc ? rc
+                : zw_buf_printf(b, "<tr data-class=\"%s\"><td>%s</td><td><span class=\"pill p%d\">"
+                                   "%s</span></td><td>%s</td><td class=\"m\">",
+                                ex_class_name(f->cls), zw_severity_name(f->severity), (int)f->cls,
+                                ex_class_name(f->cls), ex_kind_name(f->kind));
+        rc = rc ? rc : esc(b, f->rr->owner);
+        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+        rc = rc ? rc : esc(b, f->rr->type);
+        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+        rc = rc ? rc : esc(b, d.p);
+        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+        if (!rc && f->rr->line > 0) {
+            rc = zw_buf_printf(b, "%lld", (long long)f->rr->line);
+        }
+        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+        rc = rc ? rc : esc(b, f->reason);
+        rc = rc ? rc : zw_buf_puts(b, "</td></tr>\n");
+    }
+    zw_buf_free(&d);
+    rc = rc ? rc : zw_buf_puts(b, "</table>\n");
+    if (!rc && z->ndiag) {
+        rc = zw_buf_printf(b, "<h2>Input errors (%zu)</h2>\n<ul>\n", z->ndiag);
+        for (size_t i = 0; i < z->ndiag && !rc; i++) {
+            rc = zw_buf_printf(b, "<li>line %lld: ", (long long)z->diag[i].line);
+            rc = rc ? rc : esc(b, z->diag[i].msg);
+            rc = rc ? rc : zw_buf_puts(b, "</li>\n");
+        }
+        rc = rc ? rc : zw_buf_puts(b, "</ul>\n");
+    }
+    /* The script only filters rows; the report is complete without it.  It marks the
+     * body so a headless browser test can tell that it ran without errors. */
+    rc = rc ? rc
+            : zw_buf_puts(
+                  b, "<script>\n(function(){\n"
+                     "var rows=document.querySelectorAll('#findings tr[data-class]');\n"
+                     "document.querySelectorAll('.filters button').forEach(function(btn){\n"
+                     " btn.addEventListener('click',function(){var f=btn.getAttribute('data-f');\n"
+                     "  rows.forEach(function(r){r.style.display=(f==='all'||"
+                     "r.getAttribute('data-class')===f)?'':'none';});});});\n"
+                     "var segs=document.querySelectorAll('#chart rect.seg').length;\n"
+                     "document.body.setAttribute('data-segments',String(segs));\n"
+                     "document.body.setAttribute('data-rendered','ok');\n"
+                     "})();\n</script>\n</body></html>\n");
+    return rc;
+}
