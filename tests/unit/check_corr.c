@@ -1,0 +1,706 @@
+/*
+ * check_corr.c - the correlator: each correlation type, sliding and anchored windows,
+ * inclusive window edges, late and out-of-order matches, chains, eviction under a cap
+ * with 1M keys, merge of identical alerts, save / load and per-partition export /
+ * import, and determinism.  Alerts are checked as parsed JSON.
+ */
+#include "corr_harness.h"
+
+#include <unistd.h>
+
+#define S 1000LL
+
+static const en_attack att = {"T1590.002", "DNS", "TA0043", "Reconnaissance"};
+static en_rule_meta rules[3] = {
+    {"rule-a", "Zone transfer refused", NULL, ZW_SEV_LOW, &att, 1, 0, NULL, NULL, 0},
+    {"rule-b", "Record change", NULL, ZW_SEV_LOW, &att, 1, 0, NULL, NULL, 0},
+    {"rule-c", "Config change", NULL, ZW_SEV_LOW, &att, 1, 0, NULL, NULL, 0},
+};
+static const char *const gnames[1] = {"zone"};
+static const uint32_t gf0[1] = {0}; /* group-by zone = field 0 for every rule */
+static en_rule_meta cmeta = {"corr-1", "Correlated", "test correlation", ZW_SEV_HIGH, &att, 1,
+                             0, NULL, NULL, 0};
+static en_rule_meta cmeta2 = {"corr-2", "Outer", NULL, ZW_SEV_CRITICAL, &att, 1,
+                              0, NULL, NULL, 0};
+
+static en_corr_member mem_rule(uint32_t r, uint32_t value_field)
+{
+    en_corr_member m = {EN_REF_RULE, r, gf0, value_field};
+    return m;
+}
+
+static en_corr_def def1(en_corr_type type, const en_corr_member *m, size_t nm, int64_t ts,
+                        en_cmp op, double v)
+{
+    en_corr_def d;
+    memset(&d, 0, sizeof d);
+    d.meta = &cmeta;
+    d.type = type;
+    d.members = m;
+    d.n_members = nm;
+    d.group_names = gnames;
+    d.n_group = 1;
+    d.timespan_ms = ts;
+    if (op != (en_cmp)-1) {
+        d.cond.n = 1;
+        d.cond.t[0].op = op;
+        d.cond.t[0].v = v;
+    }
+    d.alert = 1;
+    return d;
+}
+
+static en_corr *mk(const en_corr_def *d, size_t nd, const en_corr_opts *o)
+{
+    char err[256] = "";
+    en_corr *c = en_corr_new(rules, 3, d, nd, o, err, sizeof err);
+    ck_assert_msg(c != NULL, "en_corr_new: %s", err);
+    return c;
+}
+
+START_TEST(test_event_count_gte)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 3);
+    en_corr *c = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 0, -1, "a.test", "10.0.0.1", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 5 * S, -1, "b.test", "10.0.0.1", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 10 * S, -1, "a.test", "10.0.0.2", NULL), 0);
+    ck_assert_int_eq(corr_n(&cc), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 20 * S, -1, "a.test", "10.0.0.3", NULL), 0);
+    ck_assert_int_eq(corr_n(&cc), 1); /* fires at once: lower-bound condition */
+    fjson_object *a = corr_alert(&cc, 0);
+    zwt_assert_str(a, "unmapped.correlation.key.zone", "a.test");
+    zwt_assert_int(a, "unmapped.correlation.value", 3);
+    zwt_assert_int(a, "start_time", 0);
+    zwt_assert_int(a, "end_time", 20 * S);
+    zwt_assert_int(a, "finding_info.related_events_count", 3);
+    zwt_assert_str(a, "unmapped.correlation.type", "event_count");
+    /* the group was reset: two more do not fire, a third does */
+    corr_feed(c, &sink, 0, 21 * S, -1, "a.test", "x", NULL);
+    corr_feed(c, &sink, 0, 22 * S, -1, "a.test", "x", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_feed(c, &sink, 0, 23 * S, -1, "a.test", "x", NULL);
+    ck_assert_int_eq(corr_n(&cc), 2);
+    ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+    ck_assert_int_eq(corr_n(&cc), 2); /* b.test had 1 */
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.fired, 2);
+    ck_assert_uint_eq(st.groups_live, 0);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+/* Window edges are inclusive: matches exactly timespan apart share a window. */
+START_TEST(test_window_edges)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 2);
+    en_corr *c = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 0, 0, -1, "edge.test", "1", NULL);
+    corr_feed(c, &sink, 0, 60 * S, -1, "edge.test", "2", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_feed(c, &sink, 0, 1000 * S, -1, "out.test", "1", NULL);
+    corr_feed(c, &sink, 0, 1060 * S + 1, -1, "out.test", "2", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_value_count)
+{
+    en_corr_member m[1] = {mem_rule(0, 1)};
+    en_corr_def d = def1(EN_CORR_VALUE_COUNT, m, 1, 300 * S, EN_CMP_GTE, 3);
+    d.value_field_name = "src_endpoint.ip";
+    en_corr *c = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 0, 0, -1, "z.test", "10.0.0.1", NULL);
+    corr_feed(c, &sink, 0, 1 * S, -1, "z.test", "10.0.0.1", NULL);
+    corr_feed(c, &sink, 0, 2 * S, -1, "z.test", "10.0.0.2", NULL);
+    corr_feed(c, &sink, 0, 3 * S, -1, "z.test", NULL, NULL); /* value absent: not counted */
+    ck_assert_int_eq(corr_n(&cc), 0);
+    corr_feed(c, &sink, 0, 4 * S, -1, "z.test", "10.0.0.3", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    fjson_object *a = corr_alert(&cc, 0);
+    zwt_assert_int(a, "unmapped.correlation.value", 3);
+    zwt_assert_str(a, "unmapped.correlation.field", "src_endpoint.ip");
+    zwt_assert_int(a, "finding_info.related_events_count", 4);
+    /* distinct values slide out of the window */
+    corr_feed(c, &sink, 0, 1000 * S, -1, "z.test", "10.0.0.1", NULL);
+    corr_feed(c, &sink, 0, 1001 * S, -1, "z.test", "10.0.0.2", NULL);
+    corr_feed(c, &sink, 0, 1400 * S, -1, "z.test", "10.0.0.3", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.key_missing, 1);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_temporal)
+{
+    en_corr_member m[3] = {mem_rule(0, EN_FIELD_NONE), mem_rule(1, EN_FIELD_NONE),
+                           mem_rule(2, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_TEMPORAL, m, 3, 60 * S, (en_cmp)-1, 0);
+    en_corr *c = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    /* any order within the timespan */
+    corr_feed(c, &sink, 2, 0, -1, "t.test", "1", NULL);
+    corr_feed(c, &sink, 0, 10 * S, -1, "t.test", "1", NULL);
+    corr_feed(c, &sink, 0, 11 * S, -1, "other.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 0);
+    corr_feed(c, &sink, 1, 60 * S, -1, "t.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    zwt_assert_int(corr_alert(&cc, 0), "unmapped.correlation.value", 3);
+    /* too far apart: rule 2 at 100 s slid out when rule 1 comes at 161 s */
+    corr_feed(c, &sink, 2, 100 * S, -1, "u.test", "1", NULL);
+    corr_feed(c, &sink, 0, 120 * S, -1, "u.test", "1", NULL);
+    corr_feed(c, &sink, 1, 161 * S, -1, "u.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_temporal_expr)
+{
+    /* Sigma 2.1 temporal condition "rule-a and (rule-b or rule-c)" */
+    en_corr_member m[3] = {mem_rule(0, EN_FIELD_NONE), mem_rule(1, EN_FIELD_NONE),
+                           mem_rule(2, EN_FIELD_NONE)};
+    static const uint32_t prog[] = {EN_TX_MEMBER(0), EN_TX_MEMBER(1), EN_TX_MEMBER(2), EN_TX_OR,
+                                    EN_TX_AND};
+    en_corr_def d = def1(EN_CORR_TEMPORAL, m, 3, 60 * S, (en_cmp)-1, 0);
+    d.texpr = prog;
+    d.n_texpr = 5;
+    en_corr *c = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 1, 0, -1, "t.test", "1", NULL);
+    corr_feed(c, &sink, 2, 1 * S, -1, "t.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 0);
+    corr_feed(c, &sink, 0, 2 * S, -1, "t.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_temporal_ordered)
+{
+    en_corr_member m[2] = {mem_rule(0, EN_FIELD_NONE), mem_rule(1, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_TEMPORAL_ORDERED, m, 2, 600 * S, (en_cmp)-1, 0);
+    en_corr *c = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    /* reverse order: no */
+    corr_feed(c, &sink, 1, 0, -1, "rev.test", "1", NULL);
+    corr_feed(c, &sink, 0, 10 * S, -1, "rev.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 0);
+    /* in order: yes, and the alert lists exactly the chain */
+    corr_feed(c, &sink, 0, 20 * S, -1, "ord.test", "1", NULL);
+    corr_feed(c, &sink, 0, 30 * S, -1, "ord.test", "2", NULL);
+    corr_feed(c, &sink, 1, 40 * S, -1, "ord.test", "3", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    fjson_object *a = corr_alert(&cc, 0);
+    zwt_assert_int(a, "start_time", 20 * S);
+    zwt_assert_int(a, "end_time", 40 * S);
+    ck_assert_int_eq(fjson_object_array_length(zw_jget(a, "evidences")), 2);
+    /* rev.test now gets its rule-b after the rule-a at 10 s: fires */
+    corr_feed(c, &sink, 1, 50 * S, -1, "rev.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 2);
+    /* in order but too far apart */
+    corr_feed(c, &sink, 0, 1000 * S, -1, "far.test", "1", NULL);
+    corr_feed(c, &sink, 1, 1600 * S + 1, -1, "far.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 2);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+/* Out-of-order input within the allowed lateness gives the sorted input's result. */
+START_TEST(test_out_of_order_same_as_sorted)
+{
+    en_corr_member m[2] = {mem_rule(0, EN_FIELD_NONE), mem_rule(1, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_TEMPORAL_ORDERED, m, 2, 60 * S, (en_cmp)-1, 0);
+    en_corr_opts o = {0};
+    o.allowed_lateness_ms = 30 * S;
+    static const struct {
+        uint32_t rule;
+        int64_t t;
+    } sorted[] = {{0, 0}, {1, 5 * S}, {0, 100 * S}, {1, 110 * S}}, shuffled[] = {
+        {1, 5 * S}, {0, 0}, {1, 110 * S}, {0, 100 * S}};
+    zw_buf outs[2];
+    for (int pass = 0; pass < 2; pass++) {
+        en_corr *c = mk(&d, 1, &o);
+        corr_collect cc;
+        en_alert_sink sink;
+        corr_collect_init(&cc, &sink);
+        for (size_t i = 0; i < 4; i++) {
+            uint32_t r = pass ? shuffled[i].rule : sorted[i].rule;
+            int64_t t = pass ? shuffled[i].t : sorted[i].t;
+            ck_assert_int_eq(corr_feed(c, &sink, r, t, -1, "o.test", "1", NULL), 0);
+        }
+        ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+        ck_assert_int_eq(corr_n(&cc), 2);
+        zw_buf_init(&outs[pass]);
+        zw_buf_append(&outs[pass], cc.raw.p, cc.raw.len);
+        corr_collect_free(&cc);
+        en_corr_destroy(c);
+    }
+    ck_assert_uint_eq(outs[0].len, outs[1].len);
+    ck_assert(memcmp(outs[0].p, outs[1].p, outs[0].len) == 0);
+    zw_buf_free(&outs[0]);
+    zw_buf_free(&outs[1]);
+}
+END_TEST
+
+START_TEST(test_late_dropped)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 2);
+    en_corr_opts o = {0};
+    o.allowed_lateness_ms = 5 * S;
+    rules[1].alert = 1; /* rule-b raises its own alert: a late match still does */
+    en_corr *c = mk(&d, 1, &o);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 100 * S, -1, "l.test", "1", NULL), 0);
+    /* 97 s is within the 5 s lateness: buffered, processed in order */
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 97 * S, -1, "l.test", "1", NULL), 0);
+    ck_assert_int_eq(corr_n(&cc), 0); /* watermark 95 s: nothing released yet */
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 50 * S, -1, "l.test", "1", NULL), EN_CORR_LATE);
+    ck_assert_int_eq(corr_feed(c, &sink, 1, 40 * S, -1, "l.test", "1", NULL), 0);
+    ck_assert_int_eq(corr_n(&cc), 1); /* rule-b's own alert, though late */
+    zwt_assert_str(corr_alert(&cc, 0), "finding_info.analytic.uid", "rule-b");
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 110 * S, -1, "x.test", "1", NULL), 0);
+    ck_assert_int_eq(corr_n(&cc), 2); /* watermark 105 s released 97 s and 100 s: fired */
+    fjson_object *a = corr_alert(&cc, 1);
+    zwt_assert_int(a, "start_time", 97 * S);
+    zwt_assert_int(a, "end_time", 100 * S);
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.late_dropped, 1);
+    ck_assert_uint_eq(st.buffered, 1); /* 110 s waits for the watermark */
+    rules[1].alert = 0;
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+/* Upper-bounded conditions are judged when a window anchored at its first match closes. */
+START_TEST(test_anchored_lt)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_LT, 3);
+    en_corr *c = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 0, 0, -1, "few.test", "1", NULL);
+    corr_feed(c, &sink, 0, 0, -1, "many.test", "1", NULL);
+    corr_feed(c, &sink, 0, 1 * S, -1, "many.test", "1", NULL);
+    corr_feed(c, &sink, 0, 10 * S, -1, "few.test", "1", NULL);
+    corr_feed(c, &sink, 0, 60 * S, -1, "many.test", "1", NULL); /* edge: inside */
+    ck_assert_int_eq(corr_n(&cc), 0);
+    /* time passes beyond 60 s: few.test's window closes with 2 < 3 */
+    ck_assert_int_eq(en_corr_advance(c, -1, 61 * S, &sink), 0);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    fjson_object *a = corr_alert(&cc, 0);
+    zwt_assert_str(a, "unmapped.correlation.key.zone", "few.test");
+    zwt_assert_int(a, "unmapped.correlation.value", 2);
+    zwt_assert_int(a, "unmapped.correlation.window.start", 0);
+    zwt_assert_int(a, "unmapped.correlation.window.end", 60 * S);
+    ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+    ck_assert_msg(corr_n(&cc) == 1, "%s", cc.raw.p);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_value_sum_avg_percentile)
+{
+    en_corr_member m[1] = {mem_rule(0, 2)};
+    en_corr_def d[3];
+    d[0] = def1(EN_CORR_VALUE_SUM, m, 1, 60 * S, EN_CMP_GT, 100);
+    d[1] = def1(EN_CORR_VALUE_AVG, m, 1, 60 * S, EN_CMP_GTE, 50);
+    d[2] = def1(EN_CORR_VALUE_PERCENTILE, m, 1, 60 * S, EN_CMP_GTE, 90);
+    d[2].percentile = 75;
+    en_rule_meta mm[3] = {cmeta, cmeta, cmeta};
+    mm[0].uid = "sum";
+    mm[1].uid = "avg";
+    mm[2].uid = "pct";
+    for (int i = 0; i < 3; i++) {
+        d[i].meta = &mm[i];
+    }
+    en_corr *c = mk(d, 3, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 0, 0, -1, "v.test", "1", "40");
+    corr_feed(c, &sink, 0, 1 * S, -1, "v.test", "1", "40");
+    ck_assert_int_eq(corr_n(&cc), 0);
+    /* 40, 40: sum 80, avg 40, p75 (nearest rank 2 of 2) 40: nothing */
+    corr_feed(c, &sink, 0, 2 * S, -1, "v.test", "1", "95");
+    /* sum 175 > 100; avg 58.3 >= 50; p75 = rank 3 of 3 = 95 >= 90: all three, in def order */
+    ck_assert_int_eq(corr_n(&cc), 3);
+    zwt_assert_str(corr_alert(&cc, 0), "finding_info.analytic.uid", "sum");
+    zwt_assert_int(corr_alert(&cc, 0), "unmapped.correlation.value", 175);
+    zwt_assert_str(corr_alert(&cc, 1), "finding_info.analytic.uid", "avg");
+    zwt_assert_str(corr_alert(&cc, 2), "finding_info.analytic.uid", "pct");
+    zwt_assert_int(corr_alert(&cc, 2), "unmapped.correlation.value", 95);
+    /* groups were reset: 30 alone: sum 30 no, avg 30 no, p75 30 no */
+    corr_feed(c, &sink, 0, 3 * S, -1, "v.test", "1", "30");
+    ck_assert_int_eq(corr_n(&cc), 3);
+    corr_feed(c, &sink, 0, 4 * S, -1, "v.test", "1", "80");
+    ck_assert_int_eq(corr_n(&cc), 5); /* sum 110 > 100, avg 55 >= 50, p75 80 < 90 */
+    zwt_assert_str(corr_alert(&cc, 3), "finding_info.analytic.uid", "sum");
+    zwt_assert_str(corr_alert(&cc, 4), "finding_info.analytic.uid", "avg");
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+/* A correlation of a correlation (Sigma's chained example). */
+START_TEST(test_chain)
+{
+    en_corr_member inner_m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    static const uint32_t part0[1] = {0};
+    en_corr_member outer_m[2] = {{EN_REF_CORR, 0, part0, EN_FIELD_NONE},
+                                 mem_rule(1, EN_FIELD_NONE)};
+    en_corr_def d[2];
+    d[0] = def1(EN_CORR_EVENT_COUNT, inner_m, 1, 60 * S, EN_CMP_GTE, 2);
+    d[0].alert = 0;
+    d[1] = def1(EN_CORR_TEMPORAL_ORDERED, outer_m, 2, 600 * S, (en_cmp)-1, 0);
+    d[1].meta = &cmeta2;
+    en_corr *c = mk(d, 2, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 1, 0, -1, "ch.test", "1", NULL); /* change before: ignored */
+    corr_feed(c, &sink, 0, 10 * S, -1, "ch.test", "1", NULL);
+    corr_feed(c, &sink, 0, 20 * S, -1, "ch.test", "1", NULL); /* inner fires, silent */
+    ck_assert_int_eq(corr_n(&cc), 0);
+    corr_feed(c, &sink, 1, 100 * S, -1, "ch.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    fjson_object *a = corr_alert(&cc, 0);
+    zwt_assert_str(a, "finding_info.analytic.uid", "corr-2");
+    zwt_assert_str(a, "unmapped.correlation.key.zone", "ch.test");
+    zwt_assert_int(a, "severity_id", ZW_SEV_CRITICAL);
+    zwt_assert_int(a, "start_time", 20 * S);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_eviction_1m_keys)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 3600 * S, EN_CMP_GTE, 2);
+    en_corr_opts o = {0};
+    o.max_groups = 10000;
+    en_corr *c = mk(&d, 1, &o);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    char key[32];
+    uint64_t max_bytes = 0;
+    for (int i = 0; i < 1000000; i++) {
+        snprintf(key, sizeof key, "k%d.test", i);
+        ck_assert_int_eq(corr_feed(c, &sink, 0, i, -1, key, "1", NULL), 0);
+        if (i % 10000 == 0) {
+            en_corr_stats st;
+            en_corr_get_stats(c, &st);
+            ck_assert_uint_le(st.groups_live, 10000);
+            if (st.state_bytes > max_bytes) {
+                max_bytes = st.state_bytes;
+            }
+        }
+    }
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.groups_live, 10000);
+    ck_assert_uint_eq(st.groups_created, 1000000);
+    ck_assert_uint_eq(st.evictions, 990000);
+    /* bounded: about 10k groups' worth, far from 1M keys' worth */
+    ck_assert_msg(max_bytes < 8u * 1024 * 1024, "state grew to %llu bytes",
+                  (unsigned long long)max_bytes);
+    /* the newest keys survived: a second match of the last key fires */
+    corr_feed(c, &sink, 0, 1000000, -1, "k999999.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    /* the oldest was evicted: its second match starts over */
+    corr_feed(c, &sink, 0, 1000001, -1, "k0.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_save_load_continues)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 3);
+    en_corr_opts o = {0};
+    o.allowed_lateness_ms = 10 * S;
+    o.merge_ms = 300 * S;
+    en_corr *c = mk(&d, 1, &o);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 0, 0, -1, "s.test", "1", NULL);
+    corr_feed(c, &sink, 0, 5 * S, -1, "s.test", "1", NULL);
+    corr_feed(c, &sink, 0, 12 * S, -1, "s.test", "1", NULL); /* buffered (lateness) */
+    zw_buf blob;
+    zw_buf_init(&blob);
+    ck_assert_int_eq(en_corr_save(c, &blob), 0);
+    en_corr_destroy(c);
+
+    c = mk(&d, 1, &o);
+    char err[256] = "";
+    ck_assert_msg(en_corr_load(c, blob.p, blob.len, err, sizeof err) == 0, "load: %s", err);
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.buffered, 2); /* 5 s and 12 s wait for the watermark */
+    ck_assert_uint_eq(st.groups_live, 1);
+    /* 30 s releases 5 s and 12 s: the window fires, held for the merge period */
+    corr_feed(c, &sink, 0, 30 * S, -1, "other.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 0);
+    /* save again with the alert held, reload, and flush: it comes out once */
+    zw_buf_clear(&blob);
+    ck_assert_int_eq(en_corr_save(c, &blob), 0);
+    en_corr_destroy(c);
+    c = mk(&d, 1, &o);
+    ck_assert_int_eq(en_corr_load(c, blob.p, blob.len, err, sizeof err), 0);
+    ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    fjson_object *a = corr_alert(&cc, 0);
+    zwt_assert_str(a, "unmapped.correlation.key.zone", "s.test");
+    zwt_assert_int(a, "start_time", 0);
+    zwt_assert_int(a, "end_time", 12 * S);
+    zwt_assert_int(a, "finding_info.related_events_count", 3);
+
+    /* corrupt and foreign blobs are refused */
+    blob.p[blob.len - 1] ^= 0x55;
+    ck_assert_int_eq(en_corr_load(c, blob.p, blob.len, err, sizeof err), ZW_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "checksum"));
+    blob.p[blob.len - 1] ^= 0x55;
+    en_corr_def d2 = def1(EN_CORR_EVENT_COUNT, m, 1, 61 * S, EN_CMP_GTE, 3);
+    en_corr *c2 = mk(&d2, 1, &o);
+    ck_assert_int_eq(en_corr_load(c2, blob.p, blob.len, err, sizeof err), ZW_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err, "different rules"));
+    ck_assert_int_eq(en_corr_load(c2, "garbage", 7, err, sizeof err), ZW_EINVAL);
+    en_corr_destroy(c2);
+    zw_buf_free(&blob);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_state_file)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 2);
+    char path[] = "/tmp/zw-corr-state-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    unlink(path);
+    char err[256] = "";
+    int loaded = -1;
+    en_corr *c = mk(&d, 1, NULL);
+    ck_assert_int_eq(en_corr_state_open(c, path, &loaded, err, sizeof err), 0);
+    ck_assert_int_eq(loaded, 0); /* missing file: fresh start */
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 0, 0, -1, "f.test", "1", NULL);
+    ck_assert_msg(en_corr_state_close(c, path, err, sizeof err) == 0, "%s", err);
+    en_corr_destroy(c);
+    c = mk(&d, 1, NULL);
+    ck_assert_msg(en_corr_state_open(c, path, &loaded, err, sizeof err) == 0, "%s", err);
+    ck_assert_int_eq(loaded, 1);
+    corr_feed(c, &sink, 0, 30 * S, -1, "f.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    unlink(path);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+START_TEST(test_partition_export_import)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 2);
+    en_corr *a = mk(&d, 1, NULL);
+    en_corr *b = mk(&d, 1, NULL);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(a, &sink, 0, 0, 3, "p.test", "1", NULL);
+    corr_feed(a, &sink, 0, 0, 4, "p.test", "1", NULL);
+    ck_assert_int_eq(en_corr_partition_dirty(a, 3), 1);
+    zw_buf blob;
+    zw_buf_init(&blob);
+    ck_assert_int_eq(en_corr_export_partition(a, 3, &blob), 0);
+    ck_assert_int_eq(en_corr_partition_dirty(a, 3), 0);
+    en_corr_drop_partition(a, 3); /* revoked from a ... */
+    char err[256] = "";
+    ck_assert_msg(en_corr_import_partition(b, 3, blob.p, blob.len, err, sizeof err) == 0, "%s",
+                  err); /* ... assigned to b */
+    corr_feed(b, &sink, 0, 10 * S, 3, "p.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    zwt_assert_int(corr_alert(&cc, 0), "unmapped.correlation.partition", 3);
+    zwt_assert_int(corr_alert(&cc, 0), "start_time", 0);
+    /* a's partition 4 is untouched; a has no partition 3 any more */
+    corr_feed(a, &sink, 0, 10 * S, 3, "p.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_feed(a, &sink, 0, 10 * S, 4, "p.test", "1", NULL);
+    ck_assert_int_eq(corr_n(&cc), 2);
+    /* an unknown partition exports as a valid empty blob */
+    zw_buf_clear(&blob);
+    ck_assert_int_eq(en_corr_export_partition(a, 99, &blob), 0);
+    ck_assert_int_eq(en_corr_import_partition(b, 99, blob.p, blob.len, err, sizeof err), 0);
+    blob.len -= 3;
+    ck_assert_int_eq(en_corr_import_partition(b, 99, blob.p, blob.len, err, sizeof err),
+                     ZW_EINVAL);
+    zw_buf_free(&blob);
+    corr_collect_free(&cc);
+    en_corr_destroy(a);
+    en_corr_destroy(b);
+}
+END_TEST
+
+START_TEST(test_merge_hold_and_update)
+{
+    rules[0].alert = 1;
+    for (int mode = 0; mode < 2; mode++) {
+        en_corr_opts o = {0};
+        o.merge_ms = 60 * S;
+        o.merge_mode = mode ? EN_MERGE_UPDATE : EN_MERGE_HOLD;
+        en_corr *c = mk(NULL, 0, &o);
+        corr_collect cc;
+        en_alert_sink sink;
+        corr_collect_init(&cc, &sink);
+        corr_feed(c, &sink, 0, 0, -1, "m.test", "10.0.0.9", NULL);
+        corr_feed(c, &sink, 0, 10 * S, -1, "m.test", "10.0.0.9", NULL);
+        corr_feed(c, &sink, 0, 20 * S, -1, "m.test", "10.0.0.8", NULL); /* other values */
+        corr_feed(c, &sink, 0, 59 * S, -1, "m.test", "10.0.0.9", NULL);
+        ck_assert_int_eq(corr_n(&cc), mode ? 2 : 0); /* UPDATE: two Creates at once */
+        corr_feed(c, &sink, 0, 60 * S, -1, "m.test", "10.0.0.9", NULL); /* period over */
+        ck_assert_int_eq(corr_n(&cc), mode ? 4 : 1); /* UPDATE: the Update, a new Create */
+        fjson_object *a = corr_alert(&cc, mode ? 2 : 0);
+        zwt_assert_int(a, "count", 3);
+        zwt_assert_int(a, "start_time", 0);
+        zwt_assert_int(a, "end_time", 59 * S);
+        zwt_assert_int(a, "activity_id", mode ? 2 : 1);
+        if (mode) {
+            zwt_assert_int(corr_alert(&cc, 0), "count", 1);
+            zwt_assert_str(corr_alert(&cc, 0), "finding_info.uid",
+                           zw_jstr(a, "finding_info.uid", NULL));
+        }
+        ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+        /* HOLD: the 10.0.0.8 alert and the 60 s one; UPDATE: nothing merged into them */
+        ck_assert_int_eq(corr_n(&cc), mode ? 4 : 3);
+        en_corr_stats st;
+        en_corr_get_stats(c, &st);
+        ck_assert_uint_eq(st.alerts_merged, 2);
+        corr_collect_free(&cc);
+        en_corr_destroy(c);
+    }
+    rules[0].alert = 0;
+}
+END_TEST
+
+START_TEST(test_deterministic_and_invalid)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 2);
+    zw_buf first;
+    zw_buf_init(&first);
+    for (int pass = 0; pass < 2; pass++) {
+        en_corr *c = mk(&d, 1, NULL);
+        corr_collect cc;
+        en_alert_sink sink;
+        corr_collect_init(&cc, &sink);
+        for (int i = 0; i < 200; i++) {
+            char z[16];
+            snprintf(z, sizeof z, "z%d", i % 7);
+            corr_feed(c, &sink, 0, i * S, -1, z, "1", NULL);
+        }
+        en_corr_flush(c, EN_CORR_ALL, &sink);
+        if (pass == 0) {
+            zw_buf_append(&first, cc.raw.p, cc.raw.len);
+        } else {
+            ck_assert_uint_eq(first.len, cc.raw.len);
+            ck_assert(memcmp(first.p, cc.raw.p, first.len) == 0);
+        }
+        corr_collect_free(&cc);
+        en_corr_destroy(c);
+    }
+    zw_buf_free(&first);
+    /* invalid definitions are refused with a reason */
+    char err[256] = "";
+    en_corr_def bad = d;
+    bad.timespan_ms = 0;
+    ck_assert_ptr_null(en_corr_new(rules, 3, &bad, 1, NULL, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "timespan"));
+    en_corr_member cyc[1] = {{EN_REF_CORR, 0, gf0, EN_FIELD_NONE}};
+    bad = d;
+    bad.members = cyc;
+    ck_assert_ptr_null(en_corr_new(rules, 3, &bad, 1, NULL, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "cycle"));
+    en_corr_member vc[1] = {mem_rule(0, EN_FIELD_NONE)};
+    bad = def1(EN_CORR_VALUE_COUNT, vc, 1, 60 * S, EN_CMP_GTE, 2);
+    ck_assert_ptr_null(en_corr_new(rules, 3, &bad, 1, NULL, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "value field"));
+    en_corr *c = mk(&d, 1, NULL);
+    en_alert_sink sink = {NULL, NULL};
+    ck_assert_int_eq(corr_feed(c, &sink, 7, 0, -1, "z", "1", NULL), ZW_EINVAL);
+    en_corr_destroy(c);
+    en_corr_destroy(NULL);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("corr");
+    TCase *tc = tcase_create("corr");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_event_count_gte);
+    tcase_add_test(tc, test_window_edges);
+    tcase_add_test(tc, test_value_count);
+    tcase_add_test(tc, test_temporal);
+    tcase_add_test(tc, test_temporal_expr);
+    tcase_add_test(tc, test_temporal_ordered);
+    tcase_add_test(tc, test_out_of_order_same_as_sorted);
+    tcase_add_test(tc, test_late_dropped);
+    tcase_add_test(tc, test_anchored_lt);
+    tcase_add_test(tc, test_value_sum_avg_percentile);
+    tcase_add_test(tc, test_chain);
+    tcase_add_test(tc, test_eviction_1m_keys);
+    tcase_add_test(tc, test_save_load_continues);
+    tcase_add_test(tc, test_state_file);
+    tcase_add_test(tc, test_partition_export_import);
+    tcase_add_test(tc, test_merge_hold_and_update);
+    tcase_add_test(tc, test_deterministic_and_invalid);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+ZWT_MAIN(suite)
