@@ -107,6 +107,7 @@ struct zk_stage {
     /* metrics */
     zk_metrics_server *http;
     int64_t last_tick_ms;
+    int64_t last_rebalance_ms;
     zk_rkstats rks[2]; /* consumer, producer */
     zw_buf mbuf;
 };
@@ -656,6 +657,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         slog(s, ZK_LOG_WARNING, "assign: %s", rd_kafka_err2str(aerr));
     }
     s->paused = 0; /* a new assignment starts unpaused */
+    s->last_rebalance_ms = zw_now_ms();
 }
 
 /* ---- client callbacks ---- */
@@ -1191,6 +1193,7 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
                 process(s, m);
                 last_msg = zw_now_ms();
             } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                last_msg = zw_now_ms();
                 slog(s, ZK_LOG_WARNING, "consumer: %s%s%s", rd_kafka_message_errstr(m),
                      m->rkt ? " on " : "", m->rkt ? rd_kafka_topic_name(m->rkt) : "");
             }
@@ -1207,6 +1210,9 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
         }
         flush_stores(s);
         metrics_tick(s, 0);
+        if (s->last_rebalance_ms > last_msg) {
+            last_msg = s->last_rebalance_ms; /* idle time counts from the last rebalance */
+        }
         if (s->cfg.exit_idle_ms > 0 && zw_now_ms() - last_msg >= s->cfg.exit_idle_ms &&
             s->in_flight == 0 && !s->txn_open) {
             slog(s, ZK_LOG_INFO, "idle for %d ms: stopping", s->cfg.exit_idle_ms);
