@@ -129,23 +129,23 @@ expectations()
     case $s in
     bind)
         cat <<EOF
-bind: query A from 127.0.0.5     | $xfer $ip=127.0.0.5 query.hostname=www.example.test query.type=A query.class=IN $z=example.test dst_endpoint.ip=127.0.1.1
+bind: query A from 127.0.0.5     | $xfer $ip=127.0.0.5 query.hostname=www.example.test query.type=A query.class=IN dst_endpoint.ip=127.0.1.1 src_endpoint.port?
 bind: TCP query MX               | $xfer $ip=127.0.0.5 query.hostname=example.test query.type=MX unmapped.dns.flags~T
 bind: IPv6 client query          | $xfer $ip=::1 query.hostname=www.example.test query.type=AAAA
-bind: refused query (not served) | $xfer $ip=127.0.0.5 query.hostname=www.not-served.invalid rcode=REFUSED status_id=2
+bind: refused query (not served) | $xfer $ip=127.0.0.5 query.hostname=www.not-served.invalid rcode_id=5 status_id=2
 bind: AXFR allowed 127.0.0.2     | $xfer $ip=127.0.0.2 $z=example.test $k=AXFR status_id=1 unmapped.xfer.direction=out unmapped.xfer.serial=2024010101
 bind: AXFR ended with size       | $xfer $ip=127.0.0.2 $z=example.test $k=AXFR unmapped.xfer.phase=ended unmapped.xfer.records? unmapped.xfer.bytes?
 bind: AXFR denied 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test $k=AXFR status_id=2 unmapped.xfer.phase=denied
 bind: AXFR denied IPv6 ::1       | $xfer $ip=::1 $z=example.test $k=AXFR status_id=2
 bind: AXFR with TSIG xfer-key    | $xfer $ip=127.0.0.4 $z=example.test $k=AXFR status_id=1 unmapped.xfer.tsig_key=xfer-key
-bind: AXFR not served NOTAUTH    | $xfer $ip=127.0.0.2 $z=nosuch.test status_id=2 rcode=NOTAUTH
+bind: AXFR not served NOTAUTH    | $xfer $ip=127.0.0.2 $z=nosuch.test status_id=2 rcode_id=9
 bind: AXFR of open zone served   | $xfer $ip=127.0.0.6 $z=open.test $k=AXFR status_id=1
 bind: IXFR allowed incremental   | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1 unmapped.xfer.serial_from=2024010101 unmapped.xfer.serial=2024010102
 bind: IXFR denied 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test $k=IXFR status_id=2
 bind: signed update approved     | class_uid=6003 $ip=127.0.0.7 $z=example.test unmapped.xfer.tsig_key=ddns-key status_id=1 unmapped.record.name=new.example.test unmapped.record.type=A
 bind: unsigned update denied     | $denied_update $ip=127.0.0.8 $z=example.test status_id=2
 bind: bad TSIG signature         | $ip=127.0.0.9 status_id=2 status_detail~BADSIG
-bind: rndc addzone               | class_uid=6003 $z=added.test unmapped.change.kind=config api.operation~addzone
+bind: rndc addzone               | class_uid=6003 $z=added.test unmapped.change.kind? api.operation~addzone
 bind: rndc delzone               | class_uid=6003 $z=added.test api.operation~delzone
 bind: rndc reconfig              | class_uid=6003 api.operation~reconfig
 bind: every event has time+product | metadata.product.name~BIND time? metadata.version=1.8.0 unmapped.position.line? | >=20
@@ -198,8 +198,8 @@ rc=0
 for s in "${SERVERS[@]}"; do
     f=${FORMAT[$s]}
     if ! grep -qx "$f" <<<"$formats"; then
-        # The parsers are written in parallel; until one lands its server is only run.
-        echo "SKIP $s: no '$f' parser in $("$ZW_BIN" --version) yet"
+        echo "FAIL $s: no '$f' parser in $("$ZW_BIN" --version)"
+        rc=1
         continue
     fi
     log=$(lab_log "$s")
@@ -219,7 +219,7 @@ for s in "${SERVERS[@]}"; do
             rc=1
         fi
         # the live servers' events must be valid OCSF too
-        if ! python3 "$ZW_ROOT/tests/ocsf/validate.py" "$ev"; then
+        if ! python3 "$ZW_ROOT/tests/ocsf/validate.py" --known "$ZW_ROOT/tests/ocsf/known-violations.txt" "$ev"; then
             rc=1
         fi
     done
