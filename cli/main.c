@@ -17,6 +17,10 @@ static const cli_command commands[] = {
     {"compile", cmd_compile, "DET / Sigma detections -> checked tables file (rules.zwt)"},
     {"lint", cmd_lint, "check detections and report every problem with file:line:col"},
     {"exposure", cmd_exposure, "what a zone discloses, classified against the approved inventory"},
+    {"test", cmd_test, "run the detections' embedded must-match / must-not-match examples"},
+    {"explain", cmd_explain, "show which fields and values of an event a rule matched, or why not"},
+    {"detect", cmd_detect, "JSON events (normalized or raw) through a tables file -> alerts"},
+    {"run", cmd_run, "normalize raw logs and detect in one process -> alerts"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,627 @@
+/*
+ * cmd_detect.c - the engine subcommands: `detect` (JSON events: normalized OCSF lines
+ * or any raw JSON), `run` (normalize and detect in one process, matching directly on
+ * canonical event slots), `test` (embedded examples of DET analytics) and `explain`
+ * (why a rule matches an event, leaf by leaf).
+ */
+#include "../common/zw_buf.h"
+#include "../common/zw_json.h"
+#include "../common/zw_writer.h"
+#include "../engine/en_tables.h"
+#include "../normalizer/nz.h"
+#include "cli.h"
+#include "cli_rules.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { OUT_ALERTS, OUT_MATCHES, OUT_COUNT };
+
+typedef struct {
+    en_tables *t;
+    en_matcher *m;
+    FILE *out;
+    int mode;
+    zw_buf b;
+    uint64_t events, matches, alerts, bad;
+    uint64_t *per_rule;
+    const char *src; /* current file */
+    int64_t line;
+} det_state;
+
+/* Minimal OCSF Detection Finding writer (one per rule match). */
+static void write_alert(det_state *s, const dc_rule *r, int64_t time_ms, const char *uid,
+                        size_t uidn)
+{
+    zw_buf *b = &s->b;
+    zw_buf_clear(b);
+    zw_buf_puts(b, "{\"class_uid\":2004,\"class_name\":\"Detection Finding\",\"category_uid\":2,"
+                   "\"category_name\":\"Findings\",\"activity_id\":1,\"activity_name\":\"Create\","
+                   "\"type_uid\":200401,\"type_name\":\"Detection Finding: Create\",");
+    zw_buf_printf(b, "\"severity_id\":%d,\"severity\":", r->severity);
+    zw_json_str(b, zw_severity_name(r->severity), strlen(zw_severity_name(r->severity)));
+    zw_buf_printf(b, ",\"time\":%lld,", (long long)time_ms);
+    zw_buf_puts(b, "\"metadata\":{\"version\":\"" ZW_OCSF_VERSION
+                   "\",\"product\":{\"name\":\"zonewarden\",\"vendor_name\":\"zonewarden\"}},");
+    zw_buf_puts(b, "\"finding_info\":{\"title\":");
+    zw_json_str(b, r->title, strlen(r->title));
+    zw_buf_puts(b, ",\"analytic\":{\"uid\":");
+    zw_json_str(b, r->id, strlen(r->id));
+    zw_buf_puts(b, ",\"name\":");
+    zw_json_str(b, r->title, strlen(r->title));
+    zw_buf_puts(b, ",\"type_id\":1,\"type\":\"Rule\"}");
+    int na = 0;
+    for (uint32_t i = 0; i < r->ntags; i++) {
+        const char *tg = r->tags[i];
+        const char *tech = NULL;
+        if (strncmp(tg, "attack.t", 8) == 0) {
+            tech = tg + 7;
+        } else if (tg[0] == 'T' && tg[1] >= '0' && tg[1] <= '9') {
+            tech = tg;
+        }
+        if (!tech) {
+            continue;
+        }
+        zw_buf_puts(b, na++ ? "," : ",\"attacks\":[");
+        zw_buf_puts(b, "{\"technique\":{\"uid\":\"");
+        for (const char *p = tech; *p; p++) {
+            zw_buf_putc(b, (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p);
+        }
+        zw_buf_puts(b, "\"}}");
+    }
+    if (na) {
+        zw_buf_putc(b, ']');
+    }
+    if (r->strategy_id[0]) {
+        zw_buf_puts(b, ",\"src_url\":null");
+    }
+    zw_buf_puts(b, "},\"evidences\":[{\"data\":{");
+    zw_buf_puts(b, "\"event_uid\":");
+    if (uid) {
+        zw_json_str(b, uid, uidn);
+    } else {
+        zw_buf_puts(b, "null");
+    }
+    if (s->src) {
+        zw_buf_puts(b, ",\"file\":");
+        zw_json_str(b, s->src, strlen(s->src));
+        zw_buf_printf(b, ",\"line\":%lld", (long long)s->line);
+    }
+    zw_buf_puts(b, "}}]}\n");
+    fwrite(b->p, 1, b->len, s->out);
+    s->alerts++;
+}
+
+static void on_matches(det_state *s, const uint32_t *rules, int n, int64_t time_ms,
+                       const char *uid, size_t uidn)
+{
+    const dc_ruleset *rs = en_tables_ruleset(s->t);
+    s->matches += (uint64_t)n;
+    for (int i = 0; i < n; i++) {
+        const dc_rule *r = &rs->rules[rules[i]];
+        if (s->per_rule) {
+            s->per_rule[rules[i]]++;
+        }
+        if (s->mode == OUT_MATCHES) {
+            fprintf(s->out, "%s\t%llu\n", r->id[0] ? r->id : r->title,
+                    (unsigned long long)s->events);
+        } else if (s->mode == OUT_ALERTS && r->generate) {
+            write_alert(s, r, time_ms, uid, uidn);
+        }
+    }
+}
+
+static int load_tables(const char *path, en_tables **t, const char *cmd)
+{
+    char err[600];
+    dc_ruleset *rs;
+    if (dc_ir_read(path, &rs, err, sizeof err)) {
+        fprintf(stderr, "zonewarden %s: %s\n", cmd, err);
+        return -1;
+    }
+    if (en_tables_new(rs, t, err, sizeof err)) {
+        fprintf(stderr, "zonewarden %s: %s\n", cmd, err);
+        return -1;
+    }
+    return 0;
+}
+
+static int json_time(fjson_object *o, int64_t *ms)
+{
+    fjson_object *v;
+    if (fjson_object_object_get_ex(o, "time", &v) && fjson_object_get_type(v) == fjson_type_int) {
+        *ms = fjson_object_get_int64(v);
+        return 0;
+    }
+    return -1;
+}
+
+static int detect_stream(det_state *s, FILE *f)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    fjson_tokener *tok = fjson_tokener_new();
+    s->line = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        s->line++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+            n--;
+        }
+        if (n == 0) {
+            continue;
+        }
+        fjson_tokener_reset(tok);
+        fjson_object *o = fjson_tokener_parse_ex(tok, line, (int)n);
+        if (!o || fjson_object_get_type(o) != fjson_type_object) {
+            s->bad++;
+            fprintf(stderr, "zonewarden detect: %s:%lld: not a JSON object, skipped\n",
+                    s->src ? s->src : "-", (long long)s->line);
+            fjson_object_put(o);
+            continue;
+        }
+        const uint32_t *rules;
+        int k = en_match_json(s->m, o, &rules);
+        if (k > 0) {
+            int64_t t = 0;
+            json_time(o, &t);
+            size_t ul = 0;
+            const char *uid = zw_jstr(o, "metadata.uid", &ul);
+            on_matches(s, rules, k, t, uid, ul);
+        }
+        s->events++;
+        fjson_object_put(o);
+    }
+    fjson_tokener_free(tok);
+    free(line);
+    return 0;
+}
+
+static void det_usage(FILE *f, const char *cmd)
+{
+    fprintf(f,
+            "usage: zonewarden %s -r rules.zwt [-o FILE] [--output alerts|matches|count] "
+            "[--stats] [FILE...]\n%s",
+            cmd,
+            strcmp(cmd, "detect") == 0
+                ? "Reads JSON lines (normalized OCSF events or raw JSON), writes alerts.\n"
+                : "Normalizes raw logs and detects in one process (matching on event slots).\n");
+}
+
+static int on_nz_event(void *opaque, zw_event *ev)
+{
+    det_state *s = opaque;
+    const uint32_t *rules;
+    int k = en_match_event(s->m, ev, &rules);
+    if (k < 0) {
+        return k;
+    }
+    if (k > 0) {
+        zw_str uid = zw_ev_str(ev, ZW_F_META_UID);
+        s->line = zw_ev_int(ev, ZW_F_U_POS_LINE);
+        on_matches(s, rules, k, zw_ev_int(ev, ZW_F_TIME), uid.p, uid.n);
+    }
+    s->events++;
+    return 0;
+}
+
+static int on_nz_dead(void *opaque, const nz_dead *d)
+{
+    (void)opaque;
+    (void)d;
+    return 0;
+}
+
+static int det_main(int argc, char **argv, int run)
+{
+    static const struct option opts[] = {
+        {"rules", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'O'},
+        {"stats", no_argument, NULL, 's'},       {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    const char *rules = NULL, *outp = NULL, *format = NULL;
+    int c, stats = 0, status = CLI_OK;
+    det_state s;
+    memset(&s, 0, sizeof s);
+    s.out = stdout;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            rules = optarg;
+            break;
+        case 'o':
+            outp = optarg;
+            break;
+        case 'O':
+            if (strcmp(optarg, "alerts") == 0) {
+                s.mode = OUT_ALERTS;
+            } else if (strcmp(optarg, "matches") == 0) {
+                s.mode = OUT_MATCHES;
+            } else if (strcmp(optarg, "count") == 0) {
+                s.mode = OUT_COUNT;
+            } else {
+                det_usage(stderr, argv[0]);
+                return CLI_USAGE;
+            }
+            break;
+        case 's':
+            stats = 1;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'h':
+            det_usage(stdout, argv[0]);
+            return CLI_OK;
+        default:
+            det_usage(stderr, argv[0]);
+            return CLI_USAGE;
+        }
+    }
+    if (!rules) {
+        det_usage(stderr, argv[0]);
+        return CLI_USAGE;
+    }
+    if (load_tables(rules, &s.t, argv[0])) {
+        return CLI_FAIL;
+    }
+    s.m = en_matcher_new(s.t);
+    zw_buf_init(&s.b);
+    if (stats) {
+        s.per_rule = calloc(en_tables_ruleset(s.t)->nrules + 1, sizeof *s.per_rule);
+    }
+    if (outp && !(s.out = fopen(outp, "w"))) {
+        perror(outp);
+        status = CLI_IO;
+        goto out;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (run) {
+        nz_options no = {0};
+        no.format = format;
+        nz_sink sink = {on_nz_event, on_nz_dead, &s};
+        char err[512];
+        nz_ctx *ctx = nz_ctx_new(&no, &sink, err, sizeof err);
+        if (!ctx) {
+            fprintf(stderr, "zonewarden run: %s\n", err);
+            status = CLI_USAGE;
+            goto out;
+        }
+        for (int i = optind; i < argc || i == optind; i++) {
+            const char *p = i < argc ? argv[i] : "-";
+            s.src = p;
+            if (nz_read_file(ctx, p, err, sizeof err)) {
+                fprintf(stderr, "zonewarden run: %s\n", err);
+                status = CLI_IO;
+            }
+            if (i >= argc) {
+                break;
+            }
+        }
+        zw_buf bb;
+        zw_buf_init(&bb);
+        if (nz_stats_format(ctx, &bb) == 0) {
+            fwrite(bb.p, 1, bb.len, stderr);
+        }
+        zw_buf_free(&bb);
+        nz_ctx_destroy(ctx);
+    } else if (optind >= argc) {
+        detect_stream(&s, stdin);
+    } else {
+        for (int i = optind; i < argc; i++) {
+            FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+            if (!f) {
+                perror(argv[i]);
+                status = CLI_IO;
+                continue;
+            }
+            s.src = argv[i];
+            detect_stream(&s, f);
+            if (f != stdin) {
+                fclose(f);
+            }
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    fprintf(stderr,
+            "zonewarden %s: %llu events, %llu rule matches, %llu alerts, %llu unreadable; "
+            "%.3f s, %.0f events/s\n",
+            argv[0], (unsigned long long)s.events, (unsigned long long)s.matches,
+            (unsigned long long)s.alerts, (unsigned long long)s.bad, secs,
+            secs > 0 ? (double)s.events / secs : 0.0);
+    if (stats) {
+        const dc_ruleset *rs = en_tables_ruleset(s.t);
+        for (uint32_t r = 0; r < rs->nrules; r++) {
+            if (s.per_rule[r]) {
+                fprintf(stderr, "  %8llu  %s  %s\n", (unsigned long long)s.per_rule[r],
+                        rs->rules[r].id, rs->rules[r].title);
+            }
+        }
+    }
+out:
+    if (s.out && s.out != stdout) {
+        fclose(s.out);
+    } else {
+        fflush(stdout);
+    }
+    free(s.per_rule);
+    zw_buf_free(&s.b);
+    en_matcher_destroy(s.m);
+    en_tables_destroy(s.t);
+    return status;
+}
+
+int cmd_detect(int argc, char **argv)
+{
+    return det_main(argc, argv, 0);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return det_main(argc, argv, 1);
+}
+
+/* ---- test ---- */
+
+typedef struct {
+    en_matcher *m;
+    uint32_t rule;
+    int hit, events;
+} ex_state;
+
+static int ex_on_event(void *opaque, zw_event *ev)
+{
+    ex_state *e = opaque;
+    zw_event_finalize(ev);
+    const uint32_t *rules;
+    int k = en_match_event(e->m, ev, &rules);
+    for (int i = 0; i < k; i++) {
+        e->hit |= rules[i] == e->rule;
+    }
+    e->events++;
+    return 0;
+}
+
+static int ex_on_dead(void *opaque, const nz_dead *d)
+{
+    (void)opaque;
+    fprintf(stderr, "    (example not normalized: %s)\n", d->reason);
+    return 0;
+}
+
+/* Does the example match its rule?  JSON text is matched as a JSON event; any other
+ * text is a raw log record, normalized first (auto-detected format). -1: unusable. */
+static int run_example(en_tables *t, en_matcher *m, const dc_example *ex)
+{
+    const char *p = ex->json;
+    while (*p == ' ' || *p == '\n') {
+        p++;
+    }
+    if (*p == '{') {
+        fjson_object *o = fjson_tokener_parse(p);
+        if (!o) {
+            return -1;
+        }
+        const uint32_t *rules;
+        int k = en_match_json(m, o, &rules), hit = 0;
+        for (int i = 0; i < k; i++) {
+            hit |= rules[i] == ex->rule;
+        }
+        fjson_object_put(o);
+        return hit;
+    }
+    (void)t;
+    ex_state e = {m, ex->rule, 0, 0};
+    nz_options no = {0};
+    no.ref_ms = 1795784720000LL; /* fixed reference year for year-less formats */
+    nz_sink sink = {ex_on_event, ex_on_dead, &e};
+    char err[256];
+    nz_ctx *ctx = nz_ctx_new(&no, &sink, err, sizeof err);
+    if (!ctx) {
+        return -1;
+    }
+    nz_stream *st = nz_stream_new(ctx, ex->file);
+    nz_stream_record(st, p, strlen(p), NULL);
+    nz_stream_destroy(st);
+    nz_ctx_destroy(ctx);
+    return e.events ? e.hit : -1;
+}
+
+static void common_usage(FILE *f, const char *cmd)
+{
+    if (strcmp(cmd, "test") == 0) {
+        fprintf(f, "usage: zonewarden test RULE_PATH... [--tuning FILE] [--fieldmaps DIR] "
+                   "[--verbose]\nRuns every analytic's embedded must_match / must_not_match "
+                   "examples; non-zero exit on any failure.\n");
+    } else {
+        fprintf(f, "usage: zonewarden explain RULE_PATH EVENT [--rule ID] [--tuning FILE]\n"
+                   "EVENT is a file holding one JSON event, or the JSON text itself.  Shows for\n"
+                   "each rule which fields and values matched, or why not.\n");
+    }
+}
+
+int cmd_test(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"tuning", required_argument, NULL, 't'}, {"fieldmaps", required_argument, NULL, 'F'},
+        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *tuning = NULL, *fm = NULL;
+    int c, verbose = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            tuning = optarg;
+            break;
+        case 'F':
+            fm = optarg;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            common_usage(stdout, argv[0]);
+            return CLI_OK;
+        default:
+            common_usage(stderr, argv[0]);
+            return CLI_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        common_usage(stderr, argv[0]);
+        return CLI_USAGE;
+    }
+    dc_diags d;
+    dc_diags_init(&d);
+    dc_ruleset *rs = cli_compile(argc - optind, argv + optind, tuning, fm, &d, NULL);
+    cli_print_diags(&d, -1);
+    if (!rs || dc_diags_errors(&d)) {
+        fprintf(stderr, "zonewarden test: the detections do not compile\n");
+        dc_ruleset_free(rs);
+        dc_diags_free(&d);
+        return CLI_FAIL;
+    }
+    dc_diags_free(&d);
+    /* examples are not part of the tables: keep them aside */
+    uint32_t nex = rs->nexamples;
+    dc_example *exs = rs->examples;
+    rs->examples = NULL;
+    rs->nexamples = rs->capexamples = 0;
+    en_tables *t;
+    char err[512];
+    if (en_tables_new(rs, &t, err, sizeof err)) {
+        fprintf(stderr, "zonewarden test: %s\n", err);
+        return CLI_FAIL;
+    }
+    en_matcher *m = en_matcher_new(t);
+    const dc_ruleset *r = en_tables_ruleset(t);
+    int fails = 0, passes = 0;
+    for (uint32_t i = 0; i < nex; i++) {
+        const dc_example *ex = &exs[i];
+        int hit = run_example(t, m, ex);
+        int ok = hit >= 0 && hit == ex->must_match;
+        const dc_rule *ru = &r->rules[ex->rule];
+        if (!ok) {
+            fails++;
+            fprintf(stderr, "%s:%u:1: FAIL: %s %s: %s\n", ex->file, ex->line, ru->id,
+                    ex->must_match ? "must_match" : "must_not_match",
+                    hit < 0 ? "example is not a JSON event and no parser accepted it"
+                            : ex->must_match ? "did not match" : "matched");
+        } else {
+            passes++;
+            if (verbose) {
+                printf("%s:%u: ok: %s %s\n", ex->file, ex->line, ru->id,
+                       ex->must_match ? "must_match" : "must_not_match");
+            }
+        }
+    }
+    printf("zonewarden test: %d examples passed, %d failed\n", passes, fails);
+    for (uint32_t i = 0; i < nex; i++) {
+        free(exs[i].json);
+        free(exs[i].file);
+    }
+    free(exs);
+    en_matcher_destroy(m);
+    en_tables_destroy(t);
+    return fails ? CLI_FAIL : CLI_OK;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"tuning", required_argument, NULL, 't'}, {"fieldmaps", required_argument, NULL, 'F'},
+        {"rule", required_argument, NULL, 'R'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *tuning = NULL, *fm = NULL, *only = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            tuning = optarg;
+            break;
+        case 'F':
+            fm = optarg;
+            break;
+        case 'R':
+            only = optarg;
+            break;
+        case 'h':
+            common_usage(stdout, argv[0]);
+            return CLI_OK;
+        default:
+            common_usage(stderr, argv[0]);
+            return CLI_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        common_usage(stderr, argv[0]);
+        return CLI_USAGE;
+    }
+    const char *evarg = argv[optind + 1];
+    fjson_object *ev = NULL;
+    if (evarg[0] == '{') {
+        ev = fjson_tokener_parse(evarg);
+    } else {
+        FILE *f = fopen(evarg, "r");
+        if (!f) {
+            perror(evarg);
+            return CLI_IO;
+        }
+        zw_buf b;
+        zw_buf_init(&b);
+        char tmp[8192];
+        size_t k;
+        while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) {
+            zw_buf_append(&b, tmp, k);
+        }
+        fclose(f);
+        zw_buf_cstr(&b);
+        ev = b.p ? fjson_tokener_parse(b.p) : NULL;
+        zw_buf_free(&b);
+    }
+    if (!ev || fjson_object_get_type(ev) != fjson_type_object) {
+        fprintf(stderr, "zonewarden explain: %s is not a JSON object\n", evarg);
+        fjson_object_put(ev);
+        return CLI_USAGE;
+    }
+    dc_diags d;
+    dc_diags_init(&d);
+    dc_ruleset *rs = cli_compile(1, argv + optind, tuning, fm, &d, NULL);
+    cli_print_diags(&d, 0);
+    int status = CLI_OK;
+    en_tables *t = NULL;
+    char err[512];
+    if (!rs || dc_diags_errors(&d) || en_tables_new(rs, &t, err, sizeof err)) {
+        fprintf(stderr, "zonewarden explain: the rule does not compile\n");
+        status = CLI_FAIL;
+        goto out;
+    }
+    const dc_ruleset *r = en_tables_ruleset(t);
+    zw_buf b;
+    zw_buf_init(&b);
+    int any = 0;
+    for (uint32_t i = 0; i < r->nrules; i++) {
+        if (only && strcmp(r->rules[i].id, only) != 0) {
+            continue;
+        }
+        any |= en_explain_json(t, i, ev, &b) > 0;
+    }
+    fwrite(b.p, 1, b.len, stdout);
+    zw_buf_free(&b);
+    status = any ? CLI_OK : CLI_FAIL;
+out:
+    en_tables_destroy(t);
+    dc_diags_free(&d);
+    fjson_object_put(ev);
+    return status;
+}
