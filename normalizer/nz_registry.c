@@ -14,6 +14,7 @@
 extern const nz_parser nz_parser_knot;
 extern const nz_parser nz_parser_nsd;
 extern const nz_parser nz_parser_pdns;
+extern const nz_parser nz_parser_infoblox;
 extern const nz_parser nz_parser_bind;
 
 /* --- DNS server JSON formats (issue 2) --- */
@@ -28,6 +29,7 @@ static const nz_parser *const parsers[] = {
     &nz_parser_knot,
     &nz_parser_nsd,
     &nz_parser_pdns,
+    &nz_parser_infoblox, /* before bind: Infoblox-marked named lines */
     &nz_parser_bind,
 
     /* --- DNS server JSON formats --- */

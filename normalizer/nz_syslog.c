@@ -169,10 +169,45 @@ static int split_tag(zw_str t, zw_str *app, zw_str *pid)
     return t.p[k] == ':' && k + 1 == t.n;
 }
 
+/* "Oct 4 10:18:07": a day without its padding space (Infoblox NIOS, some relays).
+ * Pads it into a buffer for zw_time_3164; returns bytes consumed from p, or 0. */
+static size_t time_unpadded(const char *p, size_t n, const zw_time_ctx *tc, int64_t *t)
+{
+    char buf[40];
+    if (n < 14 || p[3] != ' ' || !is_digit(p[4]) || p[5] != ' ') {
+        return 0;
+    }
+    size_t take = n - 4 < sizeof buf - 6 ? n - 4 : sizeof buf - 6;
+    memcpy(buf, p, 4);
+    buf[4] = ' ';
+    memcpy(buf + 5, p + 4, take);
+    size_t k = zw_time_3164(buf, take + 5, tc, t);
+    return k > 5 ? k - 1 : 0;
+}
+
+/* A bare IPv4 or IPv6 address token (the second host field some appliances send). */
+static int is_ip_token(zw_str t)
+{
+    if (t.n < 2) {
+        return 0;
+    }
+    for (size_t i = 0; i < t.n; i++) {
+        char c = t.p[i];
+        if (!(is_digit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f') ||
+              (c >= 'A' && c <= 'F'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int parse_3164(const char *p, size_t n, size_t i, const zw_time_ctx *tc, nz_syslog *o)
 {
     int64_t t;
     size_t k = zw_time_3164(p + i, n - i, tc, &t);
+    if (!k) {
+        k = time_unpadded(p + i, n - i, tc, &t);
+    }
     if (!k) {
         /* rsyslog high-precision format: RFC 3339 instead of "Mmm dd hh:mm:ss" */
         k = zw_time_iso(p + i, n - i, tc, &t);
@@ -197,9 +232,14 @@ static int parse_3164(const char *p, size_t n, size_t i, const zw_time_ctx *tc, 
         /* no HOST: "Mmm dd hh:mm:ss TAG: MSG" */
     } else {
         host = t1;
-        size_t after2 = after1;
+        size_t after2 = after1, after3;
+        zw_str t3;
         if (token(p, n, &after2, &t2) && split_tag(t2, &app, &pid)) {
             body = after2;
+        } else if (t2.n && is_ip_token(t2) && (after3 = after2, token(p, n, &after3, &t3)) &&
+                   split_tag(t3, &app, &pid)) {
+            /* "HOSTNAME IP TAG:" (Infoblox NIOS with host name and address) */
+            body = after3;
         } else {
             app.p = pid.p = NULL;
             app.n = pid.n = 0;

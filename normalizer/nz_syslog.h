@@ -4,7 +4,8 @@
  *
  *   RFC 3164:  [<PRI>]Mmm dd hh:mm:ss [HOST ]TAG[[PID]]: MSG
  *              (also with an RFC 3339 timestamp instead of "Mmm dd hh:mm:ss", as
- *              rsyslog's high-precision file format writes it)
+ *              rsyslog's high-precision file format writes it; an unpadded day
+ *              "Oct 4"; and "HOST IP TAG:" as Infoblox NIOS sends it, HOST kept)
  *   RFC 5424:  <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD [MSG]   ("-" for nil values)
  *
  * and gives back the header fields and a view of the message body.  It is not a

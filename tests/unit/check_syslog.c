@@ -72,6 +72,26 @@ START_TEST(test_3164_variants)
     ASSERT_VIEW(s.host, "ns2");
     ASSERT_VIEW(s.pid, "99");
     ASSERT_VIEW(s.body, "hello");
+    /* Infoblox NIOS: double space, host name and address, empty pid, unpadded day */
+    ck_assert_int_eq(
+        parse("<141>Apr 13 22:14:36  ns1.infoblox.localdomain 10.50.1.227 httpd: x y", &s), ZW_OK);
+    ASSERT_VIEW(s.host, "ns1.infoblox.localdomain");
+    ASSERT_VIEW(s.app, "httpd");
+    ASSERT_VIEW(s.body, "x y");
+    ck_assert_int_eq(parse("<29>Mar 21 09:53:51 infoblox.localdomain httpd[]: z", &s), ZW_OK);
+    ASSERT_VIEW(s.app, "httpd");
+    ck_assert_uint_eq(s.pid.n, 0);
+    ASSERT_VIEW(s.body, "z");
+    ck_assert_int_eq(parse("<30>Oct 4 10:18:07 a1.foo.com 89.160.20.112 named[10750]: q", &s),
+                     ZW_OK);
+    ck_assert_int_eq(s.time_ms, zw_time_civil(2026, 10, 4, 10, 18, 7, 0, 0));
+    ASSERT_VIEW(s.host, "a1.foo.com");
+    ASSERT_VIEW(s.pid, "10750");
+    ASSERT_VIEW(s.body, "q");
+    /* a second word that is not an address is body, not host */
+    ck_assert_int_eq(parse("Nov 27 13:05:20 10.0.0.1 some text: foo", &s), ZW_OK);
+    ck_assert_ptr_null(s.app.p);
+    ASSERT_VIEW(s.body, "some text: foo");
     /* empty body */
     ck_assert_int_eq(parse("<13>Nov 27 13:05:20 h named[1]:", &s), ZW_OK);
     ck_assert_uint_eq(s.body.n, 0);
