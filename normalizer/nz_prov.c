@@ -149,6 +149,7 @@ static const verb_row verbs[] = {
     {"read", 2},       {"check", 2},      {"test", 2},       {"view", 2},
     {"resend", 99},    {"retry", 99},     {"activate", 3},   {"deactivate", 3},
     {"modify", 3},     {"rotate", 3},     {"start", 3},      {"stop", 3},
+    {"revoke", 4},     {"roll", 3},
 };
 
 int nzp_verb_activity(const char *p, size_t n)

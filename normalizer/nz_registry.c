@@ -23,6 +23,10 @@ extern const nz_parser nz_parser_bind;
 extern const nz_parser nz_parser_cloudtrail;
 extern const nz_parser nz_parser_route53_query;
 extern const nz_parser nz_parser_route53_resolver_query;
+extern const nz_parser nz_parser_gcp_audit;
+extern const nz_parser nz_parser_gcp_dns_query;
+extern const nz_parser nz_parser_azure_activity;
+extern const nz_parser nz_parser_cloudflare_audit;
 
 static const nz_parser *const parsers[] = {
     /* --- DNS server line formats --- */
@@ -38,6 +42,10 @@ static const nz_parser *const parsers[] = {
     &nz_parser_cloudtrail,
     &nz_parser_route53_query,
     &nz_parser_route53_resolver_query,
+    &nz_parser_gcp_audit,
+    &nz_parser_gcp_dns_query,
+    &nz_parser_azure_activity,
+    &nz_parser_cloudflare_audit,
 
     NULL,
 };
