@@ -3,8 +3,10 @@
 # First proves the validator catches bad events (tests/ocsf/test_validate.py), then runs
 # `zonewarden normalize --raw` over every file under tests/data/ (every format other
 # areas add: DNS server logs, Zeek, Windows, Infoblox, providers, ...) and validates each
-# emitted event with tests/ocsf/validate.py against tests/data/ocsf-1.8.0.  Fails listing
-# the violations (file:line [format]: path: problem).
+# emitted event, the exposure review's Compliance Findings for tests/data/exposure and,
+# once detections/ exists, the alerts of `zonewarden run` with the shipped content, with
+# tests/ocsf/validate.py against tests/data/ocsf-1.8.0.  Fails listing the violations
+# (line in the combined output [format source-file:line]: path: problem).
 set -u
 ZW_ROOT=${ZW_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 ZW_BIN=${ZW_BIN:-$ZW_ROOT/build/release/zonewarden}
@@ -34,16 +36,45 @@ for f in "${inputs[@]}"; do
         exit 1
     fi
 done
+# Compliance Findings (2003) from the exposure review of every zone file and provider
+# export under tests/data/exposure (exit 3 = input errors reported, findings still out).
+for z in $(find "$ZW_ROOT/tests/data/exposure" -name '*.zone' -o -path '*/providers/*.json' | LC_ALL=C sort); do
+    case $z in *.zone) what=(--zone "$z") ;; *) what=(--provider-export "$z") ;; esac
+    inv=()
+    [ -f "$ZW_ROOT/tests/data/exposure/approved.yml" ] && inv=(--inventory "$ZW_ROOT/tests/data/exposure/approved.yml")
+    "$ZW_BIN" exposure "${what[@]}" "${inv[@]}" -o "$work/exp.jsonl" 2>"$work/err"
+    st=$?
+    if [ "$st" -ne 0 ] && [ "$st" -ne 3 ]; then
+        echo "FAIL: zonewarden exposure ${what[*]} exited $st: $(cat "$work/err")"
+        exit 1
+    fi
+    cat "$work/exp.jsonl" >>"$work/events.jsonl"
+done
+# Detection Findings (2004): the shipped detections over the DNS server and provider logs.
+if [ -d "$ZW_ROOT/detections" ] && ls "$ZW_ROOT"/detections/*.yml >/dev/null 2>&1; then
+    if "$ZW_BIN" compile "$ZW_ROOT/detections" -o "$work/rules.zwt" >"$work/err" 2>&1; then
+        mapfile -t logs < <(find "$ZW_ROOT/tests/data/dns-servers" "$ZW_ROOT/tests/data/providers" -type f ! -name '*.md' | LC_ALL=C sort)
+        if ! "$ZW_BIN" run -r "$work/rules.zwt" -o "$work/alerts.jsonl" "${logs[@]}" 2>"$work/err"; then
+            echo "FAIL: zonewarden run exited non-zero: $(cat "$work/err")"
+            exit 1
+        fi
+        echo "-- $(wc -l <"$work/alerts.jsonl") alerts from the shipped detections"
+        cat "$work/alerts.jsonl" >>"$work/events.jsonl"
+    else
+        echo "FAIL: zonewarden compile detections/ failed: $(head -5 "$work/err")"
+        exit 1
+    fi
+fi
 n=$(wc -l <"$work/events.jsonl")
 nparsers=$("$ZW_BIN" formats | wc -l)
-echo "-- $n events from $nparsers formats"
+echo "-- $n events ($nparsers normalizer formats, exposure findings, alerts)"
 if [ "$nparsers" -gt 0 ] && [ "$n" -eq 0 ]; then
     echo "FAIL: $nparsers parsers registered but no event came out of tests/data"
     exit 1
 fi
 echo "-- formats seen: $(python3 -c '
 import json, sys, collections
-c = collections.Counter(json.loads(l).get("unmapped", {}).get("source_format", "?") for l in open(sys.argv[1]) if l.strip())
+c = collections.Counter(json.loads(l).get("unmapped", {}).get("source_format", "class %s" % json.loads(l).get("class_uid")) for l in open(sys.argv[1]) if l.strip())
 print(", ".join("%s=%d" % kv for kv in sorted(c.items())) or "none")' "$work/events.jsonl")"
 if ! python3 "$ZW_ROOT/tests/ocsf/validate.py" --max 200 --known "$ZW_ROOT/tests/ocsf/known-violations.txt" "$work/events.jsonl"; then
     echo "FAIL: events violate OCSF 1.8.0 (above: event line in the combined output [format]: problem)"
