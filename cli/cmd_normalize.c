@@ -5,6 +5,7 @@
 #include "../common/zw_buf.h"
 #include "../common/zw_writer.h"
 #include "../normalizer/nz.h"
+#include "../normalizer/nz_inventory.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -54,7 +55,8 @@ static int on_dead(void *opaque, const nz_dead *d)
 static void normalize_usage(FILE *f)
 {
     fprintf(f, "usage: zonewarden normalize [--format F|auto] [--output ocsf|ecs] [--dlq FILE]\n"
-               "                            [-o FILE] [--raw] [--tz +HH:MM] [--quiet] [FILE...]\n"
+               "                            [-o FILE] [--raw] [--tz +HH:MM] [--inventory FILE] [--quiet]\n"
+               "                            [FILE...]\n"
                "Reads files (plain or .gz; none or '-' = stdin), writes one JSON event per line.\n");
 }
 
@@ -81,6 +83,7 @@ int cmd_normalize(int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'O'},
         {"dlq", required_argument, NULL, 'd'},    {"raw", no_argument, NULL, 'r'},
         {"tz", required_argument, NULL, 'z'},     {"quiet", no_argument, NULL, 'q'},
+        {"inventory", required_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     nz_options no = {0};
@@ -88,6 +91,8 @@ int cmd_normalize(int argc, char **argv)
     const char *outpath = NULL, *dlqpath = NULL;
     int quiet = 0, c, status = CLI_OK;
     nz_ctx *ctx = NULL;
+    nz_inventory *inv = NULL;
+    const char *invpath = NULL;
     char err[512];
 
     if (cli_wants_kafka(argc, argv)) {
@@ -127,6 +132,9 @@ int cmd_normalize(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case 'I':
+            invpath = optarg;
+            break;
         case 'h':
             normalize_usage(stdout);
             return CLI_OK;
@@ -152,6 +160,14 @@ int cmd_normalize(int argc, char **argv)
         fprintf(stderr, "zonewarden normalize: %s\n", err);
         status = CLI_USAGE;
         goto out;
+    }
+    if (invpath) {
+        if (!(inv = nz_inventory_load(invpath, err, sizeof err))) {
+            fprintf(stderr, "zonewarden normalize: inventory: %s\n", err);
+            status = CLI_USAGE;
+            goto out;
+        }
+        nz_inventory_attach(ctx, inv);
     }
     if (optind >= argc) {
         if (nz_read_file(ctx, "-", err, sizeof err)) {
@@ -184,6 +200,7 @@ out:
         status = CLI_IO;
     }
     nz_ctx_destroy(ctx);
+    nz_inventory_destroy(inv);
     zw_buf_free(&ss.buf);
     return status;
 }
