@@ -336,6 +336,14 @@ static int det_main(int argc, char **argv, int run)
             (unsigned long long)s.alerts, (unsigned long long)s.bad, secs,
             secs > 0 ? (double)s.events / secs : 0.0);
     if (stats) {
+        en_tables_stats ts;
+        en_tables_get_stats(s.t, &ts);
+        fprintf(stderr,
+                "tables: %zu fields, %zu exact values, %zu literals, %zu wildcard patterns, %zu "
+                "regexes (%zu gated by a literal), %zu CIDRs, %zu numeric, %zu rules evaluated "
+                "on every event, ~%zu KiB\n",
+                ts.fields, ts.exact, ts.literals, ts.globs, ts.regexes, ts.gated_regexes, ts.cidrs,
+                ts.numeric, ts.always_rules, ts.memory / 1024);
         const dc_ruleset *rs = en_tables_ruleset(s.t);
         for (uint32_t r = 0; r < rs->nrules; r++) {
             if (s.per_rule[r]) {

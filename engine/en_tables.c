@@ -94,9 +94,11 @@ struct en_tables {
     uint32_t nalways_rules;
     uint32_t *fref;
     uint32_t nfref;
+    uint32_t *absent_fields; /* fields with EXISTS / NULL leaves */
+    uint32_t nabsent_fields;
     char ***routes; /* per rule: NULL-terminated list of formats, or NULL */
     uint32_t maxprog;
-    pcre2_match_data *dummy;
+    uint32_t fidx[8192]; /* build-time field name hash: index + 1 */
     en_tables_stats st;
 };
 
@@ -318,10 +320,22 @@ static size_t re_gate(const char *re, size_t n, int caseless, char *out, size_t 
 
 static int32_t field_index(en_tables *t, const char *name)
 {
-    for (uint32_t i = 0; i < t->nfields; i++) {
-        if (strcmp(t->fields[i].path, name) == 0) {
-            return (int32_t)i;
+    uint64_t h = hash_bytes(name, strlen(name));
+    size_t hc = sizeof t->fidx / sizeof t->fidx[0];
+    size_t j = h & (hc - 1);
+    for (; t->fidx[j]; j = (j + 1) & (hc - 1)) {
+        if (strcmp(t->fields[t->fidx[j] - 1].path, name) == 0) {
+            return (int32_t)(t->fidx[j] - 1);
         }
+    }
+    if (t->nfields + 1 >= hc / 2) {
+        for (uint32_t i = 0; i < t->nfields; i++) {
+            if (strcmp(t->fields[i].path, name) == 0) {
+                return (int32_t)i;
+            }
+        }
+    } else {
+        t->fidx[j] = t->nfields + 1;
     }
     if (t->nfields == t->capfields) {
         uint32_t c = t->capfields ? t->capfields * 2 : 64;
@@ -509,6 +523,57 @@ static int cmp_pending(const void *a, const void *b)
 {
     const pending *x = a, *y = b;
     return x->pat < y->pat ? -1 : x->pat > y->pat ? 1 : (int)x->leaf - (int)y->leaf;
+}
+
+/* Per program position: 1 when the leaf there can make the rule true by firing (it
+ * sits under an even number of NOTs somewhere).  A leaf only under odd NOTs never turns
+ * a false rule true, so it need not make the rule a candidate; rules true with no leaf
+ * firing are evaluated on every event instead.  Walks the postfix program backwards,
+ * handing each operator's polarity to its operands.  NULL on out-of-memory (then every
+ * leaf triggers). */
+static uint8_t *rule_triggers(const dc_rule *ru)
+{
+    uint8_t *tr = calloc(ru->nprog + 1, 1);
+    uint8_t *st = malloc(ru->nprog + 2);
+    if (!tr || !st) {
+        free(tr);
+        free(st);
+        return NULL;
+    }
+    size_t sp = 0;
+    st[sp++] = 1;
+    for (uint32_t i = ru->nprog; i-- > 0;) {
+        uint32_t w = ru->prog[i];
+        uint8_t pol = sp ? st[--sp] : 1;
+        switch (DC_P_OPC(w)) {
+        case DC_P_LEAF:
+            tr[i] = pol;
+            break;
+        case DC_P_NOT:
+            st[sp++] = !pol;
+            break;
+        case DC_P_AND:
+        case DC_P_OR:
+            for (uint32_t k = 0; k < DC_P_ARG(w) && sp <= ru->nprog; k++) {
+                st[sp++] = pol;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    free(st);
+    /* a leaf positive anywhere triggers at every position */
+    for (uint32_t i = 0; i < ru->nprog; i++) {
+        if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF && tr[i]) {
+            for (uint32_t j = 0; j < ru->nprog; j++) {
+                if (ru->prog[j] == ru->prog[i]) {
+                    tr[j] = 1;
+                }
+            }
+        }
+    }
+    return tr;
 }
 
 int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_size)
@@ -824,13 +889,20 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
         goto out;
     }
     size_t total = 0;
+    uint8_t **trig = calloc(rs->nrules + 1, sizeof *trig);
+    if (!trig) {
+        free(lv);
+        rc = ZW_ENOMEM;
+        goto out;
+    }
     for (uint32_t r = 0; r < rs->nrules; r++) {
         const dc_rule *ru = &rs->rules[r];
         if (ru->nprog > t->maxprog) {
             t->maxprog = ru->nprog;
         }
+        trig[r] = rule_triggers(ru);
         for (uint32_t i = 0; i < ru->nprog; i++) {
-            if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF) {
+            if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF && (!trig[r] || trig[r][i])) {
                 t->lr_start[DC_P_ARG(ru->prog[i]) + 1]++;
                 total++;
             }
@@ -868,14 +940,21 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
     for (uint32_t r = 0; r < rs->nrules; r++) {
         const dc_rule *ru = &rs->rules[r];
         for (uint32_t i = 0; i < ru->nprog; i++) {
-            if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF) {
+            if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF && (!trig[r] || trig[r][i])) {
                 uint32_t l = DC_P_ARG(ru->prog[i]);
                 t->lr[t->lr_start[l] + fill[l]++] = r;
             }
         }
+        free(trig[r]);
     }
+    free(trig);
     free(fill);
     t->st.fields = t->nfields;
+    for (uint32_t fi = 0; fi < t->nfields && !rc; fi++) {
+        if (t->fields[fi].nabsent) {
+            rc = push_u32(&t->absent_fields, &t->nabsent_fields, fi) ? ZW_ENOMEM : 0;
+        }
+    }
 out:
     free(pend);
     if (rc) {
@@ -927,6 +1006,7 @@ void en_tables_destroy(en_tables *t)
     free(t->lr);
     free(t->always_rules);
     free(t->fref);
+    free(t->absent_fields);
     if (t->routes) {
         for (uint32_t r = 0; r < t->rs->nrules; r++) {
             if (t->routes[r]) {
@@ -1383,7 +1463,8 @@ static int finish_event(en_matcher *m, const char *fmt, size_t fl, const uint32_
 {
     const en_tables *t = m->t;
     /* absence leaves */
-    for (uint32_t fi = 0; fi < t->nfields; fi++) {
+    for (uint32_t ai = 0; ai < t->nabsent_fields; ai++) {
+        uint32_t fi = t->absent_fields[ai];
         const field *f = &t->fields[fi];
         for (uint32_t k = 0; k < f->nabsent; k++) {
             uint32_t l = f->absent[k];
