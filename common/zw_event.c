@@ -225,11 +225,12 @@ void zw_ev_set_severity(zw_event *ev, int id)
     zw_ev_set_ref(ev, ZW_F_SEVERITY, s, strlen(s));
 }
 
-/* OCSF rcode_id enum follows the IANA DNS RCODE registry (0-23). */
+/* OCSF rcode_id enum follows the IANA DNS RCODE registry (0-23); names are the OCSF
+ * captions (16 is "BADSIG_VERS": BADVERS and BADSIG share the code). */
 static const char *rcodes[] = {"NoError",   "FormError", "ServError", "NXDomain", "NotImp",
                                "Refused",   "YXDomain",  "YXRRSet",   "NXRRSet",  "NotAuth",
                                "NotZone",   "DSOTYPENI", NULL,        NULL,       NULL,
-                               NULL,        "BADSIG",    "BADKEY",    "BADTIME",  "BADMODE",
+                               NULL,        "BADSIG_VERS", "BADKEY",    "BADTIME",  "BADMODE",
                                "BADNAME",   "BADALG",    "BADTRUNC",  "BADCOOKIE"};
 
 int zw_dns_rcode_id(const char *p, size_t n)
@@ -250,7 +251,7 @@ int zw_dns_rcode_id(const char *p, size_t n)
     if (zw_str_ieq(s, "NOTIMP") || zw_str_ieq(s, "NOTIMPL")) {
         return 4;
     }
-    if (zw_str_ieq(s, "BADVERS")) {
+    if (zw_str_ieq(s, "BADVERS") || zw_str_ieq(s, "BADSIG")) {
         return 16;
     }
     return -1;

@@ -348,6 +348,17 @@ static int xfer_stats(const char **p, const char *e, bline *b)
     return 1;
 }
 
+/* connection_info: OCSF requires direction_id with it; the server logs what it received,
+ * so a protocol without a transfer direction is Inbound. */
+static void set_proto(zw_event *ev, const char *proto)
+{
+    set_lit(ev, ZW_F_CONN_PROTOCOL_NAME, proto);
+    if (!zw_ev_has(ev, ZW_F_CONN_DIRECTION_ID)) {
+        zw_ev_set_int(ev, ZW_F_CONN_DIRECTION_ID, 1);
+        set_lit(ev, ZW_F_CONN_DIRECTION, "Inbound");
+    }
+}
+
 static void set_kind(zw_event *ev, const char *kind, const char *phase, const char *dir)
 {
     if (kind) {
@@ -438,7 +449,7 @@ static int do_query(bline *b, const char *p, const char *e)
         }
     }
     zw_ev_set_bool(ev, ZW_F_U_DNS_SIGNED, sig || b->key.n);
-    set_lit(ev, ZW_F_CONN_PROTOCOL_NAME, tcp ? "tcp" : "udp");
+    set_proto(ev, tcp ? "tcp" : "udp");
     if (b->key.n) {
         set_ref(ev, ZW_F_U_XFER_TSIG_KEY, b->key.p, b->key.n);
     }
@@ -540,7 +551,7 @@ static int do_xfer_out(bline *b, const char *p, const char *e, const char *msg)
     }
     set_lit(ev, ZW_F_QUERY_OPCODE, "Query");
     zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 0);
-    set_lit(ev, ZW_F_CONN_PROTOCOL_NAME, "tcp");
+    set_proto(ev, "tcp");
     server_host(b, ZW_F_DST_HOSTNAME);
     set_key(b, b->key);
     set_message(b, msg, e);
@@ -664,7 +675,7 @@ static int do_denied(bline *b, const char *p, const char *e, const char *msg)
                 if ((rc = set_dname(ev, ZW_F_U_ZONE, name.p, name.n))) {
                     return rc;
                 }
-                set_lit(ev, ZW_F_CONN_PROTOCOL_NAME, "tcp");
+                set_proto(ev, "tcp");
             }
         }
     }
@@ -724,6 +735,7 @@ static int api_base(bline *b, int activity, const char *op, zw_str zone)
     }
     set_lit(ev, ZW_F_API_OPERATION, op);
     set_lit(ev, ZW_F_API_SERVICE_NAME, "DNS UPDATE");
+    set_lit(ev, ZW_F_ACTOR_APP_NAME, "DNS UPDATE client");
     if (b->key.n) {
         set_ref(ev, ZW_F_ACTOR_USER_NAME, b->key.p, b->key.n);
         set_ref(ev, ZW_F_U_XFER_TSIG_KEY, b->key.p, b->key.n);
@@ -948,13 +960,22 @@ static int do_zone(bline *b, const char *p, const char *e, const char *msg)
     int64_t serial, port;
     zw_str ip;
     if (eat(&p, e, "sending notifies (serial ")) {
+        /* no peer in the line (DNS Activity needs an endpoint); each "sending notify to
+         * IP#PORT" (debug) is the event */
         if (!num(&p, e, &serial) || !eat(&p, e, ")")) {
             return malformed(b, "sending notifies without serial");
+        }
+        return ZW_NOISE;
+    }
+    if (eat(&p, e, "sending notify to ")) {
+        if (!addr_port(&p, e, &ip, &port)) {
+            return malformed(b, "sending notify without IP#PORT");
         }
         if ((rc = notify_base(b, zone, "out"))) {
             return rc;
         }
-        zw_ev_set_int(ev, ZW_F_U_XFER_SERIAL, serial);
+        set_ref(ev, ZW_F_DST_IP, ip.p, ip.n);
+        zw_ev_set_int(ev, ZW_F_DST_PORT, port);
         server_host(b, ZW_F_SRC_HOSTNAME);
         goto out;
     }
@@ -989,19 +1010,6 @@ static int do_zone(bline *b, const char *p, const char *e, const char *msg)
         zw_ev_set_status(ev, ZW_STATUS_FAILURE);
         set_lit(ev, ZW_F_STATUS_DETAIL, "notify from a non-primary refused");
         server_host(b, ZW_F_DST_HOSTNAME);
-        goto out;
-    }
-    if (starts(p, e, "Transfer started")) {
-        if ((rc = base(b, ZW_CLASS_DNS_ACTIVITY, 6))) {
-            return rc;
-        }
-        if ((rc = set_dname(ev, ZW_F_QUERY_HOSTNAME, zone.p, zone.n)) ||
-            (rc = set_dname(ev, ZW_F_U_ZONE, zone.p, zone.n))) {
-            return rc;
-        }
-        set_ref(ev, ZW_F_QUERY_CLASS, sl + 1, (size_t)((sl2 < c ? sl2 : c) - sl - 1));
-        set_kind(ev, NULL, "started", "in");
-        server_host(b, ZW_F_SRC_HOSTNAME);
         goto out;
     }
     return B_UNKNOWN; /* loaded serial, transferred serial, refresh, ... */

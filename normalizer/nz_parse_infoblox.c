@@ -471,6 +471,8 @@ static int do_response(const nz_syslog *sl, int64_t t, zw_str ts, const char *p,
     set_lit(ev, ZW_F_QUERY_OPCODE, "Query");
     zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 0);
     set_lit(ev, ZW_F_CONN_PROTOCOL_NAME, tcp ? "tcp" : "udp");
+    zw_ev_set_int(ev, ZW_F_CONN_DIRECTION_ID, 1); /* OCSF requires it with connection_info */
+    set_lit(ev, ZW_F_CONN_DIRECTION, "Inbound");
     int id = zw_dns_rcode_id(r, (size_t)(re - r));
     if (id >= 0) {
         set_lit(ev, ZW_F_RCODE, zw_dns_rcode_name(id));

@@ -3,61 +3,30 @@
  * lines (record, zone and configuration changes; WAPI session form; the appliance's
  * audit.log form; authentication noise), the DNS response log, BIND-style named lines
  * with product "Infoblox NIOS", the NIOS syslog header quirks, malformed audit lines,
- * and that a plain BIND log is never labelled Infoblox.  Lines are written for this test
- * in the formats NIOS documents (example names, RFC 5737 addresses).
+ * and that a plain BIND log is never labelled Infoblox.  tests/data/infoblox/nios.log was
+ * written for this test in the formats NIOS documents (example names, RFC 5737 addresses).
  */
 #include "zw_test.h"
 
 #define REF_MS 1795824000000LL /* 2026-11-28T00:00:00Z */
 
-static const char nios[] =
-    /* 1: record created in the GUI */
-    "<29>Nov 27 10:00:01 gm.example.test 192.0.2.10 httpd: 2026-11-27 10:00:01.123Z [admin]: "
-    "Created ARecord www.example.test DnsView=default address=192.0.2.80: Set "
-    "address=\"192.0.2.80\",fqdn=\"www.example.test\",view=\"default\"\n"
-    /* 2: record modified by an API user with an escaped space in the name */
-    "<29>Nov 27 10:00:02 gm.example.test httpd[]: 2026-11-27 10:00:02.5Z [api\\040bot]: "
-    "Modified CnameRecord Alias.Example.Test DnsView=internal canonical_name=www.example.test: "
-    "Changed canonical_name:\"old.example.test\"->\"www.example.test\"\n"
-    /* 3: record deleted */
-    "<29>Nov 27 10:00:03 192.0.2.10 httpd: 2026-11-27 10:00:03.000Z [admin]: Deleted "
-    "HostRecord host1.example.test DnsView=default address=192.0.2.81\n"
-    /* 4: zone created through WAPI with session logging */
-    "<29>Nov 27 10:00:04 192.0.2.10 httpd: 2026-11-27 10:00:04.000Z [automation]: "
-    "Created(POST) v2.12/zone_auth {\"fqdn\":\"new.example.test\",\"view\": \"default\"} "
-    "0.412 AuthZone new.example.test DnsView=default: Set fqdn=\"new.example.test\"\n"
-    /* 5: transfer ACL changed on a member: a configuration change */
-    "<29>Nov 27 10:00:05 192.0.2.10 httpd: 2026-11-27 10:00:05.000Z [admin]: Modified "
-    "MemberDns ns1.example.test: Changed allow_transfer:[]->[[address=\"any\"]]\n"
-    /* 6: a called function */
-    "<29>Nov 27 10:00:06 192.0.2.10 httpd: 2026-11-27 10:00:06.000Z [admin]: Called - "
-    "RestartService: Args services=[\"DNS\"],force=False\n"
-    /* 7, 8: authentication lines are noise */
-    "<29>Nov 27 10:00:07 192.0.2.10 httpd: 2026-11-27 10:00:07.000Z [admin]: Login_Allowed - "
-    "- to=AdminConnector ip=198.51.100.7 auth=LOCAL group=admin-group apparently_via=GUI\n"
-    "<29>Nov 27 10:00:08 192.0.2.10 httpd: 2026-11-27 10:00:08.000Z [bad\\040guy]: "
-    "Login_Denied - - to=AdminConnector ip=198.51.100.9 apparently_via=GUI\n"
-    /* 9: the DNS response log */
-    "<30>Nov 27 10:00:09 ns1.example.test named[2100]: 27-Nov-2026 10:00:09.250 client "
-    "198.51.100.20#53001: UDP: query: www.example.test IN A response: NOERROR +AED "
-    "www.example.test. 300 IN A 192.0.2.80; www.example.test. 300 IN A 192.0.2.81;\n"
-    /* 10: response log with a view, TCP, refused */
-    "<30>Nov 27 10:00:10 ns1.example.test named[2100]: infoblox-responses: 27-Nov-2026 "
-    "10:00:10.000 client 2001:db8::9#41000: view external: TCP: query: example.test IN AXFR "
-    "response: REFUSED -\n"
-    /* 11: a BIND-style security line: now Infoblox's, the stream showed Infoblox lines */
-    "<30>Nov 27 10:00:11 ns1.example.test named[2100]: client @0x7f00 198.51.100.66#40000 "
-    "(example.test): zone transfer 'example.test/AXFR/IN' denied\n"
-    /* 12: BIND-style update */
-    "<30>Nov 27 10:00:12 ns1.example.test named[2100]: client @0x7f00 192.0.2.10#1234/key "
-    "gm-key: updating zone 'example.test/IN': adding an RR at 'dyn.example.test' A 192.0.2.99\n"
-    /* 13: RPZ CEF is noise */
-    "<30>Nov 27 10:00:13 ns1.example.test named[2100]: CEF:0|Infoblox|NIOS|9.0.3|RPZ-QNAME|"
-    "NXDOMAIN|7|app=DNS src=198.51.100.3 spt=5353 qtype=A msg=\"rpz QNAME NXDOMAIN\"\n"
-    /* 14: named operational noise */
-    "<30>Nov 27 10:00:14 ns1.example.test named[2100]: zone example.test/IN: loaded serial 7\n"
-    /* 15: appliance audit.log file form */
-    "[2026-11-27 10:00:15.000Z] [admin]: Deleted AuthZone old.example.test DnsView=default\n";
+/* tests/data/infoblox/nios.log, one line each:
+ *  1: record created in the GUI
+ *  2: record modified by an API user with an escaped space in the name
+ *  3: record deleted
+ *  4: zone created through WAPI with session logging
+ *  5: transfer ACL changed on a member: a configuration change
+ *  6: a called function
+ *  7, 8: authentication lines are noise
+ *  9: the DNS response log
+ *  10: response log with a view, TCP, refused
+ *  11: a BIND-style security line: now Infoblox's, the stream showed Infoblox lines
+ *  12: BIND-style update
+ *  13: RPZ CEF is noise
+ *  14: named operational noise
+ *  15: appliance audit.log file form
+ */
+#define NIOS_LOG ZW_TEST_DATA "/infoblox/nios.log"
 
 static fjson_object *ev_line(zwt_collect *c, int64_t line)
 {
@@ -88,8 +57,7 @@ START_TEST(test_nios_stream)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_mem(&c, nios, sizeof nios - 1, NULL, ZW_OUT_OCSF, REF_MS, &st),
-                     0);
+    ck_assert_int_eq(zwt_normalize_file(&c, NIOS_LOG, NULL, ZW_OUT_OCSF, REF_MS, &st), 0);
     ck_assert_int_eq(st.records, 15);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(st.noise, 4);
@@ -168,6 +136,7 @@ START_TEST(test_nios_stream)
     zwt_assert_int(e, "status_id", 1);
     zwt_assert_str(e, "unmapped.dns.flags", "+AED");
     zwt_assert_str(e, "connection_info.protocol_name", "udp");
+    zwt_assert_int(e, "connection_info.direction_id", 1);
     fjson_object *ans = zw_jget(e, "answers");
     ck_assert_int_eq(fjson_object_array_length(ans), 2);
     zwt_assert_str(fjson_object_array_get_idx(ans, 1), "rdata", "192.0.2.81");
