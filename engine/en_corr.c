@@ -251,7 +251,7 @@ static int vset_grow(en_corr *c, en_group *g)
     return ZW_OK;
 }
 
-/* Adds (d > 0) or removes (d < 0) one occurrence of value hash h.  Slots whose count
+/* Adds d > 0 occurrences, or removes one (d < 0), of value hash h.  Slots whose count
  * drops to 0 keep their hash as a tombstone until the next grow. */
 int en_vset_add(en_corr *c, en_group *g, uint64_t h, int d)
 {
@@ -268,9 +268,10 @@ int en_vset_add(en_corr *c, en_group *g, uint64_t h, int d)
     for (size_t probes = 0; probes < g->vcap; probes++) {
         if (g->vh[j] == h) {
             if (d > 0) {
-                if (g->vc[j]++ == 0) {
+                if (g->vc[j] == 0) {
                     g->vdistinct++;
                 }
+                g->vc[j] = g->vc[j] > UINT32_MAX - (uint32_t)d ? UINT32_MAX : g->vc[j] + (uint32_t)d;
             } else if (g->vc[j] > 0 && --g->vc[j] == 0) {
                 g->vdistinct--;
             }
@@ -293,7 +294,7 @@ int en_vset_add(en_corr *c, en_group *g, uint64_t h, int d)
         g->vused++;
     }
     g->vh[j] = h;
-    g->vc[j] = 1;
+    g->vc[j] = (uint32_t)d;
     g->vdistinct++;
     return ZW_OK;
 }
@@ -1479,6 +1480,12 @@ en_corr *en_corr_new(const en_rule_meta *rules, size_t n_rules, const en_corr_de
     if (c->opt.allowed_lateness_ms < 0) {
         c->opt.allowed_lateness_ms = 0;
     }
+    if (c->opt.allowed_lateness_ms > ((int64_t)1 << 50)) {
+        c->opt.allowed_lateness_ms = (int64_t)1 << 50;
+    }
+    if (c->opt.merge_ms > ((int64_t)1 << 50)) {
+        c->opt.merge_ms = (int64_t)1 << 50;
+    }
     zw_buf_init(&c->scratch);
     for (size_t i = 0; i < n_rules; i++) {
         if (!rules[i].uid || !rules[i].name) {
@@ -1511,8 +1518,9 @@ en_corr *en_corr_new(const en_rule_meta *rules, size_t n_rules, const en_corr_de
                     (int)d->type);
             goto fail;
         }
-        if (d->timespan_ms <= 0) {
-            zw_errf(errstr, errstr_size, ZW_EINVAL, "correlation %s: timespan must be > 0", id);
+        if (d->timespan_ms <= 0 || d->timespan_ms > ((int64_t)1 << 50)) {
+            zw_errf(errstr, errstr_size, ZW_EINVAL,
+                    "correlation %s: timespan must be > 0 and at most 2^50 ms", id);
             goto fail;
         }
         if (d->n_members == 0 || d->n_members > 256) {
@@ -1721,7 +1729,7 @@ static en_blob *keys_blob(en_corr *c, const en_corr_input *in, int *any_present)
 
 int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink)
 {
-    if (in->rule >= c->nrules) {
+    if (in->rule >= c->nrules || !en_time_ok(in->time_ms)) {
         return ZW_EINVAL;
     }
     c->stats.matches_in++;
@@ -1779,6 +1787,9 @@ int en_corr_advance(en_corr *c, int32_t partition, int64_t watermark_ms, const e
         en_part *p = c->parts[i];
         if (partition != EN_CORR_ALL && p->id != partition) {
             continue;
+        }
+        if (watermark_ms >= EN_TIME_LIMIT) {
+            watermark_ms = EN_TIME_LIMIT - 1;
         }
         if (watermark_ms > p->wm) {
             p->wm = watermark_ms;

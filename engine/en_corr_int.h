@@ -113,6 +113,13 @@ struct en_corr {
     double *pbuf; /* percentile scratch, max_group_events */
 };
 
+/* Event times beyond +-2^61 ms are refused, so window arithmetic never overflows. */
+#define EN_TIME_LIMIT ((int64_t)1 << 61)
+static inline int en_time_ok(int64_t t)
+{
+    return t > -EN_TIME_LIMIT && t < EN_TIME_LIMIT;
+}
+
 uint64_t en_hash(const void *p, size_t n, uint64_t seed);
 en_blob *en_blob_new(en_corr *c, const void *p, size_t n);
 en_blob *en_blob_ref(en_blob *b);

@@ -273,6 +273,11 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
     p->max_seen = r_i64(r);
     p->now = r_i64(r);
     p->seq = r_u64(r);
+    if ((p->wm != INT64_MIN && !en_time_ok(p->wm)) ||
+        (p->max_seen != INT64_MIN && !en_time_ok(p->max_seen)) ||
+        (p->now != INT64_MIN && !en_time_ok(p->now))) {
+        r->err = 1;
+    }
     uint32_t ni = r_u32(r);
     for (uint32_t i = 0; i < ni && !r->err; i++) {
         en_item it;
@@ -282,7 +287,7 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
         it.rule = r_u32(r);
         it.detail = r_blob(c, r);
         it.keys = r_blob(c, r);
-        if (!r->err && it.rule >= c->nrules) {
+        if (!r->err && (it.rule >= c->nrules || !en_time_ok(it.time))) {
             r->err = 1;
         }
         if (r->err || en_heap_push(c, p, &it)) {
@@ -311,6 +316,11 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
         }
         g->start = r_i64(r);
         g->last = r_i64(r);
+        if ((g->start != INT64_MIN && !en_time_ok(g->start)) ||
+            (g->last != INT64_MIN && !en_time_ok(g->last))) {
+            r->err = 1;
+            break;
+        }
         g->total = r_u64(r);
         g->sum = r_f64(r);
         uint32_t nm = r_u32(r);
@@ -325,10 +335,8 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
         for (uint32_t v = 0; v < nv && !r->err; v++) {
             uint64_t vh = r_u64(r);
             uint32_t cnt = r_u32(r);
-            for (uint32_t k = 0; k < cnt && !r->err && k < 1000000; k++) {
-                if (en_vset_add(c, g, vh, +1)) {
-                    r->err = 2;
-                }
+            if (!r->err && cnt > 0 && cnt <= INT32_MAX && en_vset_add(c, g, vh, (int)cnt)) {
+                r->err = 2;
             }
         }
         uint32_t ne = r_u32(r);
@@ -341,7 +349,7 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
             e.num = r_f64(r);
             e.vhash = r_u64(r);
             e.blob = r_blob(c, r);
-            if (!r->err && e.member >= d->n_members) {
+            if (!r->err && (e.member >= d->n_members || !en_time_ok(e.time))) {
                 r->err = 1;
             }
             if (!r->err && en_group_push(c, g, &e, anchored)) {
@@ -379,7 +387,10 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
         }
         x->uid[32] = 0;
         uint32_t nev = r_u32(r);
-        if (!r->err && (nev > c->opt.max_events_listed || x->src >= c->nrules + c->ndefs)) {
+        if (!r->err && (nev > c->opt.max_events_listed || x->src >= c->nrules + c->ndefs ||
+                        !en_time_ok(x->first_ms) || !en_time_ok(x->last_ms) ||
+                        !en_time_ok(x->fire_ms) || !en_time_ok(x->due) ||
+                        !en_time_ok(x->wstart) || !en_time_ok(x->wend))) {
             r->err = 1;
         }
         for (uint32_t k = 0; k < nev && !r->err; k++) {
@@ -389,6 +400,9 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
             x->nev++;
         }
         x->nmatched = r_u32(r);
+        if (x->nmatched > c->opt.max_matched) {
+            r->err = 1;
+        }
         zw_str m = r_piece(r);
         if (!r->err && zw_buf_append(&x->matched, m.p, m.n)) {
             r->err = 2;
