@@ -796,15 +796,20 @@ static int search_map(dc_doc *x, const dc_ynode *map, dc_prog *out)
         dc_err(x, map, "empty selection map");
         return -1;
     }
+    int bad = 0;
     for (size_t i = 0; i < map->n; i++) {
         const dc_ynode *k = map->items[2 * i], *v = map->items[2 * i + 1];
         if (k->kind != DC_Y_SCALAR) {
             dc_err(x, k, "field name must be a string");
-            return -1;
+            bad = 1;
+            continue;
         }
         if (field_item(x, k, v, out)) {
-            return -1;
+            bad = 1; /* keep going: report every item's errors */
         }
+    }
+    if (bad) {
+        return -1;
     }
     if (map->n > 1) {
         dc_prog_push(out, DC_P_MAKE(DC_P_AND, map->n));
@@ -847,10 +852,14 @@ static int search_ident(dc_doc *x, const dc_ynode *def, dc_prog *out)
         dc_unsup(x, def, "search identifier list mixing maps and values");
         return -1;
     }
+    int bad = 0;
     for (size_t i = 0; i < def->n; i++) {
         if (search_map(x, def->items[i], out)) {
-            return -1;
+            bad = 1;
         }
+    }
+    if (bad) {
+        return -1;
     }
     if (def->n > 1) {
         dc_prog_push(out, DC_P_MAKE(DC_P_OR, def->n));
