@@ -403,13 +403,33 @@ static int ex_on_dead(void *opaque, const nz_dead *d)
     return 0;
 }
 
-/* Does the example match its rule?  JSON text is matched as a JSON event; any other
- * text is a raw log record, normalized first (auto-detected format). -1: unusable. */
+/* Does the example match its rule?  A normalized event (JSON with class_uid) is
+ * matched as it is; any other text (log line, provider JSON record) is a raw record,
+ * normalized first (auto-detected format); JSON no parser recognises is matched as a
+ * raw JSON event.  -1: unusable. */
 static int run_example(en_tables *t, en_matcher *m, const dc_example *ex)
 {
     const char *p = ex->json;
     while (*p == ' ' || *p == '\n') {
         p++;
+    }
+    int raw_json = *p == '{' && !strstr(p, "\"class_uid\"");
+    if (raw_json) {
+        ex_state e = {m, ex->rule, 0, 0};
+        nz_options no = {0};
+        no.ref_ms = 1795784720000LL;
+        nz_sink sink = {ex_on_event, NULL, &e};
+        char err[256];
+        nz_ctx *ctx = nz_ctx_new(&no, &sink, err, sizeof err);
+        if (ctx) {
+            nz_stream *st = nz_stream_new(ctx, ex->file);
+            nz_stream_record(st, p, strlen(p), NULL);
+            nz_stream_destroy(st);
+            nz_ctx_destroy(ctx);
+            if (e.events) {
+                return e.hit;
+            }
+        }
     }
     if (*p == '{') {
         fjson_object *o = fjson_tokener_parse(p);
