@@ -99,12 +99,25 @@ check lab_axfr pdns open.test --from 127.0.0.6
 check lab_ixfr pdns example.test 2024010100 --from 127.0.0.2
 check refused lab_ixfr pdns example.test 2024010100 --from 127.0.0.3
 
+# ---------------------------------------------------------------- BIND, other log format
+# The same server restarted with ISO 8601 UTC timestamps and without severity: the parser
+# must read that layout too.
+LOGS_bind=$(lab_log bind)
+lab_wait_log bind "reconfig" || fails=$((fails + 1))
+export LAB_BIND_LOG=named-iso.log LAB_BIND_PRINT_TIME=iso8601-utc LAB_BIND_PRINT_SEVERITY=no
+lab_restart bind
+LOGS_bind_iso=$(lab_log bind)
+check lab_query bind www.example.test A --from 127.0.0.5
+check refused lab_axfr bind example.test --from 127.0.0.3
+check lab_axfr bind example.test --from 127.0.0.4 --key xfer-key
+check lab_ixfr bind example.test 2024010101 --from 127.0.0.2
+
 # The servers write their logs asynchronously: wait for the last action's line, then stop
 # them (shutdown flushes) before reading the files.
 lab_wait_log knot "ACL, denied, action update" || fails=$((fails + 1))
 lab_wait_log nsd "ixfr for example.test. from 127.0.0.3" || fails=$((fails + 1))
 lab_wait_log pdns "IXFR-out zone 'example.test', client '127.0.0.3'" || fails=$((fails + 1))
-lab_wait_log bind "reconfig" || fails=$((fails + 1))
+lab_wait_log bind "IXFR ended" || fails=$((fails + 1))
 lab_stop_all
 
 if [ "$fails" -ne 0 ]; then
@@ -117,7 +130,9 @@ OUT=$LAB_DIR/out
 mkdir -p "$OUT"
 EXPECT=$ZW_ROOT/tests/integration/lib/zw_expect.py
 XFAIL=$ZW_ROOT/tests/integration/20-dns-servers.xfail
-declare -A FORMAT=([bind]=bind [knot]=knot [nsd]=nsd [pdns]=pdns)
+declare -A FORMAT=([bind]=bind [bind_iso]=bind [knot]=knot [nsd]=nsd [pdns]=pdns)
+declare -A LOGFILE=([bind]=$LOGS_bind [bind_iso]=$LOGS_bind_iso [knot]=$(lab_log knot)
+    [nsd]=$(lab_log nsd) [pdns]=$(lab_log pdns))
 formats=$("$ZW_BIN" formats | awk '{print $1}')
 
 expectations()
@@ -149,6 +164,15 @@ bind: rndc addzone               | class_uid=6003 $z=added.test unmapped.change.
 bind: rndc delzone               | class_uid=6003 $z=added.test api.operation~delzone
 bind: rndc reconfig              | class_uid=6003 api.operation~reconfig
 bind: every event has time+product | metadata.product.name~BIND time? metadata.version=1.8.0 unmapped.position.line? | >=20
+EOF
+        ;;
+    bind_iso)
+        cat <<EOF
+bind-iso: query A from 127.0.0.5   | $xfer $ip=127.0.0.5 query.hostname=www.example.test query.type=A metadata.product.name~BIND
+bind-iso: AXFR denied 127.0.0.3    | $xfer $ip=127.0.0.3 $z=example.test $k=AXFR status_id=2
+bind-iso: AXFR with TSIG xfer-key  | $xfer $ip=127.0.0.4 $z=example.test $k=AXFR status_id=1 unmapped.xfer.tsig_key=xfer-key
+bind-iso: IXFR allowed incremental | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1 unmapped.xfer.serial=2024010102
+bind-iso: time from ISO 8601 UTC   | time~^1[0-9]{12}$ metadata.version=1.8.0 | >=5
 EOF
         ;;
     knot)
@@ -195,14 +219,14 @@ EOF
 }
 
 rc=0
-for s in "${SERVERS[@]}"; do
+for s in bind bind_iso knot nsd pdns; do
     f=${FORMAT[$s]}
     if ! grep -qx "$f" <<<"$formats"; then
         echo "FAIL $s: no '$f' parser in $("$ZW_BIN" --version)"
         rc=1
         continue
     fi
-    log=$(lab_log "$s")
+    log=${LOGFILE[$s]}
     cp "$log" "$OUT/$s.log"
     for mode in auto "$f"; do
         ev=$OUT/$s.$mode.jsonl

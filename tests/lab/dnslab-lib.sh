@@ -180,7 +180,9 @@ lab__write_zonefiles()
 {
     local server=$1 dir=$2 zone transfer update serial file
     while IFS='|' read -r zone transfer update serial file; do
-        if [ -n "$file" ]; then
+        if [ -e "$dir/$zone.zone" ]; then
+            continue # a restart keeps the zone (and its journal) as the server left it
+        elif [ -n "$file" ]; then
             cp "$file" "$dir/$zone.zone"
         else
             lab_zonefile "$zone" "$serial" >"$dir/$zone.zone"
@@ -255,11 +257,11 @@ options {
 };
 logging {
     channel lab_log {
-        file "$d/named.log";
+        file "$d/${LAB_BIND_LOG:-named.log}";
         severity info;
         print-time ${LAB_BIND_PRINT_TIME:-yes};
-        print-category yes;
-        print-severity yes;
+        print-category ${LAB_BIND_PRINT_CATEGORY:-yes};
+        print-severity ${LAB_BIND_PRINT_SEVERITY:-yes};
     };
 EOF
         local c
@@ -556,6 +558,14 @@ lab_wait_rndc()
     return 1
 }
 
+# lab_restart SERVER: stops it, rewrites its config (picking up changed LAB_* knobs such
+# as LAB_BIND_PRINT_TIME or LAB_BIND_LOG) and starts it again, with bounded waits.
+lab_restart()
+{
+    lab_stop "$1"
+    lab_start "$1"
+}
+
 # lab_stop SERVER: TERM, bounded wait (5 s), then KILL; by PID only.
 lab_stop()
 {
@@ -589,7 +599,7 @@ lab_stop_all()
 lab_log()
 {
     case $1 in
-    bind) echo "$LAB_DIR/bind/named.log" ;;
+    bind) echo "$LAB_DIR/bind/${LAB_BIND_LOG:-named.log}" ;;
     knot) echo "$LAB_DIR/knot/knotd.log" ;;
     nsd) echo "$LAB_DIR/nsd/nsd.log" ;;
     pdns) echo "$LAB_DIR/pdns/pdns.log" ;;
