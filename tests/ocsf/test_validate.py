@@ -223,8 +223,8 @@ class CommandLine(unittest.TestCase):
     def test_exit_1_and_lists_violations(self):
         r = self.run_on([DNS, broken(API, "api", delete=True), broken(DNS, "foo", 1)])
         self.assertEqual(r.returncode, 1)
-        self.assertIn(":2 [?]: api: required attribute missing", r.stdout)
-        self.assertIn(":3 [?]: foo: unknown attribute", r.stdout)
+        self.assertIn(":2 [class:6003]: api: required attribute missing", r.stdout)
+        self.assertIn(":3 [class:4003]: foo: unknown attribute", r.stdout)
         self.assertIn("2 with violations", r.stdout)
 
     def test_not_json(self):

@@ -28,6 +28,7 @@ For every event it reports:
 Usage: validate.py [--schema DIR] [--max N] [--quiet] [--known FILE] FILE... ('-' = stdin)
 --known FILE lists violations already reported to a parser's owner, one per line:
 `FORMAT VIOLATION-TEXT-FRAGMENT  # reason`; they are printed as KNOWN and do not fail.
+FORMAT is unmapped.source_format, or `class:UID` for events without one (alerts).
 Exit: 0 no violation, 1 violations, 2 usage or unreadable input.
 Library use: Schema(dir).validate(event) -> list of "path: message" strings.
 """
@@ -391,6 +392,8 @@ def main(argv):
                 per_class[cu] = per_class.get(cu, 0) + 1
                 fmt0 = ev.get("unmapped", {}).get("source_format") if isinstance(
                     ev, dict) and isinstance(ev.get("unmapped"), dict) else None
+                if fmt0 is None and isinstance(ev, dict):
+                    fmt0 = "class:%s" % ev.get("class_uid")  # alerts, findings: no parser
                 rest = []
                 for e in errs:
                     k = next((k for k in known if k[0] == fmt0 and k[1] in e), None)
@@ -403,7 +406,7 @@ def main(argv):
                     bad += 1
                     um = ev.get("unmapped") if isinstance(ev, dict) else None
                     um = um if isinstance(um, dict) else {}
-                    fmt = str(um.get("source_format", "?"))
+                    fmt = str(um.get("source_format", "class:%s" % ev.get("class_uid")))
                     src = um.get("position") if isinstance(um.get("position"), dict) else {}
                     if src.get("file"):
                         fmt += " %s:%s" % (os.path.relpath(str(src["file"])), src.get("line", "?"))
