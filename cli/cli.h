@@ -15,6 +15,7 @@ typedef struct {
 int cmd_normalize(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 /* Kafka mode of a pipeline subcommand (cmd_stage.c): mode is "normalize", ... */
 int cmd_stage(const char *mode, int argc, char **argv);
 /* Does argv ask for Kafka mode (--brokers or --kafka-config)? */

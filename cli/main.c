@@ -13,6 +13,7 @@
 
 static const cli_command commands[] = {
     {"normalize", cmd_normalize, "raw DNS server / provider logs -> OCSF or ECS JSON lines"},
+    {"export", cmd_export, "DET strategies -> Sigma rules and Sigma correlation rules"},
     {"summary", cmd_summary, "alerts (JSON lines) -> a table per analytic for people"},
     {"formats", cmd_formats, "list the input formats the normalizer knows"},
     {"compile", cmd_compile, "DET / Sigma detections -> checked tables file (rules.zwt)"},
