@@ -16,8 +16,11 @@ extern const nz_parser nz_parser_nsd;
 extern const nz_parser nz_parser_pdns;
 extern const nz_parser nz_parser_infoblox;
 extern const nz_parser nz_parser_bind;
+extern const nz_parser nz_parser_zeek;
 
 /* --- DNS server JSON formats (issue 2) --- */
+extern const nz_parser nz_parser_zeek_json;
+extern const nz_parser nz_parser_windns;
 
 /* --- provider audit and query logs (issue 3) --- */
 extern const nz_parser nz_parser_cloudtrail;
@@ -35,8 +38,11 @@ static const nz_parser *const parsers[] = {
     &nz_parser_pdns,
     &nz_parser_infoblox, /* before bind: Infoblox-marked named lines */
     &nz_parser_bind,
+    &nz_parser_zeek,
 
     /* --- DNS server JSON formats --- */
+    &nz_parser_zeek_json,
+    &nz_parser_windns,
 
     /* --- provider formats --- */
     &nz_parser_cloudtrail,
