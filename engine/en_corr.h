@@ -132,7 +132,8 @@ typedef struct {
     zw_str uid;        /* event metadata.uid */
     zw_str position;   /* "file:line" or "topic/partition/offset" */
     /* Value of field handle h in this event: {NULL, 0} when absent ({"", 0} with a
-     * non-NULL p is a present empty string).  Called only during en_corr_feed().
+     * non-NULL p is a present empty string).  Called only during en_corr_feed(); the
+     * view must stay valid until the next field() call (one scratch buffer suffices).
      * A match that lacks a group-by field does not count for that correlation (as a
      * SIEM's "stats by" drops null keys); one that lacks the value field does not
      * count for value_count / value_*. */
