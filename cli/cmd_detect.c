@@ -7,6 +7,7 @@
 #include "../common/zw_buf.h"
 #include "../common/zw_json.h"
 #include "../common/zw_writer.h"
+#include "../engine/en_pipe.h"
 #include "../engine/en_tables.h"
 #include "../normalizer/nz.h"
 #include "cli.h"
@@ -28,75 +29,28 @@ typedef struct {
     zw_buf b;
     uint64_t events, matches, alerts, bad;
     uint64_t *per_rule;
+    en_pipe *pipe;
+    int failed;
     const char *src; /* current file */
     int64_t line;
 } det_state;
 
-/* Minimal OCSF Detection Finding writer (one per rule match). */
-static void write_alert(det_state *s, const dc_rule *r, int64_t time_ms, const char *uid,
-                        size_t uidn)
+static int sink_emit(void *ud, const en_alert *a)
 {
-    zw_buf *b = &s->b;
-    zw_buf_clear(b);
-    zw_buf_puts(b, "{\"class_uid\":2004,\"class_name\":\"Detection Finding\",\"category_uid\":2,"
-                   "\"category_name\":\"Findings\",\"activity_id\":1,\"activity_name\":\"Create\","
-                   "\"type_uid\":200401,\"type_name\":\"Detection Finding: Create\",");
-    zw_buf_printf(b, "\"severity_id\":%d,\"severity\":", r->severity);
-    zw_json_str(b, zw_severity_name(r->severity), strlen(zw_severity_name(r->severity)));
-    zw_buf_printf(b, ",\"time\":%lld,", (long long)time_ms);
-    zw_buf_puts(b, "\"metadata\":{\"version\":\"" ZW_OCSF_VERSION
-                   "\",\"product\":{\"name\":\"zonewarden\",\"vendor_name\":\"zonewarden\"}},");
-    zw_buf_puts(b, "\"finding_info\":{\"title\":");
-    zw_json_str(b, r->title, strlen(r->title));
-    zw_buf_puts(b, ",\"analytic\":{\"uid\":");
-    zw_json_str(b, r->id, strlen(r->id));
-    zw_buf_puts(b, ",\"name\":");
-    zw_json_str(b, r->title, strlen(r->title));
-    zw_buf_puts(b, ",\"type_id\":1,\"type\":\"Rule\"}");
-    int na = 0;
-    for (uint32_t i = 0; i < r->ntags; i++) {
-        const char *tg = r->tags[i];
-        const char *tech = NULL;
-        if (strncmp(tg, "attack.t", 8) == 0) {
-            tech = tg + 7;
-        } else if (tg[0] == 'T' && tg[1] >= '0' && tg[1] <= '9') {
-            tech = tg;
-        }
-        if (!tech) {
-            continue;
-        }
-        zw_buf_puts(b, na++ ? "," : ",\"attacks\":[");
-        zw_buf_puts(b, "{\"technique\":{\"uid\":\"");
-        for (const char *p = tech; *p; p++) {
-            zw_buf_putc(b, (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p);
-        }
-        zw_buf_puts(b, "\"}}");
+    det_state *s = ud;
+    size_t mark = s->b.len = 0;
+    if (en_alert_write_json(&s->b, a, NULL) || zw_buf_putc(&s->b, '\n')) {
+        s->b.len = mark;
+        return ZW_ENOMEM;
     }
-    if (na) {
-        zw_buf_putc(b, ']');
+    if (fwrite(s->b.p, 1, s->b.len, s->out) != s->b.len) {
+        return ZW_EIO;
     }
-    if (r->strategy_id[0]) {
-        zw_buf_puts(b, ",\"src_url\":null");
-    }
-    zw_buf_puts(b, "},\"evidences\":[{\"data\":{");
-    zw_buf_puts(b, "\"event_uid\":");
-    if (uid) {
-        zw_json_str(b, uid, uidn);
-    } else {
-        zw_buf_puts(b, "null");
-    }
-    if (s->src) {
-        zw_buf_puts(b, ",\"file\":");
-        zw_json_str(b, s->src, strlen(s->src));
-        zw_buf_printf(b, ",\"line\":%lld", (long long)s->line);
-    }
-    zw_buf_puts(b, "}}]}\n");
-    fwrite(b->p, 1, b->len, s->out);
     s->alerts++;
+    return 0;
 }
 
-static void on_matches(det_state *s, const uint32_t *rules, int n, int64_t time_ms,
-                       const char *uid, size_t uidn)
+static void on_matches(det_state *s, const uint32_t *rules, int n)
 {
     const dc_ruleset *rs = en_tables_ruleset(s->t);
     s->matches += (uint64_t)n;
@@ -108,8 +62,6 @@ static void on_matches(det_state *s, const uint32_t *rules, int n, int64_t time_
         if (s->mode == OUT_MATCHES) {
             fprintf(s->out, "%s\t%llu\n", r->id[0] ? r->id : r->title,
                     (unsigned long long)s->events);
-        } else if (s->mode == OUT_ALERTS && r->generate) {
-            write_alert(s, r, time_ms, uid, uidn);
         }
     }
 }
@@ -127,16 +79,6 @@ static int load_tables(const char *path, en_tables **t, const char *cmd)
         return -1;
     }
     return 0;
-}
-
-static int json_time(fjson_object *o, int64_t *ms)
-{
-    fjson_object *v;
-    if (fjson_object_object_get_ex(o, "time", &v) && fjson_object_get_type(v) == fjson_type_int) {
-        *ms = fjson_object_get_int64(v);
-        return 0;
-    }
-    return -1;
 }
 
 static int detect_stream(det_state *s, FILE *f)
@@ -164,13 +106,20 @@ static int detect_stream(det_state *s, FILE *f)
             continue;
         }
         const uint32_t *rules;
-        int k = en_match_json(s->m, o, &rules);
+        int k;
+        if (s->pipe) {
+            char pos[600];
+            int pl = snprintf(pos, sizeof pos, "%s:%lld", s->src ? s->src : "-", (long long)s->line);
+            k = en_pipe_json(s->pipe, o, zw_str_make(pos, (size_t)pl), -1);
+            rules = en_pipe_last(s->pipe, &k);
+            if (k < 0) {
+                s->failed = 1;
+            }
+        } else {
+            k = en_match_json(s->m, o, &rules);
+        }
         if (k > 0) {
-            int64_t t = 0;
-            json_time(o, &t);
-            size_t ul = 0;
-            const char *uid = zw_jstr(o, "metadata.uid", &ul);
-            on_matches(s, rules, k, t, uid, ul);
+            on_matches(s, rules, k);
         }
         s->events++;
         fjson_object_put(o);
@@ -184,7 +133,8 @@ static void det_usage(FILE *f, const char *cmd)
 {
     fprintf(f,
             "usage: zonewarden %s -r rules.zwt [-o FILE] [--output alerts|matches|count] "
-            "[--stats] [FILE...]\n%s",
+            "[--stats]\n       [--state FILE] [--lateness DUR] [--max-groups N] [--merge DUR] "
+            "[FILE...]\n%s",
             cmd,
             strcmp(cmd, "detect") == 0
                 ? "Reads JSON lines (normalized OCSF events or raw JSON), writes alerts.\n"
@@ -195,14 +145,25 @@ static int on_nz_event(void *opaque, zw_event *ev)
 {
     det_state *s = opaque;
     const uint32_t *rules;
-    int k = en_match_event(s->m, ev, &rules);
+    int k;
+    if (s->pipe) {
+        char pos[600];
+        zw_str f = zw_ev_str(ev, ZW_F_U_POS_FILE);
+        int pl = snprintf(pos, sizeof pos, "%.*s:%lld", (int)(f.n < 500 ? f.n : 500),
+                          f.p ? f.p : "-", (long long)zw_ev_int(ev, ZW_F_U_POS_LINE));
+        k = en_pipe_event(s->pipe, ev, zw_str_make(pos, (size_t)pl), -1);
+        if (k < 0) {
+            return k;
+        }
+        rules = en_pipe_last(s->pipe, &k);
+    } else {
+        k = en_match_event(s->m, ev, &rules);
+    }
     if (k < 0) {
         return k;
     }
     if (k > 0) {
-        zw_str uid = zw_ev_str(ev, ZW_F_META_UID);
-        s->line = zw_ev_int(ev, ZW_F_U_POS_LINE);
-        on_matches(s, rules, k, zw_ev_int(ev, ZW_F_TIME), uid.p, uid.n);
+        on_matches(s, rules, k);
     }
     s->events++;
     return 0;
@@ -220,9 +181,14 @@ static int det_main(int argc, char **argv, int run)
     static const struct option opts[] = {
         {"rules", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'O'},
         {"stats", no_argument, NULL, 's'},       {"format", required_argument, NULL, 'f'},
+        {"state", required_argument, NULL, 'S'}, {"lateness", required_argument, NULL, 'L'},
+        {"max-groups", required_argument, NULL, 'G'}, {"merge", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
-    const char *rules = NULL, *outp = NULL, *format = NULL;
+    const char *rules = NULL, *outp = NULL, *format = NULL, *state = NULL;
+    en_corr_opts co;
+    memset(&co, 0, sizeof co);
+    co.allowed_lateness_ms = 600000; /* files are rarely in time order across sources */
     int c, stats = 0, status = CLI_OK;
     det_state s;
     memset(&s, 0, sizeof s);
@@ -254,6 +220,24 @@ static int det_main(int argc, char **argv, int run)
         case 'f':
             format = optarg;
             break;
+        case 'S':
+            state = optarg;
+            break;
+        case 'L':
+        case 'M':
+            if (dc_parse_duration(optarg) < 0) {
+                fprintf(stderr, "zonewarden %s: bad duration '%s' (30s, 5m, 1h)\n", argv[0], optarg);
+                return CLI_USAGE;
+            }
+            if (c == 'L') {
+                co.allowed_lateness_ms = dc_parse_duration(optarg);
+            } else {
+                co.merge_ms = dc_parse_duration(optarg);
+            }
+            break;
+        case 'G':
+            co.max_groups = (size_t)strtoull(optarg, NULL, 10);
+            break;
         case 'h':
             det_usage(stdout, argv[0]);
             return CLI_OK;
@@ -271,6 +255,24 @@ static int det_main(int argc, char **argv, int run)
     }
     s.m = en_matcher_new(s.t);
     zw_buf_init(&s.b);
+    if (s.mode == OUT_ALERTS) {
+        char perr[600];
+        en_alert_sink sink = {sink_emit, &s};
+        s.pipe = en_pipe_new(s.t, &co, &sink, perr, sizeof perr);
+        if (!s.pipe) {
+            fprintf(stderr, "zonewarden %s: %s\n", argv[0], perr);
+            status = CLI_FAIL;
+            goto out;
+        }
+        if (state) {
+            int loaded = 0;
+            if (en_corr_state_open(en_pipe_corr(s.pipe), state, &loaded, perr, sizeof perr)) {
+                fprintf(stderr, "zonewarden %s: %s\n", argv[0], perr);
+                status = CLI_FAIL;
+                goto out;
+            }
+        }
+    }
     if (stats) {
         s.per_rule = calloc(en_tables_ruleset(s.t)->nrules + 1, sizeof *s.per_rule);
     }
@@ -327,6 +329,27 @@ static int det_main(int argc, char **argv, int run)
             }
         }
     }
+    if (s.pipe) {
+        char perr[600];
+        if (state) {
+            /* keep open windows for the next run: no flush */
+            if (en_corr_state_close(en_pipe_corr(s.pipe), state, perr, sizeof perr)) {
+                fprintf(stderr, "zonewarden %s: %s\n", argv[0], perr);
+                status = CLI_IO;
+            }
+        } else if (en_pipe_flush(s.pipe) < 0) {
+            status = CLI_FAIL;
+        }
+        en_corr_stats cs;
+        en_corr_get_stats(en_pipe_corr(s.pipe), &cs);
+        if (cs.evictions || cs.late_dropped || stats) {
+            fprintf(stderr,
+                    "correlation: %llu groups created, %llu evicted, %llu late matches dropped, "
+                    "%llu firings\n",
+                    (unsigned long long)cs.groups_created, (unsigned long long)cs.evictions,
+                    (unsigned long long)cs.late_dropped, (unsigned long long)cs.fired);
+        }
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     fprintf(stderr,
@@ -359,6 +382,7 @@ out:
         fflush(stdout);
     }
     free(s.per_rule);
+    en_pipe_destroy(s.pipe);
     zw_buf_free(&s.b);
     en_matcher_destroy(s.m);
     en_tables_destroy(s.t);
