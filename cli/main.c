@@ -23,6 +23,7 @@ static const cli_command commands[] = {
     {"explain", cmd_explain, "show which fields and values of an event a rule matched, or why not"},
     {"detect", cmd_detect, "JSON events (normalized or raw) through a tables file -> alerts"},
     {"run", cmd_run, "normalize raw logs and detect in one process -> alerts"},
+    {"axfr-check", cmd_axfr_check, "evidence that AXFR/IXFR are refused (Compliance Finding, exit code)"},
 };
 
 static void usage(FILE *f)

@@ -219,6 +219,7 @@ typedef struct {
     uint32_t serial;    /* serial of the first SOA in the answer */
     int complete;       /* the transfer ended with its closing SOA */
     int up_to_date;     /* IXFR answered with the current SOA only */
+    int closed_early;   /* connected, then closed by the server before any answer */
     int64_t duration_ms;
     char error[256];    /* network / protocol error text, "" if none */
 } ex_xfer_result;
@@ -251,7 +252,7 @@ typedef struct {
     int status;          /* ex_xfer return */
     int authorized;      /* attempt made with a TSIG key: data is expected */
     ex_verdict verdict;
-    const char *detail;  /* one-line explanation (static or in the check's arena) */
+    char detail[320];    /* one-line explanation, set by ex_attempt_judge */
 } ex_attempt;
 
 /* Judges one attempt: unauthenticated data back -> FAIL, refused / no data -> PASS,

@@ -252,6 +252,7 @@ int ex_xfer(const ex_xfer_req *req, ex_xfer_result *res, ex_xfer_rr_fn fn, void 
         int r = recv_pkt(fd, &p, &res->bytes, res->error, sizeof res->error);
         if (r == 1) {
             if (!res->answered) {
+                res->closed_early = 1;
                 snprintf(res->error, sizeof res->error, "connection closed without an answer");
                 rc = ZW_EIO;
             }

@@ -528,6 +528,93 @@ START_TEST(test_tsig_key_files)
 }
 END_TEST
 
+/* Verdicts from transfer results (the transfers themselves run against real servers in
+ * tests/integration/40-exposure-axfr.sh). */
+START_TEST(test_axfr_verdicts)
+{
+    ex_attempt a;
+    memset(&a, 0, sizeof a);
+    a.label = "AXFR";
+    a.req.server = "127.0.0.1";
+    a.req.port = 5310;
+    a.req.zone = "example.test";
+    a.res.connected = a.res.answered = 1;
+    a.res.rcode = 5;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    ck_assert_str_eq(a.detail, "AXFR refused (REFUSED)");
+
+    a.res.rcode = 0;
+    a.res.records = 7;
+    a.res.data_records = 5;
+    a.res.messages = 1;
+    a.res.complete = a.res.soa_seen = 1;
+    a.res.serial = 2024010101;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    ck_assert_str_eq(a.detail, "AXFR returned zone data: 7 records in 1 message(s), serial 2024010101");
+
+    /* IXFR answered with the current SOA only: no zone data */
+    a.label = "IXFR";
+    a.req.ixfr = 1;
+    a.res.records = 1;
+    a.res.data_records = 0;
+    a.res.up_to_date = 1;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    ck_assert(strstr(a.detail, "current SOA only") != NULL);
+
+    /* a timeout proves nothing; a close without answer is a refusal */
+    memset(&a.res, 0, sizeof a.res);
+    a.res.rcode = -1;
+    a.res.connected = 1;
+    snprintf(a.res.error, sizeof a.res.error, "read: timed out");
+    a.status = ZW_EIO;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_ERROR);
+    a.res.closed_early = 1;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    ck_assert(strstr(a.detail, "connection closed") != NULL);
+
+    /* with a key the check is reversed: data is the expected outcome */
+    ex_tsig key = {"xfer-key", "hmac-sha256.", "c2VjcmV0"};
+    memset(&a.res, 0, sizeof a.res);
+    a.status = ZW_OK;
+    a.label = "AXFR+TSIG";
+    a.req.ixfr = 0;
+    a.req.tsig = &key;
+    a.authorized = 1;
+    a.res.connected = a.res.answered = a.res.complete = a.res.soa_seen = 1;
+    a.res.records = 7;
+    a.res.data_records = 5;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    a.res.rcode = 9;
+    a.res.records = a.res.data_records = 0;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_ERROR);
+    ck_assert(strstr(a.detail, "NOTAUTH") != NULL);
+
+    zw_arena *ar = zw_arena_new(0);
+    zw_event ev;
+    zw_event_init(&ev, ar);
+    ck_assert_int_eq(ex_attempt_event(&a, "127.0.0.1:5310", 1795787537780LL, &ev), 0);
+    ck_assert_int_eq(zw_event_finalize(&ev), 0);
+    zw_buf b;
+    zw_buf_init(&b);
+    ck_assert_int_eq(zw_write_event(&b, &ev, ZW_OUT_OCSF), 0);
+    zw_buf_cstr(&b);
+    fjson_object *j = fjson_tokener_parse(b.p);
+    zwt_assert_int(j, "class_uid", 2003);
+    zwt_assert_str(j, "compliance.status", "Warning");
+    zwt_assert_str(j, "unmapped.xfer.rcode", "NOTAUTH");
+    zwt_assert_str(j, "unmapped.xfer.tsig_key", "xfer-key");
+    zwt_assert_str(j, "unmapped.zone", "example.test");
+    fjson_object *evd = fjson_object_array_get_idx(zw_jget(j, "evidences"), 0);
+    zwt_assert_str(evd, "dst_endpoint.ip", "127.0.0.1");
+    zwt_assert_int(evd, "dst_endpoint.port", 5310);
+    zwt_assert_str(evd, "query.type", "AXFR");
+    ck_assert(!fjson_object_get_boolean(zw_jget(j, "unmapped.xfer.data_returned")));
+    fjson_object_put(j);
+    zw_buf_free(&b);
+    zw_arena_destroy(ar);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("exposure");
@@ -542,6 +629,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_inventory_errors);
     tcase_add_test(tc, test_private_ranges);
     tcase_add_test(tc, test_tsig_key_files);
+    tcase_add_test(tc, test_axfr_verdicts);
     suite_add_tcase(s, tc);
     return s;
 }

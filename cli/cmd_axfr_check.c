@@ -1,0 +1,197 @@
+/*
+ * cmd_axfr_check.c - `zonewarden axfr-check`: attempts AXFR and IXFR of a zone without
+ * credentials (and, with --tsig, AXFR with the key), writes one OCSF Compliance Finding
+ * per attempt as JSON lines, prints a one-line verdict, and exits 0 pass, 1 fail,
+ * 3 error (no verdict possible).
+ */
+#include "../common/zw_buf.h"
+#include "../common/zw_writer.h"
+#include "../exposure/ex.h"
+#include "cli.h"
+#include "cli_exposure.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: zonewarden axfr-check --server HOST[:PORT] --zone ZONE [--source-ip IP]\n"
+            "                             [--tsig KEYFILE] [--timeout MS] [-o FILE]\n"
+            "                             [--output ocsf|ecs] [--no-ixfr]\n"
+            "Attempts AXFR and IXFR (serial one below the current SOA) without credentials and,\n"
+            "with --tsig, AXFR with the key.  One Compliance Finding per attempt on stdout (or\n"
+            "-o FILE); a one-line verdict on stderr.  Exit: 0 pass (refused), 1 fail (zone\n"
+            "data returned), 2 usage, 3 error (no verdict: network failure, key rejected).\n");
+}
+
+int cmd_axfr_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"server", required_argument, NULL, 's'}, {"zone", required_argument, NULL, 'z'},
+        {"source-ip", required_argument, NULL, 'b'}, {"tsig", required_argument, NULL, 'k'},
+        {"timeout", required_argument, NULL, 't'}, {"output", required_argument, NULL, 'O'},
+        {"no-ixfr", no_argument, NULL, 'n'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *server = NULL, *zone = NULL, *srcip = NULL, *tsigpath = NULL, *outpath = NULL;
+    int timeout = 5000, no_ixfr = 0, c, status;
+    zw_out_kind kind = ZW_OUT_OCSF;
+    char err[512], host[256], server_text[300];
+    ex_tsig key;
+    ex_attempt at[3];
+    int nat = 0;
+    zw_arena *a = NULL, *keys = NULL;
+    FILE *out = stdout;
+    zw_buf b;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            server = optarg;
+            break;
+        case 'z':
+            zone = optarg;
+            break;
+        case 'b':
+            srcip = optarg;
+            break;
+        case 'k':
+            tsigpath = optarg;
+            break;
+        case 't':
+            timeout = atoi(optarg);
+            if (timeout <= 0 || timeout > 600000) {
+                fprintf(stderr, "zonewarden axfr-check: --timeout wants 1..600000 ms\n");
+                return CLI_USAGE;
+            }
+            break;
+        case 'O': {
+            int k = zw_out_kind_parse(optarg);
+            if (k < 0) {
+                fprintf(stderr, "zonewarden axfr-check: --output must be ocsf or ecs\n");
+                return CLI_USAGE;
+            }
+            kind = (zw_out_kind)k;
+            break;
+        }
+        case 'o':
+            outpath = optarg;
+            break;
+        case 'n':
+            no_ixfr = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        default:
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (!server || !zone || optind < argc) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    ex_xfer_req base;
+    memset(&base, 0, sizeof base);
+    if (cli_split_server(server, host, sizeof host, &base.port)) {
+        fprintf(stderr, "zonewarden axfr-check: bad --server '%s'\n", server);
+        return CLI_USAGE;
+    }
+    base.server = host;
+    base.zone = zone;
+    base.source_ip = srcip;
+    base.timeout_ms = timeout;
+    snprintf(server_text, sizeof server_text, "%s%s%s:%d", strchr(host, ':') ? "[" : "", host,
+             strchr(host, ':') ? "]" : "", base.port);
+    zw_buf_init(&b);
+    a = zw_arena_new(0);
+    keys = zw_arena_new(0);
+    if (!a || !keys) {
+        zw_arena_destroy(a);
+        zw_arena_destroy(keys);
+        fprintf(stderr, "zonewarden axfr-check: out of memory\n");
+        return CLI_IO;
+    }
+    if (tsigpath && ex_tsig_load(tsigpath, keys, &key, err, sizeof err)) {
+        fprintf(stderr, "zonewarden axfr-check: %s\n", err);
+        status = CLI_USAGE;
+        goto out;
+    }
+
+    /* the IXFR claims a serial one below the current one, so a server with a journal
+     * (or an AXFR-style fallback) has something to send */
+    uint32_t serial = 0;
+    int soa_rcode = -1;
+    if (!no_ixfr && ex_soa_serial(&base, &serial, &soa_rcode, err, sizeof err) == ZW_OK) {
+        serial = serial - 1;
+    } else {
+        serial = 0;
+    }
+
+    memset(at, 0, sizeof at);
+    at[nat].label = "AXFR";
+    at[nat].req = base;
+    nat++;
+    if (!no_ixfr) {
+        at[nat].label = "IXFR";
+        at[nat].req = base;
+        at[nat].req.ixfr = 1;
+        at[nat].req.ixfr_serial = serial;
+        nat++;
+    }
+    if (tsigpath) {
+        at[nat].label = "AXFR+TSIG";
+        at[nat].req = base;
+        at[nat].req.tsig = &key;
+        at[nat].authorized = 1;
+        nat++;
+    }
+    int any_fail = 0, any_error = 0;
+    for (int i = 0; i < nat; i++) {
+        at[i].status = ex_xfer(&at[i].req, &at[i].res, NULL, NULL);
+        ex_attempt_judge(&at[i]);
+        any_fail |= at[i].verdict == EX_V_FAIL;
+        any_error |= at[i].verdict == EX_V_ERROR;
+    }
+    status = any_fail ? CLI_FAIL : any_error ? 3 : CLI_OK;
+
+    if (outpath && !(out = fopen(outpath, "w"))) {
+        perror(outpath);
+        status = 3;
+        goto out;
+    }
+    int64_t now = cli_now_ms();
+    for (int i = 0; i < nat; i++) {
+        zw_event ev;
+        zw_arena_reset(a);
+        zw_event_init(&ev, a);
+        zw_buf_clear(&b);
+        if (ex_attempt_event(&at[i], server_text, now, &ev) || zw_event_finalize(&ev) ||
+            zw_write_event(&b, &ev, kind) || zw_buf_putc(&b, '\n') ||
+            fwrite(b.p, 1, b.len, out) != b.len) {
+            fprintf(stderr, "zonewarden axfr-check: write failed\n");
+            status = 3;
+            break;
+        }
+    }
+    fprintf(stderr, "%s axfr-check %s @%s:", status == CLI_OK ? "PASS" : status == CLI_FAIL ? "FAIL" : "ERROR",
+            zone, server_text);
+    for (int i = 0; i < nat; i++) {
+        fprintf(stderr, "%s %s", i ? ";" : "", at[i].detail);
+    }
+    fputc('\n', stderr);
+out:
+    if (out && out != stdout && fclose(out)) {
+        status = 3;
+    }
+    fflush(stdout);
+    zw_buf_free(&b);
+    zw_arena_destroy(a);
+    zw_arena_destroy(keys);
+    return status;
+}
