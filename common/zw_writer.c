@@ -21,6 +21,14 @@ typedef struct {
     const char *comp[MAX_DEPTH];
     size_t clen[MAX_DEPTH];
     int is_array[MAX_DEPTH]; /* component ends with "[]" (stripped from clen) */
+    /* Precomputed once for the write pass, so writing an event compares integers and
+     * copies ready-made bytes instead of comparing and escaping path components. */
+    int pid[MAX_DEPTH]; /* prefix id: equal ids <=> equal components 0..c */
+    int need;           /* object levels open before the leaf's key */
+    int obj_list;       /* a LIST slot under "x[]": [{"k":v1},{"k":v2}] */
+    int leaf;           /* component whose key precedes the value */
+    char *key[MAX_DEPTH]; /* ",\"comp\":" (key[c] + 1 without the comma) */
+    size_t klen[MAX_DEPTH]; /* length without the comma */
 } path_info;
 
 static path_info order[2][ZW_F__COUNT];
@@ -63,6 +71,54 @@ static int cmp_path(const void *a, const void *b)
     return x->slot - y->slot; /* stable: earlier row wins on duplicate paths */
 }
 
+static int same_prefix(const path_info *x, const path_info *y, int upto)
+{
+    if (x->ncomp <= upto || y->ncomp <= upto) {
+        return 0;
+    }
+    for (int c = 0; c <= upto; c++) {
+        if (x->clen[c] != y->clen[c] || memcmp(x->comp[c], y->comp[c], x->clen[c]) != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Prefix ids, open-level counts and the pre-escaped ",\"key\":" of every component.
+ * Runs once; a failed allocation leaves key NULL and the writer escapes on the fly. */
+static void prepare(path_info *o, int n)
+{
+    int next_id = 1;
+    for (int i = 0; i < n; i++) {
+        path_info *pi = &o[i];
+        for (int c = 0; c < pi->ncomp; c++) {
+            pi->pid[c] = 0;
+            for (int j = 0; j < i && !pi->pid[c]; j++) {
+                if (same_prefix(&o[j], pi, c)) {
+                    pi->pid[c] = o[j].pid[c];
+                }
+            }
+            if (!pi->pid[c]) {
+                pi->pid[c] = next_id++;
+            }
+            zw_buf kb;
+            zw_buf_init(&kb);
+            if (zw_buf_putc(&kb, ',') == 0 && zw_json_key(&kb, pi->comp[c], pi->clen[c]) == 0) {
+                pi->key[c] = kb.p; /* kept for the life of the process */
+                pi->klen[c] = kb.len - 1;
+            } else {
+                zw_buf_free(&kb);
+                pi->key[c] = NULL;
+            }
+        }
+        int parents = pi->ncomp - 1;
+        pi->obj_list = zw_field_get((zw_field)pi->slot)->type == ZW_T_LIST && parents > 0 &&
+                       pi->is_array[parents - 1];
+        pi->need = pi->obj_list ? parents - 1 : parents;
+        pi->leaf = pi->obj_list ? parents - 1 : parents;
+    }
+}
+
 static void build_orders(void)
 {
     for (int k = 0; k < 2; k++) {
@@ -76,6 +132,7 @@ static void build_orders(void)
             split(path, f, &order[k][norder[k]++]);
         }
         qsort(order[k], (size_t)norder[k], sizeof(path_info), cmp_path);
+        prepare(order[k], norder[k]);
     }
 }
 
@@ -220,52 +277,52 @@ static int set_ecs_derived(zw_event *ev)
     return rc;
 }
 
+/* Appends component c's key, with a leading comma unless first. */
+static int put_key(zw_buf *b, const path_info *pi, int c, int first)
+{
+    if (!pi->key[c]) {
+        int rc = first ? 0 : zw_buf_putc(b, ',');
+        return rc ? rc : zw_json_key(b, pi->comp[c], pi->clen[c]);
+    }
+    return first ? zw_buf_append(b, pi->key[c] + 1, pi->klen[c])
+                 : zw_buf_append(b, pi->key[c], pi->klen[c] + 1);
+}
+
 int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
 {
     pthread_once(&once, build_orders);
     size_t start = b->len;
     const path_info *open[MAX_DEPTH];
-    int depth = 0;      /* number of open components */
+    int depth = 0; /* number of open components */
     int first[MAX_DEPTH + 1];
     int rc = zw_buf_putc(b, '{');
     first[0] = 1;
-    const path_info *prev_leaf = NULL;
+    int prev_path = 0; /* path id of the last field written */
     for (int i = 0; i < norder[kind] && !rc; i++) {
         const path_info *pi = &order[kind][i];
         if (!zw_ev_has(ev, (zw_field)pi->slot)) {
             continue;
         }
         /* duplicate target path (several slots mapped to one ECS field): first wins */
-        if (prev_leaf && cmp_path(prev_leaf, pi) != 0 && prev_leaf->ncomp == pi->ncomp) {
-            int same = 1;
-            for (int c = 0; c < pi->ncomp && same; c++) {
-                same = prev_leaf->clen[c] == pi->clen[c] &&
-                       memcmp(prev_leaf->comp[c], pi->comp[c], pi->clen[c]) == 0;
-            }
-            if (same) {
-                continue;
-            }
+        int path = pi->pid[pi->ncomp - 1];
+        if (path == prev_path) {
+            continue;
         }
-        prev_leaf = pi;
-        int parents = pi->ncomp - 1;
-        int obj_list = zw_field_get((zw_field)pi->slot)->type == ZW_T_LIST && parents > 0 &&
-                       pi->is_array[parents - 1];
-        int need = obj_list ? parents - 1 : parents; /* object levels to have open */
+        prev_path = path;
+        int need = pi->need; /* object levels to have open */
         /* common prefix between open stack and needed parents */
         int common = 0;
-        while (common < depth && common < need && open[common]->clen[common] == pi->clen[common] &&
-               memcmp(open[common]->comp[common], pi->comp[common], pi->clen[common]) == 0) {
+        while (common < depth && common < need && open[common]->pid[common] == pi->pid[common]) {
             common++;
         }
         while (depth > common && !rc) {
             depth--;
-            rc = zw_buf_puts(b, open[depth]->is_array[depth] ? "}]" : "}");
+            rc = open[depth]->is_array[depth] ? zw_buf_append(b, "}]", 2) : zw_buf_putc(b, '}');
         }
         while (depth < need && !rc) {
-            rc = zw_buf_puts(b, first[depth] ? "" : ",");
+            rc = put_key(b, pi, depth, first[depth]);
             first[depth] = 0;
-            rc = rc ? rc : zw_json_key(b, pi->comp[depth], pi->clen[depth]);
-            rc = rc ? rc : zw_buf_puts(b, pi->is_array[depth] ? "[{" : "{");
+            rc = rc ? rc : pi->is_array[depth] ? zw_buf_append(b, "[{", 2) : zw_buf_putc(b, '{');
             open[depth] = pi;
             depth++;
             first[depth] = 1;
@@ -273,19 +330,18 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
         if (rc) {
             break;
         }
-        rc = zw_buf_puts(b, first[depth] ? "" : ",");
+        rc = put_key(b, pi, pi->leaf, first[depth]);
         first[depth] = 0;
-        if (obj_list) {
-            rc = rc ? rc : zw_json_key(b, pi->comp[parents - 1], pi->clen[parents - 1]);
-            rc = rc ? rc : write_obj_list(b, ev, pi->slot, pi->comp[parents], pi->clen[parents]);
+        if (pi->obj_list) {
+            rc = rc ? rc : write_obj_list(b, ev, pi->slot, pi->comp[pi->ncomp - 1],
+                                          pi->clen[pi->ncomp - 1]);
         } else {
-            rc = rc ? rc : zw_json_key(b, pi->comp[parents], pi->clen[parents]);
             rc = rc ? rc : write_value(b, ev, pi->slot, kind);
         }
     }
     while (depth > 0 && !rc) {
         depth--;
-        rc = zw_buf_puts(b, open[depth]->is_array[depth] ? "}]" : "}");
+        rc = open[depth]->is_array[depth] ? zw_buf_append(b, "}]", 2) : zw_buf_putc(b, '}');
     }
     rc = rc ? rc : zw_buf_putc(b, '}');
     if (rc) {

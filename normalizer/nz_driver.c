@@ -209,9 +209,12 @@ int nz_emit(nz_emitter *em, zw_event *ev)
     }
     h = fnv(h, &em->seq, sizeof em->seq);
     h = fnv(h, rec->p, rec->n < 256 ? rec->n : 256);
-    snprintf(uid, sizeof uid, "%016llx", (unsigned long long)h);
+    for (int i = 15; i >= 0; i--) { /* "%016llx" without snprintf (hot path) */
+        uid[i] = "0123456789abcdef"[h & 15];
+        h >>= 4;
+    }
     if (!zw_ev_has(ev, ZW_F_META_UID)) {
-        if ((rc = zw_ev_set_str(ev, ZW_F_META_UID, uid, strlen(uid)))) {
+        if ((rc = zw_ev_set_str(ev, ZW_F_META_UID, uid, 16))) {
             return rc;
         }
     }
