@@ -332,8 +332,12 @@ static int det_main(int argc, char **argv, int run)
     if (s.pipe) {
         char perr[600];
         if (state) {
-            /* keep open windows for the next run: no flush */
-            if (en_corr_state_close(en_pipe_corr(s.pipe), state, perr, sizeof perr)) {
+            /* keep open windows for the next run: no flush; but process the matches
+             * still waiting for the watermark, so this run's output is complete */
+            en_alert_sink dsink = {sink_emit, &s};
+            if (en_corr_drain(en_pipe_corr(s.pipe), EN_CORR_ALL, &dsink) < 0) {
+                status = CLI_FAIL;
+            } else if (en_corr_state_close(en_pipe_corr(s.pipe), state, perr, sizeof perr)) {
                 fprintf(stderr, "zonewarden %s: %s\n", argv[0], perr);
                 status = CLI_IO;
             }

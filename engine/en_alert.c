@@ -261,6 +261,7 @@ int en_alert_write_json(zw_buf *b, const en_alert *a, const en_alert_opts *o)
         rc |= kview(b, &g, "uid", e->uid);
         rc |= key(b, &g, "data");
         rc |= zw_buf_putc(b, '{');
+        rc |= kview(b, &h, "event_uid", e->uid);
         rc |= kview(b, &h, "position", e->position);
         rc |= kint(b, &h, "time", e->time_ms);
         rc |= kint(b, &h, "rule_index", e->rule);

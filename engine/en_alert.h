@@ -113,7 +113,8 @@ typedef struct {
  *   finding_info.{uid,title,desc,analytic{uid,name,type_id 1,type "Rule"},attacks[],
  *                 first_seen_time,last_seen_time,related_events[],related_events_count,types}
  *   severity_id/severity, message, time (last seen), start_time/end_time, count,
- *   evidences[] (one per listed contributing event: uid, name, data{position,time,rule}),
+ *   evidences[] (one per listed contributing event: uid, data{event_uid,position,time,
+ *                rule_index}),
  *   observables[] (matched fields and group key: name = field path, value),
  *   unmapped.correlation{type,key{},timespan_ms,window{start,end},value,field,events_total}
  *   metadata{version "1.8.0",uid,product{name,vendor_name,version}}, is_alert, status_id 1.

@@ -882,6 +882,9 @@ static int pend_emit(en_corr *c, en_pend *x, int activity, const en_alert_sink *
         a.n_key++;
     }
     a.key = keys;
+    if (x->hide_key) {
+        a.n_key = 0;
+    }
     evs = calloc(x->nev ? x->nev : 1, sizeof *evs);
     matched = calloc(x->nmatched ? x->nmatched : 1, sizeof *matched);
     if (!evs || !matched) {
@@ -1328,6 +1331,7 @@ static int rule_alert(en_corr *c, en_part *p, uint32_t rule, int64_t t, int64_t 
     }
     x->src = rule;
     x->key = kb;
+    x->hide_key = c->rules[rule].n_key_fields == 0;
     x->count = 1;
     x->n_events = 1;
     x->value = 1;
@@ -1793,6 +1797,23 @@ int en_corr_advance(en_corr *c, int32_t partition, int64_t watermark_ms, const e
         }
         if (watermark_ms > p->wm) {
             p->wm = watermark_ms;
+            p->dirty = 1;
+        }
+        rc = part_release(c, p, p->wm, sink);
+    }
+    return rc;
+}
+
+int en_corr_drain(en_corr *c, int32_t partition, const en_alert_sink *sink)
+{
+    int rc = ZW_OK;
+    for (size_t i = 0; i < c->nparts && !rc; i++) {
+        en_part *p = c->parts[i];
+        if ((partition != EN_CORR_ALL && p->id != partition) || p->max_seen == INT64_MIN) {
+            continue;
+        }
+        if (p->max_seen > p->wm) {
+            p->wm = p->max_seen;
             p->dirty = 1;
         }
         rc = part_release(c, p, p->wm, sink);

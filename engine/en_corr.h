@@ -180,6 +180,11 @@ int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink)
 int en_corr_advance(en_corr *c, int32_t partition, int64_t watermark_ms,
                     const en_alert_sink *sink);
 
+/* Moves each partition's watermark to the highest event time it has seen, so every
+ * buffered match is processed; windows still open at that time stay open.  For the end
+ * of a batch whose state is saved (`--state` over files with unbounded lateness). */
+int en_corr_drain(en_corr *c, int32_t partition, const en_alert_sink *sink);
+
 /* End of input: the watermark becomes +infinity: every buffered match is processed,
  * every window closes and every held alert is emitted, in a deterministic order. */
 int en_corr_flush(en_corr *c, int32_t partition, const en_alert_sink *sink);

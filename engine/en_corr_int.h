@@ -62,7 +62,8 @@ typedef struct en_pend {
     en_blob *key; /* name/value pieces */
     int64_t first_ms, last_ms, fire_ms, due, wstart, wend;
     uint64_t count, n_events, count_at_create;
-    int created; /* merge mode UPDATE: Create already emitted */
+    int created;  /* merge mode UPDATE: Create already emitted */
+    int hide_key; /* the merge key is the matched pairs: not shown as a key */
     double value;
     char uid[33];
     struct {

@@ -237,7 +237,7 @@ static int write_part(const en_corr *c, const en_part *p, zw_buf *b)
         rc |= w_u64(b, x->count);
         rc |= w_u64(b, x->n_events);
         rc |= w_u64(b, x->count_at_create);
-        rc |= w_u32(b, (uint32_t)x->created);
+        rc |= w_u32(b, (uint32_t)x->created | (uint32_t)x->hide_key << 1);
         rc |= w_f64(b, x->value);
         rc |= zw_buf_append(b, x->uid, 32);
         rc |= w_u32(b, (uint32_t)x->nev);
@@ -377,7 +377,9 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
         x->count = r_u64(r);
         x->n_events = r_u64(r);
         x->count_at_create = r_u64(r);
-        x->created = (int)r_u32(r);
+        uint32_t flags = r_u32(r);
+        x->created = (int)(flags & 1);
+        x->hide_key = (int)((flags >> 1) & 1);
         x->value = r_f64(r);
         if (!r->err && r->n - r->off >= 32) {
             memcpy(x->uid, r->p + r->off, 32);

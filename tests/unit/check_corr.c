@@ -609,6 +609,8 @@ START_TEST(test_merge_hold_and_update)
         zwt_assert_int(a, "start_time", 0);
         zwt_assert_int(a, "end_time", 59 * S);
         zwt_assert_int(a, "activity_id", mode ? 2 : 1);
+        /* no key fields: the merge key is the matched pairs, not shown as a key */
+        ck_assert_int_eq(fjson_object_object_length(zw_jget(a, "unmapped.correlation.key")), 0);
         if (mode) {
             zwt_assert_int(corr_alert(&cc, 0), "count", 1);
             zwt_assert_str(corr_alert(&cc, 0), "finding_info.uid",
@@ -677,6 +679,37 @@ START_TEST(test_deterministic_and_invalid)
 }
 END_TEST
 
+/* drain: everything buffered is processed, open windows stay open. */
+START_TEST(test_drain_keeps_windows)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 3);
+    en_corr_opts o = {0};
+    o.allowed_lateness_ms = 3600 * S;
+    en_corr *c = mk(&d, 1, &o);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(c, &sink, 0, 10 * S, -1, "d.test", "1", NULL);
+    corr_feed(c, &sink, 0, 0, -1, "d.test", "1", NULL);
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.buffered, 2);
+    ck_assert_int_eq(en_corr_drain(c, EN_CORR_ALL, &sink), 0);
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.buffered, 0);
+    ck_assert_uint_eq(st.groups_live, 1);
+    /* earlier than what was drained: late */
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 5 * S, -1, "d.test", "1", NULL), EN_CORR_LATE);
+    corr_feed(c, &sink, 0, 20 * S, -1, "d.test", "1", NULL);
+    ck_assert_int_eq(en_corr_drain(c, EN_CORR_ALL, &sink), 0);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    zwt_assert_int(corr_alert(&cc, 0), "start_time", 0);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("corr");
@@ -699,6 +732,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_partition_export_import);
     tcase_add_test(tc, test_merge_hold_and_update);
     tcase_add_test(tc, test_deterministic_and_invalid);
+    tcase_add_test(tc, test_drain_keeps_windows);
     suite_add_tcase(s, tc);
     return s;
 }
