@@ -237,7 +237,8 @@ static const char css[] =
     ".c0{background:#2e7d32}.c1{background:#b7791f}.c2{background:#c62828}.cn{background:#37474f}"
     "table{border-collapse:collapse;width:100%;font-size:.9em}"
     "th,td{border-bottom:1px solid #dde3e8;padding:.35em .5em;text-align:left;vertical-align:top}"
-    "th{background:#f2f5f7}td.m{font-family:ui-monospace,monospace;word-break:break-all}"
+    "th{background:#f2f5f7}td.w,td.d{overflow-wrap:anywhere}"
+    "td.m{font-family:ui-monospace,monospace;min-width:14em;overflow-wrap:anywhere}"
     ".pill{border-radius:10px;padding:0 .6em;color:#fff;font-size:.85em;white-space:nowrap}"
     ".p0{background:#2e7d32}.p1{background:#b7791f}.p2{background:#c62828}"
     ".filters button{margin-right:.4em}"
@@ -264,12 +265,13 @@ static int chart(zw_buf *b, const ex_report *r)
                            "height=\"%d\" viewBox=\"0 0 820 %d\" role=\"img\" "
                            "aria-label=\"Findings by kind and approval\">\n",
                            height, height);
-    /* legend */
+    /* legend: label widths differ, so fixed offsets */
+    static const int lx[EX_C__COUNT] = {0, 110, 300};
     for (int c = 0; c < EX_C__COUNT && !rc; c++) {
         rc = zw_buf_printf(b,
                            "<rect x=\"%d\" y=\"8\" width=\"14\" height=\"14\" fill=\"%s\"/>"
                            "<text x=\"%d\" y=\"20\" font-size=\"13\">%s</text>\n",
-                           left + c * 170, class_color[c], left + c * 170 + 20, class_label[c]);
+                           left + lx[c], class_color[c], left + lx[c] + 20, class_label[c]);
     }
     if (!nk && !rc) {
         rc = zw_buf_printf(b,
@@ -445,13 +447,13 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
         rc = rc ? rc : esc(b, f->rr->owner);
         rc = rc ? rc : zw_buf_puts(b, "</td><td>");
         rc = rc ? rc : esc(b, f->rr->type);
-        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+        rc = rc ? rc : zw_buf_puts(b, "</td><td class=\"d\">");
         rc = rc ? rc : esc(b, d.p);
         rc = rc ? rc : zw_buf_puts(b, "</td><td>");
         if (!rc && f->rr->line > 0) {
             rc = zw_buf_printf(b, "%lld", (long long)f->rr->line);
         }
-        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+        rc = rc ? rc : zw_buf_puts(b, "</td><td class=\"w\">");
         rc = rc ? rc : esc(b, f->reason);
         rc = rc ? rc : zw_buf_puts(b, "</td></tr>\n");
     }

@@ -450,7 +450,10 @@ static int load_zone(vctx *vc, nz_inventory *inv, fjson_object *z, int i)
 
 static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
 {
-    static const char *const keys[] = {"version", "zones", "principals", "secondaries", "scanners", "comment", NULL};
+    /* "exposure" is the approved providers / hosts section read by exposure/ex_inventory.c
+     * (docs/EXPOSURE.md); it is validated there, not here. */
+    static const char *const keys[] = {"version",  "zones",   "principals", "secondaries",
+                                       "scanners", "comment", "exposure",   NULL};
     int rc;
     if (!fjson_object_is_type(root, fjson_type_object)) {
         return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: the inventory must be a mapping", vc->name);

@@ -8,6 +8,7 @@
 #include "zw_test.h"
 
 #include "../../exposure/ex.h"
+#include "../../normalizer/nz_inventory.h"
 
 #include <dirent.h>
 
@@ -466,6 +467,13 @@ START_TEST(test_inventory_errors)
     static const char bad_yaml[] = "exposure:\n  providers: [a\n";
     ck_assert_ptr_null(ex_inv_load_mem(bad_yaml, sizeof bad_yaml - 1, "inv.yml", err, sizeof err));
     ck_assert_msg(strstr(err, "inv.yml:") != NULL, "%s", err);
+    /* the same file serves the shared inventory loader, which skips exposure: */
+    nz_inventory *shared = nz_inventory_load(EXD "/approved.yml", err, sizeof err);
+    ck_assert_msg(shared != NULL, "shared loader: %s", err);
+    ck_assert(nz_inventory_zone_known(shared, "example.test", 12));
+    ck_assert(nz_inventory_ip_secondary(shared, "127.0.0.2", 9, "example.test", 12));
+    nz_inventory_destroy(shared);
+
     static const char other_only[] = "zones:\n  - name: x.test\n";
     ex_inv *inv = ex_inv_load_mem(other_only, sizeof other_only - 1, "inv.yml", err, sizeof err);
     ck_assert_ptr_nonnull(inv);
