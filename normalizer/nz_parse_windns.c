@@ -401,7 +401,7 @@ static int classic(wctx *w, int64_t id, nz_emitter *em)
     const char *addr = NULL, *serial = NULL, *zone = NULL;
     const char *named_zone = ed(d, "Zone");
     for (int i = 1; i <= 6; i++) {
-        char k[16];
+        char k[24];
         snprintf(k, sizeof k, "param%d", i);
         const char *s = ed(d, k);
         uint64_t v;
@@ -577,7 +577,7 @@ static int audit(wctx *w, int64_t id, nz_emitter *em)
             row = &aud[i];
         }
     }
-    char opbuf[32];
+    char opbuf[48];
     aud_row other = {(int)id, NULL, 3, "config", "UPDATE"};
     if (!row) {
         /* an id Microsoft added after this table: still a change, kept generic */
