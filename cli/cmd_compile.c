@@ -73,7 +73,7 @@ dc_ruleset *cli_compile(int npaths, char **paths, const char *tuning, const char
     if (!fieldmaps) {
         fieldmaps = cli_default_fieldmaps();
     }
-    if (fieldmaps) {
+    if (fieldmaps && strcmp(fieldmaps, "none") != 0) {
         dc_compiler_fieldmaps(c, fieldmaps, diags);
     }
     if (tuning) {
@@ -93,7 +93,7 @@ dc_ruleset *cli_compile(int npaths, char **paths, const char *tuning, const char
 static void usage(FILE *f, const char *cmd)
 {
     fprintf(f,
-            "usage: zonewarden %s RULE_PATH... [--tuning FILE] [--fieldmaps DIR] [--keep-going]%s\n"
+            "usage: zonewarden %s RULE_PATH... [--tuning FILE] [--fieldmaps DIR|none] [--keep-going]%s\n"
             "Compiles DET-style strategies, Sigma rules, correlations and filters (files or\n"
             "directories of *.yml).  Every problem is reported as file:line:col: kind: reason.\n",
             cmd, strcmp(cmd, "compile") == 0 ? " -o rules.zwt" : "");
