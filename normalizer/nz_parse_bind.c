@@ -1370,38 +1370,48 @@ static int dispatch(bline *b, const char *p, const char *e)
 
 /* ---- line framing: [print-time] [category: ] [severity: ] ---- */
 
-static const char *const categories[] = {"client",
-                                         "cname",
-                                         "config",
-                                         "database",
-                                         "default",
-                                         "delegation-only",
-                                         "dispatch",
-                                         "dnssec",
-                                         "dnstap",
-                                         "edns-disabled",
-                                         "general",
-                                         "lame-servers",
-                                         "network",
-                                         "notify",
-                                         "nsid",
-                                         "queries",
-                                         "query-errors",
-                                         "rate-limit",
-                                         "resolver",
-                                         "rpz",
-                                         "rpz-passthru",
-                                         "security",
-                                         "serve-stale",
-                                         "spill",
-                                         "sslkeylog",
-                                         "trust-anchor-telemetry",
-                                         "unmatched",
-                                         "update",
-                                         "update-security",
-                                         "xfer-in",
-                                         "xfer-out",
-                                         "zoneload"};
+#define CAT(x)                                                                                     \
+    {                                                                                              \
+        x, sizeof(x) - 1                                                                           \
+    }
+static const struct {
+    const char *s;
+    size_t n;
+} categories[] = {
+    CAT("client"),
+    CAT("cname"),
+    CAT("config"),
+    CAT("database"),
+    CAT("default"),
+    CAT("delegation-only"),
+    CAT("dispatch"),
+    CAT("dnssec"),
+    CAT("dnstap"),
+    CAT("edns-disabled"),
+    CAT("general"),
+    CAT("lame-servers"),
+    CAT("network"),
+    CAT("notify"),
+    CAT("nsid"),
+    CAT("queries"),
+    CAT("query-errors"),
+    CAT("rate-limit"),
+    CAT("resolver"),
+    CAT("rpz"),
+    CAT("rpz-passthru"),
+    CAT("security"),
+    CAT("serve-stale"),
+    CAT("spill"),
+    CAT("sslkeylog"),
+    CAT("trust-anchor-telemetry"),
+    CAT("unmatched"),
+    CAT("update"),
+    CAT("update-security"),
+    CAT("xfer-in"),
+    CAT("xfer-out"),
+    CAT("zoneload"),
+};
+#undef CAT
 
 /* Categories whose every message zonewarden maps: an unknown one is dead-lettered. */
 static int strict_category(zw_str c)
@@ -1412,9 +1422,8 @@ static int strict_category(zw_str c)
 
 static int is_category(const char *p, size_t n)
 {
-    zw_str s = {p, n};
     for (size_t i = 0; i < ZW_ARRAY_LEN(categories); i++) {
-        if (zw_str_eq(s, categories[i])) {
+        if (categories[i].n == n && memcmp(p, categories[i].s, n) == 0) {
             return 1;
         }
     }
