@@ -491,7 +491,9 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
     for (size_t i = 0; i < inv->nzones; i++) {
         names[i] = inv->zones[i].name;
     }
-    qsort(inv->zones, inv->nzones, sizeof *inv->zones, cmp_zone);
+    if (inv->nzones) {
+        qsort(inv->zones, inv->nzones, sizeof *inv->zones, cmp_zone);
+    }
     for (size_t i = 0; i < inv->nzones; i++) {
         for (size_t j = 0; j < inv->nzones; j++) {
             if (inv->zones[j].name == names[i]) {
@@ -509,14 +511,18 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
             return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: zone '%s' listed twice", vc->name, inv->zones[i].name);
         }
     }
-    qsort(inv->ids, inv->nids, sizeof *inv->ids, cmp_id);
+    if (inv->nids) { /* qsort(NULL, 0, ...) is undefined behaviour (UBSan) */
+        qsort(inv->ids, inv->nids, sizeof *inv->ids, cmp_id);
+    }
     for (size_t i = 1; i < inv->nids; i++) {
         if (strcmp(inv->ids[i - 1].id, inv->ids[i].id) == 0 && inv->ids[i - 1].zone != inv->ids[i].zone) {
             return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: id '%s' belongs to two zones (%s, %s)", vc->name,
                            inv->ids[i].id, inv->zones[inv->ids[i - 1].zone].name, inv->zones[inv->ids[i].zone].name);
         }
     }
-    qsort(inv->exact, inv->nexact, sizeof *inv->exact, cmp_str);
+    if (inv->nexact) {
+        qsort(inv->exact, inv->nexact, sizeof *inv->exact, cmp_str);
+    }
     return 0;
 }
 

@@ -96,7 +96,7 @@ options {
     allow-transfer { none; };
 };
 zone "closed.test" { type primary; file "closed.test.zone"; };
-zone "open.test"   { type primary; file "open.test.zone"; allow-transfer { any; }; };
+zone "open.test"   { type primary; file "open.test.zone"; allow-transfer { any; }; allow-update { 127.0.0.1; }; };
 zone "tsig.test"   { type primary; file "tsig.test.zone"; allow-transfer { key "xfer-key"; }; };
 // transfers only through dnsdist (its backend source address)
 zone "leak.test"   { type primary; file "leak.test.zone"; allow-transfer { 127.0.0.3; }; };
@@ -312,6 +312,19 @@ if ! grep -q "AXFR refused.*IXFR returned zone data" "$W/dnsdist-ixfr-leak.verdi
     fails=$((fails + 1))
 fi
 check no-server 3 --server $S:5399 --zone open.test
+
+# incremental IXFR from BIND's journal: one update (serial +1), then IXFR for the old
+# serial is SOA(new) SOA(old) SOA(new) A(added) SOA(new) = 5 records, 1 of them data
+printf 'server 127.0.0.1 5310\nzone open.test\nupdate add added.open.test. 300 A 127.0.10.99\nsend\n' |
+    timeout 10 nsupdate -t 5 >"$W/nsupdate.out" 2>&1
+for i in $(seq 1 40); do
+    [ "$(dig +short +norec -p 5310 @127.0.0.1 open.test SOA | awk '{print $3}')" = 2024010102 ] && break
+    sleep 0.25
+done
+check bind-open-incremental 1 --server $S:5310 --zone open.test
+expect bind-open-incremental \
+    "incremental ixfr | unmapped.xfer.kind=IXFR unmapped.xfer.serial_from=2024010101 unmapped.xfer.serial=2024010102 unmapped.xfer.records=5 unmapped.xfer.data_returned=true | 1" \
+    "axfr after update | unmapped.xfer.kind=AXFR unmapped.xfer.records=8 unmapped.xfer.serial=2024010102 | 1"
 
 # every finding is valid OCSF 1.8.0
 n=$(wc -l <"$W/all.jsonl")
