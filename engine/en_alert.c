@@ -40,43 +40,43 @@ static int kstr(zw_buf *b, int *first, const char *k, const char *v)
     if (!v) {
         return 0;
     }
-    int rc_ = 0;
-    rc_ |= key(b, first, k);
-    rc_ |= zw_json_str(b, v, strlen(v));
-    return rc_;
+    int rc = 0;
+    rc |= key(b, first, k);
+    rc |= zw_json_str(b, v, strlen(v));
+    return rc;
 }
 
 static int kview(zw_buf *b, int *first, const char *k, zw_str v)
 {
-    int rc_ = 0;
-    rc_ |= key(b, first, k);
-    rc_ |= zw_json_str(b, v.p ? v.p : "", v.n);
-    return rc_;
+    int rc = 0;
+    rc |= key(b, first, k);
+    rc |= zw_json_str(b, v.p ? v.p : "", v.n);
+    return rc;
 }
 
 static int kint(zw_buf *b, int *first, const char *k, int64_t v)
 {
-    int rc_ = 0;
-    rc_ |= key(b, first, k);
-    rc_ |= zw_json_int(b, v);
-    return rc_;
+    int rc = 0;
+    rc |= key(b, first, k);
+    rc |= zw_json_int(b, v);
+    return rc;
 }
 
 static int knum(zw_buf *b, int *first, const char *k, double v)
 {
     if (!isfinite(v)) {
-        int rc_ = 0;
-        rc_ |= key(b, first, k);
-        rc_ |= zw_buf_puts(b, "null");
-        return rc_;
+        int rc = 0;
+        rc |= key(b, first, k);
+        rc |= zw_buf_puts(b, "null");
+        return rc;
     }
     if (v == floor(v) && fabs(v) < 9.0e15) {
         return kint(b, first, k, (int64_t)v);
     }
-    int rc_ = 0;
-    rc_ |= key(b, first, k);
-    rc_ |= zw_buf_printf(b, "%.17g", v);
-    return rc_;
+    int rc = 0;
+    rc |= key(b, first, k);
+    rc |= zw_buf_printf(b, "%.17g", v);
+    return rc;
 }
 
 static int write_attacks(zw_buf *b, const en_rule_meta *m)
@@ -105,10 +105,8 @@ static int write_attacks(zw_buf *b, const en_rule_meta *m)
         rc |= kstr(b, &f, "version", "18");
         rc |= zw_buf_putc(b, '}');
     }
-    int rc_ = 0;
-    rc_ |= rc;
-    rc_ |= zw_buf_putc(b, ']');
-    return rc_;
+    rc |= zw_buf_putc(b, ']');
+    return rc;
 }
 
 static int write_key_object(zw_buf *b, const en_alert *a)
@@ -122,10 +120,8 @@ static int write_key_object(zw_buf *b, const en_alert *a)
         name[n] = 0;
         rc |= kview(b, &f, name, a->key[i].value);
     }
-    int rc_ = 0;
-    rc_ |= rc;
-    rc_ |= zw_buf_putc(b, '}');
-    return rc_;
+    rc |= zw_buf_putc(b, '}');
+    return rc;
 }
 
 static int write_message(zw_buf *b, const en_alert *a)

@@ -78,10 +78,10 @@ typedef struct en_alert {
     int64_t timespan_ms;      /* correlation timespan; 0 for a stateless rule */
     int64_t window_start_ms;  /* window that fired (first firing): [start, end] */
     int64_t window_end_ms;
-    uint64_t count;       /* firings merged into this alert (>= 1) */
-    uint64_t n_events;    /* contributing events over all merged firings */
-    double value;         /* the aggregate compared by the condition (count, distinct
-                             values, sum, avg, percentile, rules present); 1 for stateless */
+    uint64_t count;          /* firings merged into this alert (>= 1) */
+    uint64_t n_events;       /* contributing events over all merged firings */
+    double value;            /* the aggregate compared by the condition (count, distinct
+                                values, sum, avg, percentile, rules present); 1 for stateless */
     const char *value_field; /* value_count / value_* field name, else NULL */
     const en_kv *key;        /* correlation group key (or merge key), n_key parts */
     size_t n_key;

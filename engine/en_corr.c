@@ -271,7 +271,8 @@ int en_vset_add(en_corr *c, en_group *g, uint64_t h, int d)
                 if (g->vc[j] == 0) {
                     g->vdistinct++;
                 }
-                g->vc[j] = g->vc[j] > UINT32_MAX - (uint32_t)d ? UINT32_MAX : g->vc[j] + (uint32_t)d;
+                g->vc[j] =
+                    g->vc[j] > UINT32_MAX - (uint32_t)d ? UINT32_MAX : g->vc[j] + (uint32_t)d;
             } else if (g->vc[j] > 0 && --g->vc[j] == 0) {
                 g->vdistinct--;
             }
@@ -677,7 +678,8 @@ static en_item heap_pop(en_corr *c, en_part *p)
 
 uint64_t en_pend_hash(int32_t part, uint32_t src, const char *k, size_t n)
 {
-    return en_hash(k, n, ((uint64_t)(uint32_t)part << 32) ^ ((uint64_t)src * 0x9e3779b97f4a7c15ULL));
+    return en_hash(k, n,
+                   ((uint64_t)(uint32_t)part << 32) ^ ((uint64_t)src * 0x9e3779b97f4a7c15ULL));
 }
 
 static en_pend *pend_find(en_corr *c, int32_t part, uint32_t src, const en_blob *key, uint64_t h)
@@ -1302,14 +1304,14 @@ static int process_corr_entry(en_corr *c, en_part *p, uint32_t di, const char *k
     double v;
     if (d->type == EN_CORR_TEMPORAL_ORDERED) {
         size_t idx[256];
-        if (d->n_members > ZW_ARRAY_LEN(idx)) {
-            return ZW_OK;
+        const en_corr_member *lm = &d->members[d->n_members - 1], *em = &d->members[e->member];
+        if (d->n_members > ZW_ARRAY_LEN(idx) || em->kind != lm->kind || em->index != lm->index) {
+            return ZW_OK; /* a sequence can only complete on its last rule */
         }
         size_t k = ordered_chain(d, g, idx, 1);
         v = (double)k;
         if (k == d->n_members && cond_holds(d, v)) {
-            return group_fire(c, p, g, v, e->time, e->time - d->timespan_ms, e->time, idx, k,
-                              sink);
+            return group_fire(c, p, g, v, e->time, e->time - d->timespan_ms, e->time, idx, k, sink);
         }
         return ZW_OK;
     }
@@ -1532,8 +1534,7 @@ en_corr *en_corr_new(const en_rule_meta *rules, size_t n_rules, const en_corr_de
             goto fail;
         }
         if (d->cond.n > EN_COND_MAX) {
-            zw_errf(errstr, errstr_size, ZW_EINVAL, "correlation %s: too many condition terms",
-                    id);
+            zw_errf(errstr, errstr_size, ZW_EINVAL, "correlation %s: too many condition terms", id);
             goto fail;
         }
         if (d->n_group > 64 || (d->n_group && !d->group_names)) {
@@ -1567,8 +1568,8 @@ en_corr *en_corr_new(const en_rule_meta *rules, size_t n_rules, const en_corr_de
             if (mb->kind == EN_REF_RULE) {
                 if (mb->index >= n_rules) {
                     zw_errf(errstr, errstr_size, ZW_EINVAL,
-                            "correlation %s: member %zu refers to rule %u of %zu", id, m,
-                            mb->index, n_rules);
+                            "correlation %s: member %zu refers to rule %u of %zu", id, m, mb->index,
+                            n_rules);
                     goto fail;
                 }
                 if (needs_value && mb->value_field == EN_FIELD_NONE) {
@@ -1674,8 +1675,8 @@ static en_blob *keys_blob(en_corr *c, const en_corr_input *in, int *any_present)
             if (rm->n_key_fields) {
                 for (size_t i = 0; i < rm->n_key_fields; i++) {
                     const char *nm = rm->key_names && rm->key_names[i] ? rm->key_names[i] : "";
-                    zw_str v = in->field ? in->field(in->field_ud, rm->key_fields[i])
-                                         : (zw_str){NULL, 0};
+                    zw_str v =
+                        in->field ? in->field(in->field_ud, rm->key_fields[i]) : (zw_str){NULL, 0};
                     rc |= en_put_piece(&ak, nm, strlen(nm));
                     rc |= en_put_piece(&ak, v.p, v.n);
                 }

@@ -144,19 +144,19 @@ typedef struct {
 } en_corr_input;
 
 typedef struct {
-    uint64_t matches_in;      /* en_corr_feed calls */
-    uint64_t late_dropped;    /* matches whose correlation updates were dropped as late */
-    uint64_t key_missing;     /* (match, correlation) pairs skipped: group/value field absent */
-    uint64_t buffered;        /* matches waiting for the watermark now */
-    uint64_t groups_live;     /* now */
+    uint64_t matches_in;   /* en_corr_feed calls */
+    uint64_t late_dropped; /* matches whose correlation updates were dropped as late */
+    uint64_t key_missing;  /* (match, correlation) pairs skipped: group/value field absent */
+    uint64_t buffered;     /* matches waiting for the watermark now */
+    uint64_t groups_live;  /* now */
     uint64_t groups_created;
-    uint64_t groups_expired;  /* freed because their window passed */
-    uint64_t evictions;       /* freed early because max_groups was reached (oldest first) */
+    uint64_t groups_expired;   /* freed because their window passed */
+    uint64_t evictions;        /* freed early because max_groups was reached (oldest first) */
     uint64_t events_truncated; /* stored matches dropped because max_group_events was hit */
-    uint64_t fired;           /* correlation firings */
-    uint64_t alerts_emitted;  /* sink calls */
-    uint64_t alerts_merged;   /* firings merged into an existing alert */
-    uint64_t state_bytes;     /* bytes held by groups, buffer and pending alerts now */
+    uint64_t fired;            /* correlation firings */
+    uint64_t alerts_emitted;   /* sink calls */
+    uint64_t alerts_merged;    /* firings merged into an existing alert */
+    uint64_t state_bytes;      /* bytes held by groups, buffer and pending alerts now */
 } en_corr_stats;
 
 typedef struct en_corr en_corr;
@@ -177,8 +177,7 @@ int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink)
  * an idle partition), processes what it releases, closes windows and emits due
  * alerts.  partition EN_CORR_ALL applies to every partition.  0 or a negative error. */
 #define EN_CORR_ALL INT32_MIN
-int en_corr_advance(en_corr *c, int32_t partition, int64_t watermark_ms,
-                    const en_alert_sink *sink);
+int en_corr_advance(en_corr *c, int32_t partition, int64_t watermark_ms, const en_alert_sink *sink);
 
 /* Moves each partition's watermark to the highest event time it has seen, so every
  * buffered match is processed; windows still open at that time stay open.  For the end
@@ -202,8 +201,8 @@ int en_corr_load(en_corr *c, const void *p, size_t n, char *errstr, size_t errst
  * and clears its dirty flag; import replaces that partition's state (ZW_EINVAL and an
  * empty partition on a bad blob); drop forgets it (after a revoke). */
 int en_corr_export_partition(en_corr *c, int32_t partition, zw_buf *out);
-int en_corr_import_partition(en_corr *c, int32_t partition, const void *p, size_t n,
-                             char *errstr, size_t errstr_size);
+int en_corr_import_partition(en_corr *c, int32_t partition, const void *p, size_t n, char *errstr,
+                             size_t errstr_size);
 void en_corr_drop_partition(en_corr *c, int32_t partition);
 /* 1 if the partition's state changed since its last export or import, else 0. */
 int en_corr_partition_dirty(const en_corr *c, int32_t partition);
@@ -211,8 +210,7 @@ int en_corr_partition_dirty(const en_corr *c, int32_t partition);
 /* File helpers for `--state FILE`.  open: loads FILE if it exists (a missing file is a
  * fresh start: 0, *loaded = 0).  close: writes FILE atomically (temp file + rename).
  * Both report through errstr and return 0 or a negative error. */
-int en_corr_state_open(en_corr *c, const char *path, int *loaded, char *errstr,
-                       size_t errstr_size);
+int en_corr_state_open(en_corr *c, const char *path, int *loaded, char *errstr, size_t errstr_size);
 int en_corr_state_close(const en_corr *c, const char *path, char *errstr, size_t errstr_size);
 
 void en_corr_get_stats(const en_corr *c, en_corr_stats *out);

@@ -37,9 +37,9 @@ typedef struct en_group {
     size_t head, n, cap;
     uint64_t total; /* matches in the window (anchored: including unstored ones) */
     double sum;
-    uint32_t nm;      /* temporal: per-member counts */
+    uint32_t nm; /* temporal: per-member counts */
     uint32_t *mcount;
-    uint64_t *vh;     /* value_count: open-addressing multiset of value hashes */
+    uint64_t *vh; /* value_count: open-addressing multiset of value hashes */
     uint32_t *vc;
     size_t vcap, vused, vdistinct;
     uint32_t klen;
@@ -70,7 +70,7 @@ typedef struct en_pend {
         en_blob *blob;
         int64_t time;
         uint32_t rule;
-    } *ev;
+    } * ev;
     size_t nev;
     zw_buf matched; /* name/value pieces */
     size_t nmatched;

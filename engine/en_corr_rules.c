@@ -186,8 +186,7 @@ static const char *first_nonempty(const char *a, const char *b, const char *c)
     return c && c[0] ? c : "unnamed";
 }
 
-int en_corr_rules_new(const dc_ruleset *rs, en_corr_rules **out, char *errstr,
-                      size_t errstr_size)
+int en_corr_rules_new(const dc_ruleset *rs, en_corr_rules **out, char *errstr, size_t errstr_size)
 {
     int rc = ZW_OK;
     en_corr_rules *r = calloc(1, sizeof *r);
@@ -216,8 +215,8 @@ int en_corr_rules_new(const dc_ruleset *rs, en_corr_rules **out, char *errstr,
         m->desc = ru->description && ru->description[0] ? adup(r->a, ru->description) : NULL;
         m->severity_id = ru->severity ? ru->severity : dc_level_severity(ru->level);
         m->alert = ru->generate;
-        if (!m->uid || !m->name || build_attacks(r->a, ru->tags, ru->ntags, &m->attacks,
-                                                 &m->n_attacks)) {
+        if (!m->uid || !m->name ||
+            build_attacks(r->a, ru->tags, ru->ntags, &m->attacks, &m->n_attacks)) {
             rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
             goto out;
         }
@@ -301,8 +300,7 @@ int en_corr_rules_new(const dc_ruleset *rs, en_corr_rules **out, char *errstr,
             const dc_corr *inner = &rs->corrs[k];
             for (uint32_t g = 0; g < co->ngroup; g++) {
                 uint32_t x;
-                for (x = 0; x < inner->ngroup && strcmp(inner->group_by[x], co->group_by[g]);
-                     x++) {
+                for (x = 0; x < inner->ngroup && strcmp(inner->group_by[x], co->group_by[g]); x++) {
                 }
                 if (x >= inner->ngroup) {
                     rc = zw_errf(errstr, errstr_size, ZW_EINVAL,

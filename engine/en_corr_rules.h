@@ -26,8 +26,7 @@ typedef struct en_corr_rules en_corr_rules;
 
 /* 0, ZW_EINVAL (a correlation whose reference or group-by cannot be resolved; reason in
  * errstr) or ZW_ENOMEM. */
-int en_corr_rules_new(const dc_ruleset *rs, en_corr_rules **out, char *errstr,
-                      size_t errstr_size);
+int en_corr_rules_new(const dc_ruleset *rs, en_corr_rules **out, char *errstr, size_t errstr_size);
 void en_corr_rules_destroy(en_corr_rules *r); /* NULL is a no-op */
 
 /* The tables to hand to en_corr_new (borrowed from r). */

@@ -142,8 +142,8 @@ uint64_t en_signature(const en_corr *c)
     }
     for (size_t i = 0; i < c->ndefs; i++) {
         const en_corr_def *d = &c->defs[i];
-        uint64_t v[6] = {(uint64_t)d->type, d->n_members, d->n_group, (uint64_t)d->timespan_ms,
-                         d->cond.n, (uint64_t)d->alert};
+        uint64_t v[6] = {(uint64_t)d->type,        d->n_members, d->n_group,
+                         (uint64_t)d->timespan_ms, d->cond.n,    (uint64_t)d->alert};
         h = en_hash(d->meta->uid, strlen(d->meta->uid), h);
         h = en_hash(v, sizeof v, h);
         for (size_t m = 0; m < d->n_members; m++) {
@@ -389,10 +389,10 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
         }
         x->uid[32] = 0;
         uint32_t nev = r_u32(r);
-        if (!r->err && (nev > c->opt.max_events_listed || x->src >= c->nrules + c->ndefs ||
-                        !en_time_ok(x->first_ms) || !en_time_ok(x->last_ms) ||
-                        !en_time_ok(x->fire_ms) || !en_time_ok(x->due) ||
-                        !en_time_ok(x->wstart) || !en_time_ok(x->wend))) {
+        if (!r->err &&
+            (nev > c->opt.max_events_listed || x->src >= c->nrules + c->ndefs ||
+             !en_time_ok(x->first_ms) || !en_time_ok(x->last_ms) || !en_time_ok(x->fire_ms) ||
+             !en_time_ok(x->due) || !en_time_ok(x->wstart) || !en_time_ok(x->wend))) {
             r->err = 1;
         }
         for (uint32_t k = 0; k < nev && !r->err; k++) {
@@ -570,8 +570,8 @@ int en_corr_export_partition(en_corr *c, int32_t partition, zw_buf *out)
     return ZW_OK;
 }
 
-int en_corr_import_partition(en_corr *c, int32_t partition, const void *p, size_t n,
-                             char *errstr, size_t errstr_size)
+int en_corr_import_partition(en_corr *c, int32_t partition, const void *p, size_t n, char *errstr,
+                             size_t errstr_size)
 {
     rd r;
     int rc = frame_open(c, p, n, &r, errstr, errstr_size);
@@ -590,8 +590,7 @@ int en_corr_import_partition(en_corr *c, int32_t partition, const void *p, size_
     return ZW_OK;
 }
 
-int en_corr_state_open(en_corr *c, const char *path, int *loaded, char *errstr,
-                       size_t errstr_size)
+int en_corr_state_open(en_corr *c, const char *path, int *loaded, char *errstr, size_t errstr_size)
 {
     *loaded = 0;
     FILE *f = fopen(path, "rb");

@@ -816,7 +816,10 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
         t->st.keywords = 1;
     }
     /* AC entries per field, CSR by pattern id */
-    qsort(pend, np, sizeof *pend, cmp_pending);
+    if (np) {
+        /* qsort(NULL, 0, ...) is undefined behaviour (UBSan stops `make asan`) */
+        qsort(pend, np, sizeof *pend, cmp_pending);
+    }
     (void)npend;
     for (uint32_t fi = 0; fi < t->nfields && !rc; fi++) {
         field *f = &t->fields[fi];

@@ -41,9 +41,9 @@ static const en_rule_meta fz_cm[6] = {
 static void fz_defs(en_corr_def *d)
 {
     memset(d, 0, 6 * sizeof *d);
-    const en_corr_type ty[6] = {EN_CORR_EVENT_COUNT, EN_CORR_VALUE_COUNT, EN_CORR_TEMPORAL,
-                                EN_CORR_TEMPORAL_ORDERED, EN_CORR_EVENT_COUNT,
-                                EN_CORR_TEMPORAL_ORDERED};
+    const en_corr_type ty[6] = {EN_CORR_EVENT_COUNT, EN_CORR_VALUE_COUNT,
+                                EN_CORR_TEMPORAL,    EN_CORR_TEMPORAL_ORDERED,
+                                EN_CORR_EVENT_COUNT, EN_CORR_TEMPORAL_ORDERED};
     for (int i = 0; i < 6; i++) {
         d[i].meta = &fz_cm[i];
         d[i].type = ty[i];

@@ -41,9 +41,17 @@ static fjson_object *idx(fjson_object *arr, int i)
 
 START_TEST(test_finding_fields)
 {
-    en_rule_meta m = {"DET0001.A6", "Transfer then change", "A transfer attempt followed by "
-                                                           "a change of the same zone",
-                      ZW_SEV_HIGH, attacks, 2, 0, NULL, NULL, 0};
+    en_rule_meta m = {"DET0001.A6",
+                      "Transfer then change",
+                      "A transfer attempt followed by "
+                      "a change of the same zone",
+                      ZW_SEV_HIGH,
+                      attacks,
+                      2,
+                      0,
+                      NULL,
+                      NULL,
+                      0};
     en_kv key[1] = {{ZW_STR_LIT("zone"), ZW_STR_LIT("example.test")}};
     en_kv matched[2] = {{ZW_STR_LIT("query.type"), ZW_STR_LIT("AXFR")},
                         {ZW_STR_LIT("src_endpoint.ip"), ZW_STR_LIT("192.0.2.7")}};
@@ -175,8 +183,8 @@ END_TEST
 
 START_TEST(test_hostile_bytes)
 {
-    en_rule_meta m = {"r\"1", "Title with \"quotes\" and \\ and \n", NULL, 9, NULL, 0, 1, NULL,
-                      NULL, 0};
+    en_rule_meta m = {
+        "r\"1", "Title with \"quotes\" and \\ and \n", NULL, 9, NULL, 0, 1, NULL, NULL, 0};
     static const char bad[] = {'a', (char)0xff, '\0', 'b', '"', '\x01'};
     en_kv key[1] = {{{"k\"ey", 4}, {bad, sizeof bad}}};
     en_alert a;
@@ -208,8 +216,8 @@ START_TEST(test_rule_alert_end_to_end)
 {
     static const uint32_t kf[2] = {1, 0};
     static const char *const kn[2] = {"src_endpoint.ip", "query.hostname"};
-    en_rule_meta rules[1] = {{"DET0001.A1", "Zone transfer refused", NULL, ZW_SEV_MEDIUM,
-                              attacks, 1, 1, kf, kn, 2}};
+    en_rule_meta rules[1] = {
+        {"DET0001.A1", "Zone transfer refused", NULL, ZW_SEV_MEDIUM, attacks, 1, 1, kf, kn, 2}};
     en_corr_opts o = {0};
     o.merge_ms = 3600 * 1000;
     o.max_events_listed = 2;

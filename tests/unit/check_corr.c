@@ -18,10 +18,9 @@ static en_rule_meta rules[3] = {
 };
 static const char *const gnames[1] = {"zone"};
 static const uint32_t gf0[1] = {0}; /* group-by zone = field 0 for every rule */
-static en_rule_meta cmeta = {"corr-1", "Correlated", "test correlation", ZW_SEV_HIGH, &att, 1,
-                             0, NULL, NULL, 0};
-static en_rule_meta cmeta2 = {"corr-2", "Outer", NULL, ZW_SEV_CRITICAL, &att, 1,
-                              0, NULL, NULL, 0};
+static en_rule_meta cmeta = {
+    "corr-1", "Correlated", "test correlation", ZW_SEV_HIGH, &att, 1, 0, NULL, NULL, 0};
+static en_rule_meta cmeta2 = {"corr-2", "Outer", NULL, ZW_SEV_CRITICAL, &att, 1, 0, NULL, NULL, 0};
 
 static en_corr_member mem_rule(uint32_t r, uint32_t value_field)
 {
@@ -243,8 +242,8 @@ START_TEST(test_out_of_order_same_as_sorted)
     static const struct {
         uint32_t rule;
         int64_t t;
-    } sorted[] = {{0, 0}, {1, 5 * S}, {0, 100 * S}, {1, 110 * S}}, shuffled[] = {
-        {1, 5 * S}, {0, 0}, {1, 110 * S}, {0, 100 * S}};
+    } sorted[] = {{0, 0}, {1, 5 * S}, {0, 100 * S}, {1, 110 * S}},
+      shuffled[] = {{1, 5 * S}, {0, 0}, {1, 110 * S}, {0, 100 * S}};
     zw_buf outs[2];
     for (int pass = 0; pass < 2; pass++) {
         en_corr *c = mk(&d, 1, &o);
@@ -577,8 +576,7 @@ START_TEST(test_partition_export_import)
     ck_assert_int_eq(en_corr_export_partition(a, 99, &blob), 0);
     ck_assert_int_eq(en_corr_import_partition(b, 99, blob.p, blob.len, err, sizeof err), 0);
     blob.len -= 3;
-    ck_assert_int_eq(en_corr_import_partition(b, 99, blob.p, blob.len, err, sizeof err),
-                     ZW_EINVAL);
+    ck_assert_int_eq(en_corr_import_partition(b, 99, blob.p, blob.len, err, sizeof err), ZW_EINVAL);
     zw_buf_free(&blob);
     corr_collect_free(&cc);
     en_corr_destroy(a);

@@ -72,8 +72,8 @@ static inline fjson_object *corr_alert(const corr_collect *cc, int i)
 }
 
 /* Feeds a match of rule at t (ms) in partition part, fields v0..v2 (NULL = absent). */
-static inline int corr_feed(en_corr *c, en_alert_sink *sink, uint32_t rule, int64_t t,
-                            int32_t part, const char *v0, const char *v1, const char *v2)
+static inline int corr_feed(en_corr *c, en_alert_sink *sink, uint32_t rule, int64_t t, int32_t part,
+                            const char *v0, const char *v1, const char *v2)
 {
     tev e = {{v0, v1, v2, NULL, NULL, NULL}};
     char uid[64], pos[64];
