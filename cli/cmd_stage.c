@@ -1,6 +1,6 @@
 /*
- * cmd_stage.c - the Kafka mode of `zonewarden normalize` (entered when --brokers or
- * --kafka-config is given): flags and config file into a zk_config, signals, log and
+ * cmd_stage.c - the Kafka mode of `zonewarden normalize` and `zonewarden run` (entered
+ * when --brokers or --kafka-config is given): flags and config file into a zk_config, signals, log and
  * metrics lines to stderr (or --metrics-file), exit status.  The stage itself is
  * kafka/zk_stage.c; this file only wires it to the process.
  */
@@ -65,7 +65,7 @@ static void stage_usage(FILE *f, const char *mode)
 {
     fprintf(f,
             "usage: zonewarden %s --brokers HOST:PORT --group G --input-topic T[:FORMAT]...\n"
-            "         --output-topic O [--dlq-topic D] [--alert-topic A] [--eos]\n"
+            "         --output-topic O [--dlq-topic D] [--rules rules.zwt --alert-topic A] [--eos]\n"
             "         [-X librdkafka.property=value]... [--kafka-config FILE]\n"
             "         [--output ocsf|ecs] [--format F] [--raw] [--tz +HH:MM]\n"
             "         [--client-id ID] [--transactional-id ID] [--txn-max-records N] [--txn-max-ms MS]\n"
@@ -89,7 +89,7 @@ static const struct {
     {"tz", required_argument},               {"metrics-interval", required_argument},
     {"metrics-port", required_argument},     {"exit-idle", required_argument},
     {"txn-max-records", required_argument},  {"txn-max-ms", required_argument},
-    {"max-in-flight", required_argument},
+    {"max-in-flight", required_argument},    {"rules", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -157,6 +157,11 @@ int cmd_stage(const char *mode, int argc, char **argv)
         status = CLI_USAGE;
         goto out;
     }
+    if (!strcmp(mode, "run") && !cfg.rules) {
+        fprintf(stderr, "zonewarden run: Kafka mode needs --rules and --alert-topic\n");
+        status = CLI_USAGE;
+        goto out;
+    }
     if (zk_config_check(&cfg, err, sizeof err)) {
         fprintf(stderr, "zonewarden %s: %s\n", mode, err);
         status = CLI_USAGE;
@@ -186,10 +191,10 @@ int cmd_stage(const char *mode, int argc, char **argv)
     }
     const zk_counters *k = zk_stage_counters(st);
     fprintf(stderr,
-            "zonewarden %s: consumed %llu, events %llu, dead-lettered %llu, acknowledged %llu, "
-            "failed %llu, commits %llu, aborts %llu, rebalances %llu\n",
+            "zonewarden %s: consumed %llu, events %llu, dead-lettered %llu, alerts %llu, "
+            "acknowledged %llu, failed %llu, commits %llu, aborts %llu, rebalances %llu\n",
             mode, (unsigned long long)k->consumed, (unsigned long long)k->events,
-            (unsigned long long)k->dead, (unsigned long long)k->produced,
+            (unsigned long long)k->dead, (unsigned long long)k->alerts, (unsigned long long)k->produced,
             (unsigned long long)k->produce_failed, (unsigned long long)k->committed,
             (unsigned long long)k->aborted, (unsigned long long)k->rebalances);
 out:

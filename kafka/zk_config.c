@@ -35,6 +35,7 @@ void zk_config_free(zk_config *c)
     free(c->output_topic);
     free(c->dlq_topic);
     free(c->alert_topic);
+    free(c->rules);
     free(c->format);
     free(c->client_id);
     free(c->transactional_id);
@@ -171,6 +172,9 @@ int zk_config_set(zk_config *c, const char *key, const char *v, char *errstr, si
     if (!strcmp(key, "alert-topic")) {
         return set_str(&c->alert_topic, v, key, errstr, errstr_size);
     }
+    if (!strcmp(key, "rules")) {
+        return set_str(&c->rules, v, key, errstr, errstr_size);
+    }
     if (!strcmp(key, "format")) {
         return set_str(&c->format, v, key, errstr, errstr_size);
     }
@@ -293,6 +297,12 @@ int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size)
     if (!c->output_topic) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "output-topic is required");
     }
+    if (c->alert_topic && !c->rules) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "alert-topic needs rules (a tables file)");
+    }
+    if (c->rules && !c->alert_topic) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules need an alert-topic to write to");
+    }
     for (int i = 0; i < c->ninputs; i++) {
         for (int j = 0; j < i; j++) {
             if (!strcmp(c->inputs[i].topic, c->inputs[j].topic)) {
@@ -301,7 +311,8 @@ int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size)
             }
         }
         const char *t = c->inputs[i].topic;
-        if (!strcmp(t, c->output_topic) || (c->dlq_topic && !strcmp(t, c->dlq_topic))) {
+        if (!strcmp(t, c->output_topic) || (c->dlq_topic && !strcmp(t, c->dlq_topic)) ||
+            (c->alert_topic && !strcmp(t, c->alert_topic))) {
             return zw_errf(errstr, errstr_size, ZW_EINVAL,
                            "topic '%s' is both input and output: that would loop", t);
         }

@@ -27,9 +27,13 @@
 
 #include "../common/zw_buf.h"
 #include "../common/zw_time.h"
+#include "../compiler/dc_ir.h"
+#include "../engine/en_alert.h"
+#include "../engine/en_tables.h"
 #include "../normalizer/nz.h"
 #include "zk_metrics.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <librdkafka/rdkafka.h>
 #include <stdarg.h>
@@ -79,9 +83,17 @@ struct zk_stage {
     zk_config cfg; /* scalars and callbacks; its string pointers are the stage's copies or NULL */
     zk_in in[ZK_MAX_INPUTS];
     int nin;
-    char *out_topic, *dlq_topic;
+    char *out_topic, *dlq_topic, *alert_topic;
     rd_kafka_t *cons, *prod;
-    rd_kafka_topic_t *out_rkt, *dlq_rkt;
+    rd_kafka_topic_t *out_rkt, *dlq_rkt, *alert_rkt;
+
+    /* detection (rules given): matcher and one en_rule_meta per rule */
+    en_tables *tables;
+    en_matcher *matcher;
+    en_rule_meta *metas;
+    en_attack *attacks;
+    char **strs; /* upper-cased technique ids, owned */
+    size_t nstrs;
     zk_part *ptab[ZK_MAX_PARTS];
     int nparts;
 
@@ -392,6 +404,67 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
     return 0;
 }
 
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Runs the event through the matcher; each match of an alerting rule is one Detection
+ * Finding produced to the alert topic, keyed like the event. */
+static int detect(zk_stage *s, const zw_event *ev, zw_str zone, const char *fmt)
+{
+    const uint32_t *rules;
+    int k = en_match_event(s->matcher, ev, &rules);
+    if (k < 0) {
+        return k;
+    }
+    zw_str uid = zw_ev_str(ev, ZW_F_META_UID);
+    int64_t t = zw_ev_int(ev, ZW_F_TIME);
+    char pos[300];
+    snprintf(pos, sizeof pos, "%s/%d/%" PRId64, s->in[s->cur->tidx].topic,
+             (int)s->cur_msg->partition, s->cur_msg->offset);
+    for (int i = 0; i < k; i++) {
+        const en_rule_meta *m = &s->metas[rules[i]];
+        if (!m->alert) {
+            continue;
+        }
+        en_event_ref ref = {uid, zw_str_c(pos), t, rules[i]};
+        en_alert a;
+        memset(&a, 0, sizeof a);
+        a.meta = m;
+        a.activity_id = EN_ALERT_CREATE;
+        /* deterministic: the same rule on the same event is the same finding */
+        uint64_t h1 = fnv64(1469598103934665603ull, m->uid, strlen(m->uid));
+        h1 = fnv64(h1, uid.p ? uid.p : "", uid.n);
+        uint64_t h2 = fnv64(h1 ^ 0x9e3779b97f4a7c15ull, pos, strlen(pos));
+        snprintf(a.uid, sizeof a.uid, "%016llx%016llx", (unsigned long long)h1,
+                 (unsigned long long)h2);
+        a.partition = s->cur_msg->partition;
+        a.first_ms = a.last_ms = a.fire_ms = t;
+        a.count = 1;
+        a.n_events = 1;
+        a.value = 1;
+        a.events = &ref;
+        a.n_events_listed = 1;
+        zw_buf_clear(&s->buf);
+        if (en_alert_write_json(&s->buf, &a, NULL)) {
+            return ZW_ENOMEM;
+        }
+        s->cnt.alerts++;
+        int rc = produce(s, s->alert_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len,
+                         "alert", fmt);
+        if (rc) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
 static int on_event(void *opaque, zw_event *ev)
 {
     zk_stage *s = opaque;
@@ -404,8 +477,12 @@ static int on_event(void *opaque, zw_event *ev)
         return ZW_ENOMEM;
     }
     s->cnt.events++;
-    return produce(s, s->out_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len, "event",
-                   fbuf);
+    int rc = produce(s, s->out_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len, "event",
+                     fbuf);
+    if (!rc && s->matcher) {
+        rc = detect(s, ev, zone, fbuf);
+    }
+    return rc;
 }
 
 static int on_dead(void *opaque, const nz_dead *d)
@@ -806,6 +883,63 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
     return k;
 }
 
+/* Loads the tables file and describes each rule for the alert writer: id, title,
+ * severity, ATT&CK techniques from its attack.tNNNN tags.  Reports through errstr. */
+static int load_rules(zk_stage *s, const char *path, char *errstr, size_t errstr_size)
+{
+    dc_ruleset *rs;
+    char e[600];
+    if (dc_ir_read(path, &rs, e, sizeof e)) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules: %s", e);
+    }
+    if (en_tables_new(rs, &s->tables, e, sizeof e)) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules: %s", e);
+    }
+    rs = (dc_ruleset *)en_tables_ruleset(s->tables);
+    size_t ntags = 0;
+    for (uint32_t r = 0; r < rs->nrules; r++) {
+        ntags += rs->rules[r].ntags;
+    }
+    s->metas = calloc(rs->nrules + 1, sizeof *s->metas);
+    s->attacks = calloc(ntags + 1, sizeof *s->attacks);
+    s->strs = calloc(ntags + 1, sizeof *s->strs);
+    s->matcher = en_matcher_new(s->tables);
+    if (!s->metas || !s->attacks || !s->strs || !s->matcher) {
+        return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+    }
+    size_t na = 0;
+    for (uint32_t r = 0; r < rs->nrules; r++) {
+        const dc_rule *dr = &rs->rules[r];
+        en_rule_meta *m = &s->metas[r];
+        m->uid = dr->id && dr->id[0] ? dr->id : dr->title;
+        m->name = dr->title;
+        m->desc = dr->description && dr->description[0] ? dr->description : NULL;
+        m->severity_id = dr->severity;
+        m->alert = dr->generate;
+        m->attacks = &s->attacks[na];
+        for (uint32_t i = 0; i < dr->ntags; i++) {
+            const char *tg = dr->tags[i];
+            if (strncasecmp(tg, "attack.t", 8) != 0 || tg[8] < '0' || tg[8] > '9') {
+                continue;
+            }
+            char *u = strdup(tg + 7);
+            if (!u) {
+                return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+            }
+            for (char *q = u; *q; q++) {
+                *q = (char)toupper((unsigned char)*q);
+            }
+            s->strs[s->nstrs++] = u;
+            s->attacks[na].technique_uid = u;
+            s->attacks[na].tactic_uid = "TA0043";
+            s->attacks[na].tactic_name = "Reconnaissance";
+            na++;
+            m->n_attacks++;
+        }
+    }
+    return 0;
+}
+
 zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
 {
     zk_stage *s;
@@ -829,7 +963,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     s->cfg.dlq_topic = s->dlq_topic;
     /* the stage keeps only its own copies of strings; the rest is read here, once */
     s->cfg.brokers = s->cfg.group = s->cfg.client_id = s->cfg.transactional_id = NULL;
-    s->cfg.alert_topic = s->cfg.format = NULL;
+    s->cfg.alert_topic = s->cfg.format = s->cfg.rules = NULL;
     s->cfg.nprops = 0;
     s->cfg.ninputs = 0;
     for (int i = 0; i < c->ninputs; i++) {
@@ -848,8 +982,12 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
             goto fail;
         }
     }
-    if (!s->out_topic || (c->dlq_topic && !s->dlq_topic)) {
+    s->alert_topic = c->alert_topic ? strdup(c->alert_topic) : NULL;
+    if (!s->out_topic || (c->dlq_topic && !s->dlq_topic) || (c->alert_topic && !s->alert_topic)) {
         zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        goto fail;
+    }
+    if (c->rules && load_rules(s, c->rules, errstr, errstr_size)) {
         goto fail;
     }
 
@@ -869,7 +1007,8 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     rd_kafka_poll_set_consumer(s->cons);
     s->out_rkt = rd_kafka_topic_new(s->prod, s->out_topic, NULL);
     s->dlq_rkt = s->dlq_topic ? rd_kafka_topic_new(s->prod, s->dlq_topic, NULL) : NULL;
-    if (!s->out_rkt || (s->dlq_topic && !s->dlq_rkt)) {
+    s->alert_rkt = s->alert_topic ? rd_kafka_topic_new(s->prod, s->alert_topic, NULL) : NULL;
+    if (!s->out_rkt || (s->dlq_topic && !s->dlq_rkt) || (s->alert_topic && !s->alert_rkt)) {
         zw_errf(errstr, errstr_size, ZW_EINVAL, "cannot create topic handles");
         goto fail;
     }
@@ -900,6 +1039,9 @@ void zk_stage_destroy(zk_stage *s)
     if (s->dlq_rkt) {
         rd_kafka_topic_destroy(s->dlq_rkt);
     }
+    if (s->alert_rkt) {
+        rd_kafka_topic_destroy(s->alert_rkt);
+    }
     if (s->prod) {
         rd_kafka_destroy(s->prod);
     }
@@ -911,6 +1053,15 @@ void zk_stage_destroy(zk_stage *s)
     }
     free(s->out_topic);
     free(s->dlq_topic);
+    free(s->alert_topic);
+    en_matcher_destroy(s->matcher);
+    en_tables_destroy(s->tables);
+    for (size_t i = 0; i < s->nstrs; i++) {
+        free(s->strs[i]);
+    }
+    free(s->strs);
+    free(s->attacks);
+    free(s->metas);
     zw_buf_free(&s->buf);
     zw_buf_free(&s->hbuf);
     zw_buf_free(&s->mbuf);
@@ -974,12 +1125,13 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
             : zw_buf_printf(
                   b,
                   ",\"consumed\":%" PRIu64 ",\"produced\":%" PRIu64 ",\"produce_failed\":%" PRIu64
-                  ",\"events\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"dead_dropped\":%" PRIu64
+                  ",\"events\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"alerts\":%" PRIu64 ",\"dead_dropped\":%" PRIu64
                   ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
                   ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
                   ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
                   ",\"formats\":{",
-                  c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->dead_dropped,
+                  c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->alerts,
+                  c->dead_dropped,
                   t->noise, s->in_flight, c->lag, s->nparts, s->paused, c->pauses, c->rebalances,
                   c->committed, c->aborted);
     int first = 1;
@@ -1021,6 +1173,7 @@ static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
         {"produce_failed_total", "counter", "output records refused for good", (double)c->produce_failed},
         {"events_total", "counter", "events produced to the output topic", (double)c->events},
         {"dead_lettered_total", "counter", "dead letters produced", (double)c->dead},
+        {"alerts_total", "counter", "alerts produced", (double)c->alerts},
         {"dead_dropped_total", "counter", "dead letters with no dlq topic", (double)c->dead_dropped},
         {"noise_total", "counter", "records counted as operational noise", (double)t->noise},
         {"commits_total", "counter", "offset commits or committed transactions", (double)c->committed},

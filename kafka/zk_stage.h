@@ -3,7 +3,10 @@
  * topics, the normalizer turns each into events or a dead letter, and a producer writes
  * them to the output and dead-letter topics.  At-least-once by default (an input offset
  * is stored only after every record derived from it is acknowledged by the broker);
- * exactly-once with Kafka transactions on request (eos).  It is not a general Kafka
+ * exactly-once with Kafka transactions on request (eos).  With a rules file, every event
+ * also goes through the engine's matcher and each match of an alerting rule becomes an
+ * OCSF Detection Finding on the alert topic (stateless rules; correlations are not yet
+ * run in the stage).  It is not a general Kafka
  * client: one stage is one consumer and one producer, run on the calling thread.
  *
  * Ownership: the caller owns the zk_config (zk_config_init / zk_config_free) and the
@@ -38,7 +41,8 @@ typedef struct {
     int ninputs;
     char *output_topic; /* required */
     char *dlq_topic;    /* NULL: dead letters are counted and dropped with a warning */
-    char *alert_topic;  /* reserved for detect/run */
+    char *alert_topic;  /* alerts (OCSF Detection Findings); needs rules */
+    char *rules;        /* compiled tables file (`zonewarden compile`); NULL: no detection */
     char *format;       /* default format for inputs without ":format"; NULL = auto */
     char *client_id;
     char *transactional_id; /* eos only; default "<group>-<hostname>-<pid>" */
@@ -85,6 +89,7 @@ typedef struct {
     uint64_t produce_failed; /* output records the broker refused for good */
     uint64_t events;         /* events produced to the output topic */
     uint64_t dead;           /* dead letters produced */
+    uint64_t alerts;         /* alerts produced to the alert topic */
     uint64_t dead_dropped;   /* dead letters with no --dlq-topic to go to */
     uint64_t noise;
     uint64_t committed;      /* offset commits (or transactions committed) */

@@ -2,7 +2,8 @@
 # 50-kafka-stage.sh - the Kafka stage against a real broker, two consumers of one group:
 # every raw record produced (by kcat) to the input topics yields exactly the events
 # (key = unmapped.zone, zw-* headers) or dead letter that file mode gives for the same
-# line.  Formats: every server / provider parser present with test data.
+# line.  Formats: every DNS server parser with a log in tests/data/dns-servers, and
+# CloudTrail records.
 set -euo pipefail
 . "$ZW_ROOT/tests/kafka/lib.sh"
 K="python3 $KDIR/kcheck.py"
@@ -11,8 +12,24 @@ ktopic out 4
 ktopic dlq 2
 inputs=()
 specs=()
+# CloudTrail: the Records of the documentation example, one compact record per line (as a
+# log shipper puts them on a topic), plus the hand-made edge cases and bad records
+ct=$ZW_ROOT/tests/data/providers/aws-cloudtrail
+if [ -d "$ct" ]; then
+    python3 - "$ct" "$WORK/cloudtrail.jsonl" <<'PY'
+import json, os, sys
+d, out = sys.argv[1], sys.argv[2]
+with open(out, "w") as o:
+    for r in json.load(open(os.path.join(d, "route53-docs-example.json")))["Records"]:
+        o.write(json.dumps(r, separators=(",", ":")) + "\n")
+    for name in ("edge-cases.jsonl", "bad.jsonl"):
+        p = os.path.join(d, name)
+        if os.path.exists(p):
+            o.write(open(p).read())
+PY
+fi
 for fmt in $("$ZW_BIN" formats | awk '{print $1}'); do
-    for f in "$ZW_ROOT"/tests/data/dns-servers/$fmt.log "$ZW_ROOT"/tests/data/providers/$fmt.jsonl; do
+    for f in "$ZW_ROOT"/tests/data/dns-servers/$fmt.log "$WORK/$fmt.jsonl"; do
         [ -f "$f" ] || continue
         t=raw-$fmt
         ktopic "$t" 2
