@@ -389,7 +389,9 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
     }
     if (err) {
         if (!s->cfg.eos) {
+            /* the record's output never left: its offset must never be stored */
             p->ring[s->cur_seq & (p->cap - 1)].pending--;
+            p->ring[s->cur_seq & (p->cap - 1)].failed = 1;
         }
         if (s->cfg.eos && err != RD_KAFKA_RESP_ERR__FATAL) {
             s->txn_abort = 1;
@@ -1298,7 +1300,8 @@ static void process(zk_stage *s, const rd_kafka_message_t *m)
                   (int)m->partition, m->offset, rc);
     }
     if (!s->cfg.eos) {
-        ring_release(p, seq, 0);
+        /* a record whose processing failed part-way is never acknowledged */
+        ring_release(p, seq, rc != 0);
     } else {
         p->in_txn = 1;
         s->txn_records++;
