@@ -30,10 +30,14 @@ static void usage(FILE *f)
 int cmd_axfr_check(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"server", required_argument, NULL, 's'}, {"zone", required_argument, NULL, 'z'},
-        {"source-ip", required_argument, NULL, 'b'}, {"tsig", required_argument, NULL, 'k'},
-        {"timeout", required_argument, NULL, 't'}, {"output", required_argument, NULL, 'O'},
-        {"no-ixfr", no_argument, NULL, 'n'},      {"help", no_argument, NULL, 'h'},
+        {"server", required_argument, NULL, 's'},
+        {"zone", required_argument, NULL, 'z'},
+        {"source-ip", required_argument, NULL, 'b'},
+        {"tsig", required_argument, NULL, 'k'},
+        {"timeout", required_argument, NULL, 't'},
+        {"output", required_argument, NULL, 'O'},
+        {"no-ixfr", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *zone = NULL, *srcip = NULL, *tsigpath = NULL, *outpath = NULL;
@@ -179,7 +183,10 @@ int cmd_axfr_check(int argc, char **argv)
             break;
         }
     }
-    fprintf(stderr, "%s axfr-check %s @%s:", status == CLI_OK ? "PASS" : status == CLI_FAIL ? "FAIL" : "ERROR",
+    fprintf(stderr, "%s axfr-check %s @%s:",
+            status == CLI_OK     ? "PASS"
+            : status == CLI_FAIL ? "FAIL"
+                                 : "ERROR",
             zone, server_text);
     for (int i = 0; i < nat; i++) {
         fprintf(stderr, "%s %s", i ? ";" : "", at[i].detail);

@@ -24,7 +24,8 @@ static void usage(FILE *f)
             "                            | --provider-export FILE [--origin ZONE])\n"
             "                           [--inventory approved.yml] [--fingerprints FILE]\n"
             "                           [-o FILE] [--output ocsf|ecs] [--table] [--html FILE]\n"
-            "                           [--source-ip IP] [--tsig KEYFILE] [--fail-on unapproved|unknown]\n"
+            "                           [--source-ip IP] [--tsig KEYFILE] [--fail-on "
+            "unapproved|unknown]\n"
             "Findings go to stdout as JSON lines (or to -o FILE); --table prints a table instead\n"
             "of JSON on stdout.  Exit: 0 done, 1 --fail-on matched, 2 usage, 3 input error.\n");
 }
@@ -55,7 +56,8 @@ ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn)
         if (slash) {
             *slash = '\0';
         }
-        snprintf(cand[nc++], sizeof cand[0], "%s/../share/zonewarden/schemas/fingerprints.json", exe);
+        snprintf(cand[nc++], sizeof cand[0], "%s/../share/zonewarden/schemas/fingerprints.json",
+                 exe);
         snprintf(cand[nc++], sizeof cand[0], "%s/../../schemas/fingerprints.json", exe);
     }
     snprintf(cand[nc++], sizeof cand[0], "schemas/fingerprints.json");
@@ -64,8 +66,9 @@ ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn)
             return ex_fp_load(cand[i], err, errn);
         }
     }
-    snprintf(err, errn,
-             "fingerprints.json not found (give --fingerprints FILE or set ZONEWARDEN_FINGERPRINTS)");
+    snprintf(
+        err, errn,
+        "fingerprints.json not found (give --fingerprints FILE or set ZONEWARDEN_FINGERPRINTS)");
     return NULL;
 }
 
@@ -305,7 +308,8 @@ int cmd_exposure(int argc, char **argv)
             z->origin, z->kind, z->n, r->n, r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
             r->by_class[EX_C_UNAPPROVED]);
     if (status == CLI_OK && fail_on >= 0) {
-        size_t hits = r->by_class[EX_C_UNAPPROVED] + (fail_on == EX_C_UNKNOWN ? r->by_class[EX_C_UNKNOWN] : 0);
+        size_t hits = r->by_class[EX_C_UNAPPROVED] +
+                      (fail_on == EX_C_UNKNOWN ? r->by_class[EX_C_UNKNOWN] : 0);
         if (hits) {
             status = CLI_FAIL;
         }

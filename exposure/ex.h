@@ -126,13 +126,13 @@ void ex_inv_destroy(ex_inv *inv);
 /* ---------------------------------------------------------------- findings */
 
 typedef enum {
-    EX_K_PROVIDER,       /* fingerprinted third-party provider */
-    EX_K_THIRD_PARTY,    /* external target that matches no fingerprint */
-    EX_K_REMOTE_ACCESS,  /* host name reveals a remote-access service */
-    EX_K_ADMIN,          /* host name reveals an admin / internal tool */
-    EX_K_WILDCARD,       /* wildcard owner name */
-    EX_K_PRIVATE_ADDR,   /* RFC 1918 / ULA / loopback / link-local address */
-    EX_K_TAKEOVER,       /* CNAME / alias into a takeover-prone cloud namespace */
+    EX_K_PROVIDER,      /* fingerprinted third-party provider */
+    EX_K_THIRD_PARTY,   /* external target that matches no fingerprint */
+    EX_K_REMOTE_ACCESS, /* host name reveals a remote-access service */
+    EX_K_ADMIN,         /* host name reveals an admin / internal tool */
+    EX_K_WILDCARD,      /* wildcard owner name */
+    EX_K_PRIVATE_ADDR,  /* RFC 1918 / ULA / loopback / link-local address */
+    EX_K_TAKEOVER,      /* CNAME / alias into a takeover-prone cloud namespace */
     EX_K__COUNT
 } ex_kind;
 
@@ -141,15 +141,15 @@ typedef enum { EX_C_APPROVED, EX_C_UNKNOWN, EX_C_UNAPPROVED, EX_C__COUNT } ex_cl
 typedef struct {
     ex_kind kind;
     ex_class cls;
-    int severity;         /* ZW_SEV_* */
-    const ex_rr *rr;      /* the record that discloses it (borrowed from the zone) */
-    const char *via;      /* "mx", "spf-include", "spf-redirect", "txt", "cname", ... */
-    const char *subject;  /* what matched: SPF domain, target, token, address */
+    int severity;                /* ZW_SEV_* */
+    const ex_rr *rr;             /* the record that discloses it (borrowed from the zone) */
+    const char *via;             /* "mx", "spf-include", "spf-redirect", "txt", "cname", ... */
+    const char *subject;         /* what matched: SPF domain, target, token, address */
     const ex_provider *provider; /* EX_K_PROVIDER / EX_K_TAKEOVER; NULL otherwise */
-    const char *category; /* provider or host category */
-    const char *pattern;  /* fingerprint pattern or label keyword */
-    const char *reason;   /* why this classification ("providers.approved: aws") */
-    char uid[17];         /* deterministic hex id */
+    const char *category;        /* provider or host category */
+    const char *pattern;         /* fingerprint pattern or label keyword */
+    const char *reason;          /* why this classification ("providers.approved: aws") */
+    char uid[17];                /* deterministic hex id */
 } ex_finding;
 
 typedef struct {
@@ -166,8 +166,8 @@ typedef struct {
 ex_report *ex_analyze(const ex_zone *zone, const ex_fp *fp, const ex_inv *inv);
 void ex_report_destroy(ex_report *r);
 
-const char *ex_kind_name(ex_kind k);  /* "provider", "remote-access", ... */
-const char *ex_kind_title(ex_kind k); /* plain-language title for reports */
+const char *ex_kind_name(ex_kind k);   /* "provider", "remote-access", ... */
+const char *ex_kind_title(ex_kind k);  /* plain-language title for reports */
 const char *ex_class_name(ex_class c); /* "approved", "unknown", "unapproved" */
 
 /* Is the textual IPv4/IPv6 address private, loopback, link-local or shared (CGNAT)?
@@ -200,28 +200,28 @@ typedef struct {
     int port;              /* 0: 53 */
     const char *source_ip; /* bind to this address, or NULL */
     const char *zone;
-    int ixfr;              /* 0 AXFR, 1 IXFR */
-    uint32_t ixfr_serial;  /* IXFR: the serial the client claims to have */
-    const ex_tsig *tsig;   /* sign the request, or NULL */
-    int timeout_ms;        /* per read; 0: 5000 */
-    size_t max_messages;   /* 0: 100000 */
+    int ixfr;             /* 0 AXFR, 1 IXFR */
+    uint32_t ixfr_serial; /* IXFR: the serial the client claims to have */
+    const ex_tsig *tsig;  /* sign the request, or NULL */
+    int timeout_ms;       /* per read; 0: 5000 */
+    size_t max_messages;  /* 0: 100000 */
 } ex_xfer_req;
 
 typedef struct {
-    int connected;      /* TCP connection established */
-    int answered;       /* at least one DNS message came back */
-    int rcode;          /* of the first message; -1 if none */
+    int connected; /* TCP connection established */
+    int answered;  /* at least one DNS message came back */
+    int rcode;     /* of the first message; -1 if none */
     size_t messages;
     size_t bytes;
-    size_t records;     /* answer records, SOAs included */
+    size_t records;      /* answer records, SOAs included */
     size_t data_records; /* records other than SOA */
     int soa_seen;
-    uint32_t serial;    /* serial of the first SOA in the answer */
-    int complete;       /* the transfer ended with its closing SOA */
-    int up_to_date;     /* IXFR answered with the current SOA only */
-    int closed_early;   /* connected, then closed by the server before any answer */
+    uint32_t serial;  /* serial of the first SOA in the answer */
+    int complete;     /* the transfer ended with its closing SOA */
+    int up_to_date;   /* IXFR answered with the current SOA only */
+    int closed_early; /* connected, then closed by the server before any answer */
     int64_t duration_ms;
-    char error[256];    /* network / protocol error text, "" if none */
+    char error[256]; /* network / protocol error text, "" if none */
 } ex_xfer_result;
 
 /* Called for each answer record (ldns_rr *, borrowed for the call) when non-NULL;
@@ -246,13 +246,13 @@ int ex_zone_read_axfr(const ex_xfer_req *req, ex_zone **out, char *errstr, size_
 typedef enum { EX_V_PASS = 0, EX_V_FAIL = 1, EX_V_ERROR = 3 } ex_verdict;
 
 typedef struct {
-    const char *label;   /* "AXFR", "IXFR", "AXFR+TSIG" */
+    const char *label; /* "AXFR", "IXFR", "AXFR+TSIG" */
     ex_xfer_req req;
     ex_xfer_result res;
-    int status;          /* ex_xfer return */
-    int authorized;      /* attempt made with a TSIG key: data is expected */
+    int status;     /* ex_xfer return */
+    int authorized; /* attempt made with a TSIG key: data is expected */
     ex_verdict verdict;
-    char detail[320];    /* one-line explanation, set by ex_attempt_judge */
+    char detail[320]; /* one-line explanation, set by ex_attempt_judge */
 } ex_attempt;
 
 /* Judges one attempt: unauthenticated data back -> FAIL, refused / no data -> PASS,

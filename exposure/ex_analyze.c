@@ -18,22 +18,21 @@
 
 const char *ex_kind_name(ex_kind k)
 {
-    static const char *const n[EX_K__COUNT] = {
-        "provider", "third-party", "remote-access", "admin", "wildcard", "private-address",
-        "takeover-prone"};
+    static const char *const n[EX_K__COUNT] = {"provider",      "third-party", "remote-access",
+                                               "admin",         "wildcard",    "private-address",
+                                               "takeover-prone"};
     return k < EX_K__COUNT ? n[k] : "?";
 }
 
 const char *ex_kind_title(ex_kind k)
 {
-    static const char *const n[EX_K__COUNT] = {
-        "Third-party service provider disclosed",
-        "External service (no fingerprint)",
-        "Remote-access host name",
-        "Administration / internal tool host name",
-        "Wildcard record",
-        "Private address in public DNS",
-        "CNAME into takeover-prone cloud namespace"};
+    static const char *const n[EX_K__COUNT] = {"Third-party service provider disclosed",
+                                               "External service (no fingerprint)",
+                                               "Remote-access host name",
+                                               "Administration / internal tool host name",
+                                               "Wildcard record",
+                                               "Private address in public DNS",
+                                               "CNAME into takeover-prone cloud namespace"};
     return k < EX_K__COUNT ? n[k] : "?";
 }
 
@@ -164,8 +163,8 @@ static int add(actx *c, ex_kind k, const ex_rr *rr, const char *via, const char 
     f->cls = ex_inv_classify(c->inv, provider_kind, prov ? prov->id : NULL, f->subject, rr->owner,
                              r->arena, &f->reason);
     f->severity = severity[k][f->cls];
-    const char *parts[] = {c->z->origin, ex_kind_name(k), rr->owner, rr->type, f->subject,
-                           prov ? prov->id : ""};
+    const char *parts[] = {c->z->origin, ex_kind_name(k), rr->owner,
+                           rr->type,     f->subject,      prov ? prov->id : ""};
     ex_uid(f->uid, parts, ZW_ARRAY_LEN(parts));
     r->by_class[f->cls]++;
     r->by_kind[k][f->cls]++;
@@ -295,8 +294,8 @@ static int check_rr(actx *c, const ex_rr *rr)
     const char *t = rr->type;
     if ((rr->owner[0] == '*' && (rr->owner[1] == '.' || rr->owner[1] == '\0')) &&
         !seen(c->r, EX_K_WILDCARD, rr->owner, NULL)) {
-        if ((rc = add(c, EX_K_WILDCARD, rr, "owner", rr->owner, strlen(rr->owner), NULL,
-                      "wildcard", "*"))) {
+        if ((rc = add(c, EX_K_WILDCARD, rr, "owner", rr->owner, strlen(rr->owner), NULL, "wildcard",
+                      "*"))) {
             return rc;
         }
     }

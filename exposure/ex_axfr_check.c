@@ -52,26 +52,25 @@ ex_verdict ex_attempt_judge(ex_attempt *a)
     } else if (a->authorized) {
         if (data) {
             a->verdict = EX_V_PASS;
-            snprintf(d, dn, "%s with key %s: transferred %zu records (serial %u)",
-                     a->label, a->req.tsig ? a->req.tsig->name : "?", r->records, r->serial);
+            snprintf(d, dn, "%s with key %s: transferred %zu records (serial %u)", a->label,
+                     a->req.tsig ? a->req.tsig->name : "?", r->records, r->serial);
         } else {
             a->verdict = EX_V_ERROR;
-            snprintf(d, dn, "%s with key %s: key did not obtain the zone (%s%s%s)",
-                     a->label, a->req.tsig ? a->req.tsig->name : "?",
-                     rn[0] ? rn : "no answer", r->error[0] ? ": " : "", r->error);
+            snprintf(d, dn, "%s with key %s: key did not obtain the zone (%s%s%s)", a->label,
+                     a->req.tsig ? a->req.tsig->name : "?", rn[0] ? rn : "no answer",
+                     r->error[0] ? ": " : "", r->error);
         }
     } else if (data) {
         a->verdict = EX_V_FAIL;
-        snprintf(d, dn, "%s returned zone data: %zu records in %zu message(s), serial %u",
-                 a->label, r->records, r->messages, r->serial);
+        snprintf(d, dn, "%s returned zone data: %zu records in %zu message(s), serial %u", a->label,
+                 r->records, r->messages, r->serial);
     } else {
         a->verdict = EX_V_PASS;
         if (!r->answered) {
-            snprintf(d, dn, "%s refused (connection closed without an answer)",
-                     a->label);
+            snprintf(d, dn, "%s refused (connection closed without an answer)", a->label);
         } else if (r->up_to_date) {
-            snprintf(d, dn, "%s gave no zone data (current SOA only, serial %u)",
-                     a->label, r->serial);
+            snprintf(d, dn, "%s gave no zone data (current SOA only, serial %u)", a->label,
+                     r->serial);
         } else {
             snprintf(d, dn, "%s refused (%s)", a->label, rn[0] ? rn : "no records");
         }
@@ -87,8 +86,8 @@ int ex_attempt_event(const ex_attempt *a, const char *server_text, int64_t time_
     zw_ev_set_int(ev, ZW_F_TIME, time_ms);
     zw_ev_set_int(ev, ZW_F_STATUS_ID, 1);
     zw_ev_set_ref(ev, ZW_F_STATUS, "New", 3);
-    static const int sev[] = {[EX_V_PASS] = ZW_SEV_INFO, [EX_V_FAIL] = ZW_SEV_HIGH,
-                              [EX_V_ERROR] = ZW_SEV_LOW};
+    static const int sev[] = {
+        [EX_V_PASS] = ZW_SEV_INFO, [EX_V_FAIL] = ZW_SEV_HIGH, [EX_V_ERROR] = ZW_SEV_LOW};
     zw_ev_set_severity(ev, sev[a->verdict]);
     char uid[17];
     const char *parts[] = {server_text, a->req.zone, a->label};
@@ -105,7 +104,8 @@ int ex_attempt_event(const ex_attempt *a, const char *server_text, int64_t time_
     rc = rc ? rc : zw_ev_list_add(ev, ZW_F_FINDING_TYPES, "zone-transfer", 13);
     rc = rc ? rc : zw_ev_list_add(ev, ZW_F_FINDING_TYPES, kind, 4);
     static const char ctl[] = "Zone transfers (AXFR/IXFR) are refused to unauthorized clients";
-    static const char ctlk[] = "Zone transfers (AXFR/IXFR) are served to authorized (TSIG) secondaries";
+    static const char ctlk[] =
+        "Zone transfers (AXFR/IXFR) are served to authorized (TSIG) secondaries";
     if (a->authorized) {
         zw_ev_set_ref(ev, ZW_F_COMPLIANCE_CONTROL, ctlk, sizeof ctlk - 1);
     } else {
@@ -113,8 +113,8 @@ int ex_attempt_event(const ex_attempt *a, const char *server_text, int64_t time_
     }
     rc = rc ? rc : zw_ev_list_add(ev, ZW_F_COMPLIANCE_STANDARDS, "MITRE ATT&CK T1590.002", 22);
     static const int cs_id[] = {[EX_V_PASS] = 1, [EX_V_FAIL] = 3, [EX_V_ERROR] = 2};
-    static const char *const cs[] = {[EX_V_PASS] = "Pass", [EX_V_FAIL] = "Fail",
-                                     [EX_V_ERROR] = "Warning"};
+    static const char *const cs[] = {
+        [EX_V_PASS] = "Pass", [EX_V_FAIL] = "Fail", [EX_V_ERROR] = "Warning"};
     zw_ev_set_int(ev, ZW_F_COMPLIANCE_STATUS_ID, cs_id[a->verdict]);
     zw_ev_set_ref(ev, ZW_F_COMPLIANCE_STATUS, cs[a->verdict], strlen(cs[a->verdict]));
     if (a->verdict == EX_V_FAIL) {

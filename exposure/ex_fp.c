@@ -38,7 +38,7 @@ struct ex_fp {
     size_t nlabels, caplabels;
 };
 
-static const char *const via_keys[EX_VIA__COUNT] = {"mx", "spf", "txt", "cname",
+static const char *const via_keys[EX_VIA__COUNT] = {"mx", "spf", "txt",       "cname",
                                                     "ns", "srv", "txt_owner", "takeover"};
 
 int ex_glob(const char *pattern, const char *s)
@@ -172,8 +172,9 @@ static int load_doc(ex_fp *fp, fjson_object *doc, char *errstr, size_t errstr_si
         }
     }
     fjson_object *hosts = zw_jget(doc, "hosts");
-    size_t nh = hosts && fjson_object_is_type(hosts, fjson_type_array) ? (size_t)fjson_object_array_length(hosts)
-                                                                        : 0;
+    size_t nh = hosts && fjson_object_is_type(hosts, fjson_type_array)
+                    ? (size_t)fjson_object_array_length(hosts)
+                    : 0;
     for (size_t i = 0; i < nh; i++) {
         fjson_object *h = fjson_object_array_get_idx(hosts, i);
         const char *cat = zw_jstr(h, "category", NULL);

@@ -69,9 +69,8 @@ static const char *scalar(yaml_node_t *n)
 }
 
 /* providers: / hosts: mapping with approved: and unapproved: sequences. */
-static int read_lists(ex_inv *inv, yaml_document_t *d, yaml_node_t *m, str_list *ok,
-                      str_list *bad, const char *name, const char *what, char *errstr,
-                      size_t errstr_size)
+static int read_lists(ex_inv *inv, yaml_document_t *d, yaml_node_t *m, str_list *ok, str_list *bad,
+                      const char *name, const char *what, char *errstr, size_t errstr_size)
 {
     if (m->type != YAML_MAPPING_NODE) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL,
@@ -79,7 +78,8 @@ static int read_lists(ex_inv *inv, yaml_document_t *d, yaml_node_t *m, str_list 
                        m->start_mark.line + 1, what);
     }
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(d, p->key), *v = yaml_document_get_node(d, p->value);
+        yaml_node_t *k = yaml_document_get_node(d, p->key),
+                    *v = yaml_document_get_node(d, p->value);
         const char *ks = scalar(k);
         str_list *dst = ks && strcmp(ks, "approved") == 0     ? ok
                         : ks && strcmp(ks, "unapproved") == 0 ? bad
@@ -118,7 +118,8 @@ static int read_section(ex_inv *inv, yaml_document_t *d, yaml_node_t *m, const c
                        m->start_mark.line + 1);
     }
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(d, p->key), *v = yaml_document_get_node(d, p->value);
+        yaml_node_t *k = yaml_document_get_node(d, p->key),
+                    *v = yaml_document_get_node(d, p->value);
         const char *ks = scalar(k);
         int rc = ZW_OK;
         if (ks && strcmp(ks, "policy") == 0) {
@@ -150,8 +151,7 @@ static int read_section(ex_inv *inv, yaml_document_t *d, yaml_node_t *m, const c
     return ZW_OK;
 }
 
-ex_inv *ex_inv_load_mem(const char *p, size_t n, const char *name, char *errstr,
-                        size_t errstr_size)
+ex_inv *ex_inv_load_mem(const char *p, size_t n, const char *name, char *errstr, size_t errstr_size)
 {
     yaml_parser_t parser;
     yaml_document_t doc;

@@ -90,8 +90,9 @@ int ex_finding_event(const ex_report *r, size_t i, int64_t time_ms, zw_event *ev
     rc = rc ? rc : zw_ev_set_str(ev, ZW_F_FINDING_DESC, b.p, b.len);
     rc = rc ? rc : zw_ev_set_str(ev, ZW_F_MESSAGE, b.p, b.len);
     rc = rc ? rc : zw_ev_list_add(ev, ZW_F_FINDING_TYPES, "dns-exposure", 12);
-    rc = rc ? rc : zw_ev_list_add(ev, ZW_F_FINDING_TYPES, ex_kind_name(f->kind),
-                                  strlen(ex_kind_name(f->kind)));
+    rc = rc ? rc
+            : zw_ev_list_add(ev, ZW_F_FINDING_TYPES, ex_kind_name(f->kind),
+                             strlen(ex_kind_name(f->kind)));
     static const char ctl[] = "Public DNS discloses only approved providers and hosts";
     zw_ev_set_ref(ev, ZW_F_COMPLIANCE_CONTROL, ctl, sizeof ctl - 1);
     rc = rc ? rc : zw_ev_list_add(ev, ZW_F_COMPLIANCE_STANDARDS, "MITRE ATT&CK T1590.002", 22);
@@ -158,8 +159,8 @@ static int cell(zw_buf *b, const char *s, int w)
 
 int ex_report_table(const ex_report *r, zw_buf *b)
 {
-    int rc = zw_buf_printf(b, "%-13s %-10s %-15s %-34s %-5s %-44s %s\n", "SEVERITY", "CLASS", "KIND",
-                           "NAME", "TYPE", "DETAIL", "LINE");
+    int rc = zw_buf_printf(b, "%-13s %-10s %-15s %-34s %-5s %-44s %s\n", "SEVERITY", "CLASS",
+                           "KIND", "NAME", "TYPE", "DETAIL", "LINE");
     zw_buf d;
     zw_buf_init(&d);
     for (size_t i = 0; i < r->n && !rc; i++) {
@@ -227,7 +228,8 @@ static int esc(zw_buf *b, const char *s)
 }
 
 static const char css[] =
-    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em "
+    "auto;max-width:1100px;"
     "color:#1d2733;background:#fff;padding:0 1em}"
     "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em}"
     ".sub{color:#5b6875}"
@@ -282,9 +284,9 @@ static int chart(zw_buf *b, const ex_report *r)
     for (int i = 0; i < nk && !rc; i++) {
         int k = kinds[i];
         int y = top + i * (bar + gap);
-        rc = zw_buf_printf(b,
-                           "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"end\">%s</text>\n",
-                           left - 10, y + bar / 2 + 5, ex_kind_title((ex_kind)k));
+        rc = zw_buf_printf(
+            b, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"end\">%s</text>\n",
+            left - 10, y + bar / 2 + 5, ex_kind_title((ex_kind)k));
         int x = left;
         size_t total = 0;
         for (int c = 0; c < EX_C__COUNT && !rc; c++) {
@@ -310,7 +312,8 @@ static int chart(zw_buf *b, const ex_report *r)
 
 static int plain_summary(zw_buf *b, const ex_report *r)
 {
-    size_t provs = 0, remote = r->by_kind[EX_K_REMOTE_ACCESS][0] + r->by_kind[EX_K_REMOTE_ACCESS][1] +
+    size_t provs = 0, remote = r->by_kind[EX_K_REMOTE_ACCESS][0] +
+                               r->by_kind[EX_K_REMOTE_ACCESS][1] +
                                r->by_kind[EX_K_REMOTE_ACCESS][2] + r->by_kind[EX_K_ADMIN][0] +
                                r->by_kind[EX_K_ADMIN][1] + r->by_kind[EX_K_ADMIN][2];
     size_t take = r->by_kind[EX_K_TAKEOVER][1] + r->by_kind[EX_K_TAKEOVER][2];
@@ -329,8 +332,7 @@ static int plain_summary(zw_buf *b, const ex_report *r)
                            provs);
     }
     if (!rc && remote) {
-        rc = zw_buf_printf(b,
-                           "%zu host names point attackers at remote-access or admin systems. ",
+        rc = zw_buf_printf(b, "%zu host names point attackers at remote-access or admin systems. ",
                            remote);
     }
     if (!rc && take) {
@@ -366,8 +368,9 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
         }
         zw_buf_free(&t);
     }
-    rc = rc ? rc : zw_buf_printf(b, " &middot; %zu records &middot; generated %s by zonewarden</p>\n",
-                                 z->n, ts);
+    rc = rc ? rc
+            : zw_buf_printf(b, " &middot; %zu records &middot; generated %s by zonewarden</p>\n",
+                            z->n, ts);
     rc = rc ? rc
             : zw_buf_printf(b,
                             "<div class=\"cards\"><div class=\"card cn\"><b>%zu</b>findings</div>"
@@ -413,8 +416,9 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
         rc = rc ? rc : zw_buf_puts(b, "</td><td>");
         rc = rc ? rc : esc(b, f->provider->category);
         rc = rc ? rc
-                : zw_buf_printf(b, "</td><td><span class=\"pill p%d\">%s</span></td><td>%zu record%s"
-                                   "</td></tr>\n",
+                : zw_buf_printf(b,
+                                "</td><td><span class=\"pill p%d\">%s</span></td><td>%zu record%s"
+                                "</td></tr>\n",
                                 (int)worst, ex_class_name(worst), seen_n, seen_n == 1 ? "" : "s");
         nprov_rows++;
     }
@@ -440,8 +444,9 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
         rc = describe(f, &d);
         rc = rc ? rc : zw_buf_cstr(&d);
         rc = rc ? rc
-                : zw_buf_printf(b, "<tr data-class=\"%s\"><td>%s</td><td><span class=\"pill p%d\">"
-                                   "%s</span></td><td>%s</td><td class=\"m\">",
+                : zw_buf_printf(b,
+                                "<tr data-class=\"%s\"><td>%s</td><td><span class=\"pill p%d\">"
+                                "%s</span></td><td>%s</td><td class=\"m\">",
                                 ex_class_name(f->cls), zw_severity_name(f->severity), (int)f->cls,
                                 ex_class_name(f->cls), ex_kind_name(f->kind));
         rc = rc ? rc : esc(b, f->rr->owner);

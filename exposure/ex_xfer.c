@@ -184,9 +184,8 @@ static int recv_pkt(int fd, ldns_pkt **out, size_t *bytes, char *err, size_t err
     int r = read_all(fd, len, 2);
     if (r) {
         if (r < 0) {
-            snprintf(err, errn, "read: %s", errno == EAGAIN || errno == EWOULDBLOCK
-                                                ? "timed out"
-                                                : strerror(errno));
+            snprintf(err, errn, "read: %s",
+                     errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));
         }
         return r;
     }
@@ -459,7 +458,8 @@ static int clause(const char *text, const char *word, const char **v, size_t *vn
             int q = *p == '"';
             p += q;
             const char *e = p;
-            while (*e && (q ? *e != '"' : (!isspace((unsigned char)*e) && *e != ';' && *e != '{'))) {
+            while (*e &&
+                   (q ? *e != '"' : (!isspace((unsigned char)*e) && *e != ';' && *e != '{'))) {
                 e++;
             }
             *v = p;

@@ -78,7 +78,8 @@ char *ex_dname_dup(zw_arena *a, const char *p, size_t n)
 
 static int is_name_type(const char *t)
 {
-    static const char *const names[] = {"CNAME", "DNAME", "NS", "PTR", "MX", "SRV", "ALIAS", "ANAME"};
+    static const char *const names[] = {"CNAME", "DNAME", "NS",    "PTR",
+                                        "MX",    "SRV",   "ALIAS", "ANAME"};
     for (size_t i = 0; i < ZW_ARRAY_LEN(names); i++) {
         if (strcasecmp(t, names[i]) == 0) {
             return 1;
@@ -208,8 +209,8 @@ int ex_zone_add_ldns(ex_zone *z, const ldns_rr *rr, int64_t line)
             free(s);
         }
     }
-    rc = ex_zone_add(z, owner, strlen(owner), type, ldns_rr_ttl(rr), v.p ? v.p : "", v.len, 0,
-                     line);
+    rc =
+        ex_zone_add(z, owner, strlen(owner), type, ldns_rr_ttl(rr), v.p ? v.p : "", v.len, 0, line);
 out:
     free(owner);
     free(type);
@@ -475,10 +476,10 @@ static int read_azure(ex_zone *z, fjson_object *arr)
     static const struct {
         const char *type, *list, *field;
     } m[] = {
-        {"A", "ARecords", "ipv4Address"},   {"AAAA", "AAAARecords", "ipv6Address"},
-        {"MX", "MXRecords", "exchange"},    {"NS", "NSRecords", "nsdname"},
-        {"PTR", "PTRRecords", "ptrdname"},  {"SRV", "SRVRecords", "target"},
-        {"TXT", "TXTRecords", "value"},     {"CNAME", "CNAMERecord", "cname"},
+        {"A", "ARecords", "ipv4Address"},  {"AAAA", "AAAARecords", "ipv6Address"},
+        {"MX", "MXRecords", "exchange"},   {"NS", "NSRecords", "nsdname"},
+        {"PTR", "PTRRecords", "ptrdname"}, {"SRV", "SRVRecords", "target"},
+        {"TXT", "TXTRecords", "value"},    {"CNAME", "CNAMERecord", "cname"},
         {"CAA", "caaRecords", "value"},
     };
     size_t n = (size_t)fjson_object_array_length(arr);
@@ -500,10 +501,13 @@ static int read_azure(ex_zone *z, fjson_object *arr)
             if (!l) {
                 continue;
             }
-            size_t cnt = fjson_object_is_type(l, fjson_type_array) ? (size_t)fjson_object_array_length(l) : 1;
+            size_t cnt = fjson_object_is_type(l, fjson_type_array)
+                             ? (size_t)fjson_object_array_length(l)
+                             : 1;
             for (size_t j = 0; j < cnt; j++) {
-                fjson_object *e =
-                    fjson_object_is_type(l, fjson_type_array) ? fjson_object_array_get_idx(l, j) : l;
+                fjson_object *e = fjson_object_is_type(l, fjson_type_array)
+                                      ? fjson_object_array_get_idx(l, j)
+                                      : l;
                 fjson_object *v = zw_jget_ci(e, m[k].field);
                 if (!v) {
                     continue;
@@ -636,7 +640,8 @@ int ex_zone_read_export_mem(const char *p, size_t n, const char *name, const cha
     } else {
         rc = ZW_OK;
     }
-    if (!origin && rc == ZW_OK && strcmp(kind, "cloudflare") == 0 && (size_t)fjson_object_array_length(arr)) {
+    if (!origin && rc == ZW_OK && strcmp(kind, "cloudflare") == 0 &&
+        (size_t)fjson_object_array_length(arr)) {
         const char *zn = jstr(fjson_object_array_get_idx(arr, 0), "zone_name");
         if (zn) {
             z->origin = ex_dname_dup(z->arena, zn, strlen(zn));

@@ -70,10 +70,14 @@ static ex_kind kind_by_name(const char *s)
  * there are no others. */
 START_TEST(test_fingerprint_families)
 {
-    static const char *const required[] = {
-        "microsoft365", "google-workspace", "salesforce", "zendesk", "atlassian", "okta",
-        "aws", "azure", "gcp", "cloudflare", "mailchimp", "sendgrid", "docusign", "slack",
-        "github-pages", "hubspot"};
+    static const char *const required[] = {"microsoft365", "google-workspace",
+                                           "salesforce",   "zendesk",
+                                           "atlassian",    "okta",
+                                           "aws",          "azure",
+                                           "gcp",          "cloudflare",
+                                           "mailchimp",    "sendgrid",
+                                           "docusign",     "slack",
+                                           "github-pages", "hubspot"};
     int covered[ZW_ARRAY_LEN(required)] = {0};
     ex_fp *fp = load_fp();
     DIR *d = opendir(EXD "/families");
@@ -331,10 +335,12 @@ START_TEST(test_provider_exports)
 
     /* JSON of another kind is refused with a reason */
     static const char other[] = "{\"Records\":[{\"eventName\":\"x\"}]}";
-    ck_assert_int_eq(ex_zone_read_export_mem(other, sizeof other - 1, "mem", NULL, &z, err, sizeof err),
-                     ZW_EINVAL);
+    ck_assert_int_eq(
+        ex_zone_read_export_mem(other, sizeof other - 1, "mem", NULL, &z, err, sizeof err),
+        ZW_EINVAL);
     ck_assert(strstr(err, "no known provider format") != NULL);
-    ck_assert_int_eq(ex_zone_read_export_mem("[1,", 3, "mem", NULL, &z, err, sizeof err), ZW_EINVAL);
+    ck_assert_int_eq(ex_zone_read_export_mem("[1,", 3, "mem", NULL, &z, err, sizeof err),
+                     ZW_EINVAL);
     ex_fp_destroy(fp);
 }
 END_TEST
@@ -380,7 +386,8 @@ START_TEST(test_finding_events)
         } else {
             ck_assert_int_eq(sid, 2);
         }
-        if (r->f[i].kind == EX_K_REMOTE_ACCESS && strcmp(r->f[i].rr->owner, "remote.example.test") == 0) {
+        if (r->f[i].kind == EX_K_REMOTE_ACCESS &&
+            strcmp(r->f[i].rr->owner, "remote.example.test") == 0) {
             zwt_assert_str(j, "unmapped.exposure.kind", "remote-access");
             fjson_object *res = fjson_object_array_get_idx(zw_jget(j, "resources"), 0);
             zwt_assert_str(res, "name", "remote.example.test");
@@ -411,9 +418,9 @@ START_TEST(test_html_report)
     ex_inv *inv = load_inv("approved.yml");
     ex_zone *z = load_zone(EXD "/example.test.zone");
     /* hostile names are escaped */
-    ck_assert_int_eq(ex_zone_add(z, "<b>x.example.test", 17, "CNAME", 60, "evil\"<i>.example.org", 20,
-                                 0, 99),
-                     0);
+    ck_assert_int_eq(
+        ex_zone_add(z, "<b>x.example.test", 17, "CNAME", 60, "evil\"<i>.example.org", 20, 0, 99),
+        0);
     ex_report *r = ex_analyze(z, fp, inv);
     zw_buf b;
     zw_buf_init(&b);
@@ -462,7 +469,8 @@ START_TEST(test_inventory_errors)
     ck_assert_ptr_null(ex_inv_load_mem(bad_key, sizeof bad_key - 1, "inv.yml", err, sizeof err));
     ck_assert_msg(strstr(err, "inv.yml:3: unknown key 'hostz'") != NULL, "%s", err);
     static const char bad_policy[] = "exposure:\n  policy: maybe\n";
-    ck_assert_ptr_null(ex_inv_load_mem(bad_policy, sizeof bad_policy - 1, "inv.yml", err, sizeof err));
+    ck_assert_ptr_null(
+        ex_inv_load_mem(bad_policy, sizeof bad_policy - 1, "inv.yml", err, sizeof err));
     ck_assert_msg(strstr(err, "inv.yml:2:") != NULL, "%s", err);
     static const char bad_yaml[] = "exposure:\n  providers: [a\n";
     ck_assert_ptr_null(ex_inv_load_mem(bad_yaml, sizeof bad_yaml - 1, "inv.yml", err, sizeof err));
@@ -558,7 +566,8 @@ START_TEST(test_axfr_verdicts)
     a.res.complete = a.res.soa_seen = 1;
     a.res.serial = 2024010101;
     ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
-    ck_assert_str_eq(a.detail, "AXFR returned zone data: 7 records in 1 message(s), serial 2024010101");
+    ck_assert_str_eq(a.detail,
+                     "AXFR returned zone data: 7 records in 1 message(s), serial 2024010101");
 
     /* IXFR answered with the current SOA only: no zone data */
     a.label = "IXFR";
