@@ -93,6 +93,11 @@ int ex_attempt_event(const ex_attempt *a, const char *server_text, int64_t time_
     const char *parts[] = {server_text, a->req.zone, a->label};
     ex_uid(uid, parts, ZW_ARRAY_LEN(parts));
     rc = rc ? rc : zw_ev_set_cstr(ev, ZW_F_FINDING_UID, uid);
+    char tbuf[24], muid[17];
+    snprintf(tbuf, sizeof tbuf, "%lld", (long long)time_ms);
+    const char *mparts[] = {uid, tbuf};
+    ex_uid(muid, mparts, 2); /* this run's event: finding uid + time */
+    rc = rc ? rc : zw_ev_set_cstr(ev, ZW_F_META_UID, muid);
     char title[200];
     snprintf(title, sizeof title, "%s of %s from %s: %s", a->label, a->req.zone, server_text,
              a->verdict == EX_V_PASS   ? (a->authorized ? "transfers with key" : "refused")

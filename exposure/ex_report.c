@@ -77,6 +77,11 @@ int ex_finding_event(const ex_report *r, size_t i, int64_t time_ms, zw_event *ev
     zw_ev_set_int(ev, ZW_F_STATUS_ID, 1);
     zw_ev_set_ref(ev, ZW_F_STATUS, "New", 3);
     rc = rc ? rc : zw_ev_set_cstr(ev, ZW_F_FINDING_UID, f->uid);
+    char tbuf[24], muid[17];
+    snprintf(tbuf, sizeof tbuf, "%lld", (long long)time_ms);
+    const char *mparts[] = {f->uid, tbuf};
+    ex_uid(muid, mparts, 2); /* this run's event: finding uid + time */
+    rc = rc ? rc : zw_ev_set_cstr(ev, ZW_F_META_UID, muid);
     if (!rc) {
         if (f->provider) {
             rc = zw_buf_printf(&b, "%s: %s", ex_kind_title(f->kind), f->provider->name);
@@ -111,7 +116,10 @@ int ex_finding_event(const ex_report *r, size_t i, int64_t time_ms, zw_event *ev
     if (f->rr->alias) {
         zw_ev_set_ref(ev, ZW_F_U_RECORD_ALIAS_TARGET, f->rr->value, strlen(f->rr->value));
     }
-    zw_ev_set_ref(ev, ZW_F_U_SOURCE_FORMAT, z->kind, strlen(z->kind));
+    /* the engine routes analytics on source_format: the finding comes from `exposure`;
+     * what the zone was read from is unmapped.exposure.input */
+    zw_ev_set_ref(ev, ZW_F_U_SOURCE_FORMAT, "exposure", 8);
+    zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_INPUT, z->kind, strlen(z->kind));
     zw_ev_set_ref(ev, ZW_F_U_POS_FILE, z->source, strlen(z->source));
     if (f->rr->line > 0 && strcmp(z->kind, "zone-file") == 0) {
         zw_ev_set_int(ev, ZW_F_U_POS_LINE, f->rr->line);

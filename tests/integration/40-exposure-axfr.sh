@@ -337,10 +337,11 @@ else
 fi
 
 # exposure over a live AXFR (permissive Knot) and a refused one (closed BIND)
-if "$ZW_BIN" exposure --axfr $S:5320 open.test -o "$W/exposure.jsonl" 2>"$W/exposure.err"; then
+if "$ZW_BIN" exposure --axfr $S:5320 open.test --inventory "$ZW_ROOT/tests/data/exposure/strict.yml" \
+    -o "$W/exposure.jsonl" 2>"$W/exposure.err"; then
     printf '%s\n' \
-        "mx provider | unmapped.exposure.provider=microsoft365 unmapped.exposure.via=mx unmapped.source_format=axfr | 1" \
-        "vpn name | unmapped.exposure.kind=remote-access unmapped.record.name=vpn.open.test | 1" \
+        "mx provider | unmapped.exposure.provider=microsoft365 unmapped.exposure.via=mx unmapped.source_format=exposure unmapped.exposure.input=axfr | 1" \
+        "vpn name | unmapped.exposure.kind=remote-access unmapped.record.name=vpn.open.test unmapped.exposure.classification=unapproved | 1" \
         "loopback addresses | unmapped.exposure.kind=private-address | 3" >"$W/exposure.expect"
     if python3 "$ZW_ROOT/tests/integration/lib/zw_expect.py" "$W/exposure.jsonl" "$W/exposure.expect" >"$W/exposure.out" 2>&1; then
         echo "ok   exposure --axfr open.test: $(tail -1 "$W/exposure.err")"
@@ -363,6 +364,25 @@ else
 fi
 
 stop_all
+
+# the detection engine reads the findings like any other event
+if "$ZW_BIN" compile -o "$W/rules.zwt" "$ZW_ROOT/tests/data/exposure/detect/exposure-findings.yml" 2>"$W/compile.err" &&
+    cat "$W/all.jsonl" "$W/exposure.jsonl" | "$ZW_BIN" detect -r "$W/rules.zwt" -o "$W/alerts.jsonl" 2>"$W/detect.err"; then
+    printf '%s\n' \
+        "transferred without key | class_uid=2004 finding_info.analytic.uid=AN9001-01 | 11" \
+        "unapproved remote-access name | class_uid=2004 finding_info.analytic.uid=AN9001-02 | 1" >"$W/alerts.expect"
+    if python3 "$ZW_ROOT/tests/integration/lib/zw_expect.py" "$W/alerts.jsonl" "$W/alerts.expect" >"$W/alerts.out" 2>&1; then
+        echo "ok   detect over the findings: $(tail -1 "$W/detect.err")"
+    else
+        echo "FAIL detect over the findings:"
+        cat "$W/alerts.out"
+        fails=$((fails + 1))
+    fi
+else
+    echo "FAIL compile/detect: $(cat "$W/compile.err" "$W/detect.err" 2>/dev/null)"
+    fails=$((fails + 1))
+fi
+
 if [ "$fails" -ne 0 ]; then
     echo "FAIL: $fails check(s) failed"
     exit 1

@@ -371,6 +371,9 @@ START_TEST(test_finding_events)
         zwt_assert_str(j, "metadata.version", "1.8.0");
         zwt_assert_str(j, "unmapped.zone", "example.test");
         zwt_assert_str(j, "finding_info.uid", r->f[i].uid);
+        zwt_assert_str(j, "unmapped.source_format", "exposure");
+        zwt_assert_str(j, "unmapped.exposure.input", "zone-file");
+        ck_assert_uint_eq(strlen(zw_jstr(j, "metadata.uid", NULL)), 16);
         zwt_assert_int(j, "unmapped.position.line", r->f[i].rr->line);
         const char *cls = zw_jstr(j, "unmapped.exposure.classification", NULL);
         int64_t sid;
