@@ -198,6 +198,18 @@ static int pdns_xfer(pdns_ctx *k, nz_cur *c, const char *kind, int out)
     }
     if (detail.n) {
         zw_ev_set_str(ev, ZW_F_STATUS_DETAIL, detail.p, detail.n);
+        /* "allowed: TSIG signed request with authorized key 'xfer-key'" */
+        const char *kq = zw_memmem(detail.p, detail.n, "key '", 5);
+        if (kq && zw_memmem(detail.p, detail.n, "TSIG", 4)) {
+            nz_cur kc = nz_cur_make(kq + 4, detail.n - (size_t)(kq + 4 - detail.p));
+            zw_str key;
+            if (quoted(&kc, &key) && key.n) {
+                if ((rc = zw_ev_set_dname(ev, ZW_F_U_XFER_TSIG_KEY, key.p, key.n))) {
+                    return rc;
+                }
+                zw_ev_set_bool(ev, ZW_F_U_DNS_SIGNED, 1);
+            }
+        }
     }
     if (k->host.n) {
         zw_ev_set_lower(ev, out ? ZW_F_DST_HOSTNAME : ZW_F_SRC_HOSTNAME, k->host.p, k->host.n);

@@ -118,12 +118,14 @@ START_TEST(test_syslog_and_ipv6)
         "1, bufsize = 1232: packetcache HIT\n"
         "Nov 27 13:05:35 ns3 pdns_server[812]: Some message this parser does not know\n"
         "Nov 27 13:05:36 ns3 pdns[812]: IXFR-in zone: 'example.test', primary: '192.0.2.53', zone committed with "
-        "serial 2024010105\n";
+        "serial 2024010105\n"
+        "Nov 27 13:05:37 AXFR-out zone 'example.test', client '127.0.0.4:5353', allowed: TSIG signed request with "
+        "authorized key 'Xfer-Key.'\n";
     zwt_collect c;
     nz_stats s;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, NULL, ZW_OUT_OCSF, REF_MS, &s), 0);
     ck_assert_int_eq(s.dead, 0);
-    ck_assert_int_eq(s.events, 3);
+    ck_assert_int_eq(s.events, 4);
     ck_assert_int_eq(s.noise, 1);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "unmapped.source_format", "pdns");
@@ -142,6 +144,10 @@ START_TEST(test_syslog_and_ipv6)
     zwt_assert_str(e, "unmapped.xfer.phase", "ended");
     zwt_assert_int(e, "unmapped.xfer.serial", 2024010105);
     zwt_assert_str(e, "dst_endpoint.ip", "192.0.2.53");
+    e = zwt_ev(&c, 3); /* TSIG-signed transfer: the key */
+    zwt_assert_str(e, "unmapped.xfer.tsig_key", "xfer-key");
+    zwt_assert_str(e, "unmapped.xfer.phase", "started");
+    ck_assert(fjson_object_get_boolean(zw_jget(e, "unmapped.dns.signed")));
     zwt_free(&c);
 }
 END_TEST
