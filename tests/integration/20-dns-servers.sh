@@ -242,6 +242,18 @@ for s in bind bind_iso knot nsd pdns; do
         if ! python3 "$EXPECT" "$ev" "$OUT/$s.expect" --dlq "$dlq" --xfail "$XFAIL"; then
             rc=1
         fi
+        # the same log as ECS: the transfer outcome under ECS names
+        if [ "$mode" = auto ]; then
+            zone=example.test
+            cat >"$OUT/$s.ecs.expect" <<EOF
+$s ecs: AXFR denied 127.0.0.3  | source.ip=127.0.0.3 zonewarden.zone=$zone event.outcome=failure event.kind=event event.category=network ecs.version? @timestamp?
+$s ecs: AXFR allowed 127.0.0.2 | source.ip=127.0.0.2 zonewarden.zone=$zone zonewarden.xfer.kind~XFR event.outcome=success
+EOF
+            if ! "$ZW_BIN" normalize --quiet --output ecs -o "$OUT/$s.ecs.jsonl" "$log" ||
+                ! python3 "$EXPECT" "$OUT/$s.ecs.jsonl" "$OUT/$s.ecs.expect" --xfail "$XFAIL"; then
+                rc=1
+            fi
+        fi
         # the live servers' events must be valid OCSF too
         if ! python3 "$ZW_ROOT/tests/ocsf/validate.py" --known "$ZW_ROOT/tests/ocsf/known-violations.txt" "$ev"; then
             rc=1
