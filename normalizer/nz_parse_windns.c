@@ -401,8 +401,8 @@ static int classic(wctx *w, int64_t id, nz_emitter *em)
     const char *addr = NULL, *serial = NULL, *zone = NULL;
     const char *named_zone = ed(d, "Zone");
     for (int i = 1; i <= 6; i++) {
-        char k[24];
-        snprintf(k, sizeof k, "param%d", i);
+        char k[] = "param0";
+        k[5] = (char)('0' + i);
         const char *s = ed(d, k);
         uint64_t v;
         if (!s) {
