@@ -23,11 +23,11 @@ typedef struct {
     int is_array[MAX_DEPTH]; /* component ends with "[]" (stripped from clen) */
     /* Precomputed once for the write pass, so writing an event compares integers and
      * copies ready-made bytes instead of comparing and escaping path components. */
-    int pid[MAX_DEPTH]; /* prefix id: equal ids <=> equal components 0..c */
-    int need;           /* object levels open before the leaf's key */
-    int obj_list;       /* a LIST slot under "x[]": [{"k":v1},{"k":v2}] */
-    int leaf;           /* component whose key precedes the value */
-    char *key[MAX_DEPTH]; /* ",\"comp\":" (key[c] + 1 without the comma) */
+    int pid[MAX_DEPTH];     /* prefix id: equal ids <=> equal components 0..c */
+    int need;               /* object levels open before the leaf's key */
+    int obj_list;           /* a LIST slot under "x[]": [{"k":v1},{"k":v2}] */
+    int leaf;               /* component whose key precedes the value */
+    char *key[MAX_DEPTH];   /* ",\"comp\":" (key[c] + 1 without the comma) */
     size_t klen[MAX_DEPTH]; /* length without the comma */
 } path_info;
 
@@ -333,8 +333,9 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
         rc = put_key(b, pi, pi->leaf, first[depth]);
         first[depth] = 0;
         if (pi->obj_list) {
-            rc = rc ? rc : write_obj_list(b, ev, pi->slot, pi->comp[pi->ncomp - 1],
-                                          pi->clen[pi->ncomp - 1]);
+            rc = rc ? rc
+                    : write_obj_list(b, ev, pi->slot, pi->comp[pi->ncomp - 1],
+                                     pi->clen[pi->ncomp - 1]);
         } else {
             rc = rc ? rc : write_value(b, ev, pi->slot, kind);
         }
