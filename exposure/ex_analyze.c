@@ -115,22 +115,63 @@ void ex_uid(char out[17], const char *const *parts, size_t nparts)
     out[16] = '\0';
 }
 
+/* (kind, owner) pairs already reported, for the once-per-owner kinds: open addressing,
+ * owners are borrowed from the zone. */
+typedef struct {
+    const char *owner;
+    int kind;
+} seen_slot;
+
 typedef struct {
     ex_report *r;
     const ex_fp *fp;
     const ex_inv *inv;
     const ex_zone *z;
+    seen_slot *seen;
+    size_t nseen, capseen;
 } actx;
 
-static int seen(const ex_report *r, ex_kind k, const char *owner, const char *subject)
+static uint64_t seen_hash(int kind, const char *owner)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        const ex_finding *f = &r->f[i];
-        if (f->kind == k && strcmp(f->rr->owner, owner) == 0 &&
-            (!subject || strcmp(f->subject, subject) == 0)) {
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
+    for (const char *p = owner; *p; p++) {
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    }
+    return h;
+}
+
+/* 1 if (k, owner) was seen, 0 after recording it, ZW_ENOMEM. */
+static int seen_add(actx *c, ex_kind k, const char *owner)
+{
+    if ((c->nseen + 1) * 2 > c->capseen) {
+        size_t nc = c->capseen ? c->capseen * 2 : 256;
+        seen_slot *ns = calloc(nc, sizeof *ns);
+        if (!ns) {
+            return ZW_ENOMEM;
+        }
+        for (size_t i = 0; i < c->capseen; i++) {
+            if (c->seen[i].owner) {
+                size_t j = seen_hash(c->seen[i].kind, c->seen[i].owner) & (nc - 1);
+                while (ns[j].owner) {
+                    j = (j + 1) & (nc - 1);
+                }
+                ns[j] = c->seen[i];
+            }
+        }
+        free(c->seen);
+        c->seen = ns;
+        c->capseen = nc;
+    }
+    size_t j = seen_hash(k, owner) & (c->capseen - 1);
+    while (c->seen[j].owner) {
+        if (c->seen[j].kind == (int)k && strcmp(c->seen[j].owner, owner) == 0) {
             return 1;
         }
+        j = (j + 1) & (c->capseen - 1);
     }
+    c->seen[j].owner = owner;
+    c->seen[j].kind = (int)k;
+    c->nseen++;
     return 0;
 }
 
@@ -211,8 +252,9 @@ static int check_labels(actx *c, const ex_rr *rr)
             }
             if (cat) {
                 ex_kind k = strcmp(cat, "remote-access") == 0 ? EX_K_REMOTE_ACCESS : EX_K_ADMIN;
-                if (seen(c->r, k, o, NULL)) {
-                    return ZW_OK;
+                int sr = seen_add(c, k, o);
+                if (sr) {
+                    return sr < 0 ? sr : ZW_OK;
                 }
                 char *kw = zw_arena_strndup(c->r->arena, tok, tn);
                 if (!kw) {
@@ -292,10 +334,13 @@ static int check_rr(actx *c, const ex_rr *rr)
 {
     int rc;
     const char *t = rr->type;
-    if ((rr->owner[0] == '*' && (rr->owner[1] == '.' || rr->owner[1] == '\0')) &&
-        !seen(c->r, EX_K_WILDCARD, rr->owner, NULL)) {
-        if ((rc = add(c, EX_K_WILDCARD, rr, "owner", rr->owner, strlen(rr->owner), NULL, "wildcard",
-                      "*"))) {
+    if (rr->owner[0] == '*' && (rr->owner[1] == '.' || rr->owner[1] == '\0')) {
+        int sr = seen_add(c, EX_K_WILDCARD, rr->owner);
+        if (sr < 0) {
+            return sr;
+        }
+        if (!sr && (rc = add(c, EX_K_WILDCARD, rr, "owner", rr->owner, strlen(rr->owner), NULL,
+                             "wildcard", "*"))) {
             return rc;
         }
     }
@@ -368,13 +413,15 @@ ex_report *ex_analyze(const ex_zone *zone, const ex_fp *fp, const ex_inv *inv)
         return NULL;
     }
     r->zone = zone;
-    actx c = {r, fp, inv, zone};
+    actx c = {r, fp, inv, zone, NULL, 0, 0};
     for (size_t i = 0; i < zone->n; i++) {
         if (check_rr(&c, &zone->rr[i])) {
+            free(c.seen);
             ex_report_destroy(r);
             return NULL;
         }
     }
+    free(c.seen);
     return r;
 }
 
