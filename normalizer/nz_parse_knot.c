@@ -4,7 +4,7 @@
  * through syslog ("Nov 27 13:05:20 ns1 knotd[21443]: info: [zone.] ...").
  *
  * Maps ACL decisions, AXFR/IXFR in and out, NOTIFY in and out and DDNS to DNS Activity
- * (the applied DDNS change to API Activity); server lifecycle, zone loading, refresh,
+ * (the applied DDNS change and knotc control commands to API Activity); server lifecycle, zone loading, refresh,
  * DNSSEC and journal messages are operational noise.  docs/EVENT.md "Knot DNS" lists
  * every mapping.  Not for knotc output or dnstap.
  *
@@ -505,6 +505,48 @@ static int knot_ddns(knot_ctx *k, nz_cur *c)
     return nz_emit(k->em, ev);
 }
 
+/* "[zone.] control, received command 'CMD'" / "control, received command 'CMD'": a knotc
+ * command over the local control socket (a configuration or zone operation). */
+static int knot_control(knot_ctx *k, zw_str cmd)
+{
+    zw_event *ev = k->ev;
+    int rc;
+    int read = zw_memmem(cmd.p, cmd.n, "-read", 5) || zw_memmem(cmd.p, cmd.n, "-get", 4) ||
+               zw_memmem(cmd.p, cmd.n, "-list", 5) || zw_memmem(cmd.p, cmd.n, "status", 6) ||
+               zw_memmem(cmd.p, cmd.n, "stats", 5) || zw_memmem(cmd.p, cmd.n, "-diff", 5) ||
+               zw_str_eq(cmd, "conf-check");
+    int del = zw_memmem(cmd.p, cmd.n, "-purge", 6) || zw_memmem(cmd.p, cmd.n, "-unset", 6);
+    int zone = zw_starts(cmd.p, cmd.n, "zone-");
+    if ((rc = zw_ev_set_class(ev, ZW_CLASS_API_ACTIVITY, read ? 2 : del ? 4 : 3)) ||
+        (rc = zw_ev_set_str(ev, ZW_F_API_OPERATION, cmd.p, cmd.n))) {
+        return rc;
+    }
+    zw_ev_set_ref(ev, ZW_F_API_SERVICE_NAME, "knotd", 5);
+    zw_ev_set_ref(ev, ZW_F_ACTOR_APP_NAME, "knotc", 5);
+    if (k->zone.n) {
+        if ((rc = nz_set_zone(ev, k->zone.p, k->zone.n)) ||
+            (rc = zw_ev_set_dname(ev, ZW_F_RES_NAME, k->zone.p, k->zone.n))) {
+            return rc;
+        }
+        zw_ev_set_ref(ev, ZW_F_RES_TYPE, "zone", 4);
+    }
+    if (!read) {
+        zw_ev_set_cstr(ev, ZW_F_U_CHANGE_ACTION, del ? "DELETE" : "UPDATE");
+        zw_ev_set_cstr(ev, ZW_F_U_CHANGE_KIND, zone ? "zone" : "config");
+        if (k->zone.n) {
+            zw_ev_set_dname(ev, ZW_F_U_CHANGE_TARGET, k->zone.p, k->zone.n);
+        } else {
+            zw_ev_set_str(ev, ZW_F_U_CHANGE_TARGET, cmd.p, cmd.n);
+        }
+    }
+    /* the command was received; its outcome is logged separately (if it fails) */
+    zw_ev_set_status(ev, ZW_STATUS_UNKNOWN);
+    if (k->host.n) {
+        zw_ev_set_lower(ev, ZW_F_SRC_HOSTNAME, k->host.p, k->host.n);
+    }
+    return nz_emit(k->em, ev);
+}
+
 static int knot_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *errstr,
                       size_t errstr_size)
 {
@@ -535,10 +577,24 @@ static int knot_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
         host = sl.host;
     }
 
-    knot_ctx kc = {rec, ev, em, st, {NULL, 0}, host, errstr, errstr_size};
     zw_str op;
+    knot_ctx kc = {rec, ev, em, st, {NULL, 0}, host, errstr, errstr_size};
+    zw_str cmd;
+    size_t save = c.i;
+    if (nz_cur_lit(&c, "control, received command '") && nz_cur_until(&c, '\'', &cmd) && cmd.n) {
+        zw_ev_set_int(ev, ZW_F_TIME, t);
+        nz_set_product(ev, "Knot DNS", "CZ.NIC", "knotd");
+        if (level.n) {
+            zw_ev_set_str(ev, ZW_F_META_LOG_LEVEL, level.p, level.n);
+        }
+        if (st && st->version[0]) {
+            zw_ev_set_cstr(ev, ZW_F_META_PRODUCT_VERSION, st->version);
+        }
+        return knot_control(&kc, cmd);
+    }
+    c.i = save;
     if (!nz_cur_lit(&c, "[")) {
-        /* server-wide messages: lifecycle, configuration, control; the version is kept */
+        /* server-wide messages: lifecycle, configuration, binding; the version is kept */
         if (st && nz_cur_lit(&c, "Knot DNS ")) {
             zw_str v = nz_cur_word(&c);
             if (v.n && v.n < sizeof st->version && nz_cur_lit(&c, " starting")) {
@@ -579,6 +635,10 @@ static int knot_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
     }
     if (zw_str_eq(op, "DDNS")) {
         return knot_ddns(&kc, &c);
+    }
+    if (zw_str_eq(op, "control") && nz_cur_lit(&c, "received command '") && nz_cur_until(&c, '\'', &cmd) &&
+        cmd.n) {
+        return knot_control(&kc, cmd);
     }
     /* refresh, DNSSEC, zone event, journal, backup, control, ... */
     return ZW_NOISE;

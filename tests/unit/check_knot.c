@@ -229,6 +229,38 @@ START_TEST(test_malformed)
 }
 END_TEST
 
+START_TEST(test_control)
+{
+    static const char in[] = "2026-11-27T13:05:40+0000 info: control, received command 'conf-set'\n"
+                             "2026-11-27T13:05:41+0000 info: [Example.test.] control, received command 'zone-purge'\n"
+                             "Nov 27 13:05:42 ns1 knotd[5]: info: [example.test.] control, received command 'zone-read'\n"
+                             "2026-11-27T13:05:43+0000 debug: control, invalid command 'bogus'\n";
+    zwt_collect c;
+    nz_stats s;
+    ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, "knot", ZW_OUT_OCSF, REF_MS, &s), 0);
+    ck_assert_int_eq(s.events, 3);
+    ck_assert_int_eq(s.noise, 1);
+    fjson_object *e = zwt_ev(&c, 0);
+    zwt_assert_int(e, "class_uid", 6003);
+    zwt_assert_int(e, "activity_id", 3);
+    zwt_assert_str(e, "api.operation", "conf-set");
+    zwt_assert_str(e, "actor.app_name", "knotc");
+    zwt_assert_str(e, "unmapped.change.kind", "config");
+    zwt_assert_absent(e, "unmapped.zone");
+    e = zwt_ev(&c, 1);
+    zwt_assert_int(e, "activity_id", 4);
+    zwt_assert_str(e, "unmapped.zone", "example.test");
+    zwt_assert_str(e, "unmapped.change.kind", "zone");
+    zwt_assert_str(e, "unmapped.change.action", "DELETE");
+    e = zwt_ev(&c, 2); /* reading a whole zone over the control socket */
+    zwt_assert_int(e, "activity_id", 2);
+    zwt_assert_str(e, "api.operation", "zone-read");
+    zwt_assert_str(e, "src_endpoint.hostname", "ns1");
+    zwt_assert_absent(e, "unmapped.change");
+    zwt_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("knot");
@@ -237,6 +269,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_ecs);
     tcase_add_test(t, test_syslog_and_ipv6);
     tcase_add_test(t, test_malformed);
+    tcase_add_test(t, test_control);
     suite_add_tcase(s, t);
     return s;
 }
