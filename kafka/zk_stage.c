@@ -29,11 +29,11 @@
 #include "../common/zw_time.h"
 #include "../compiler/dc_ir.h"
 #include "../engine/en_alert.h"
+#include "../engine/en_pipe.h"
 #include "../engine/en_tables.h"
 #include "../normalizer/nz.h"
 #include "zk_metrics.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <librdkafka/rdkafka.h>
 #include <stdarg.h>
@@ -87,13 +87,11 @@ struct zk_stage {
     rd_kafka_t *cons, *prod;
     rd_kafka_topic_t *out_rkt, *dlq_rkt, *alert_rkt;
 
-    /* detection (rules given): matcher and one en_rule_meta per rule */
+    /* detection (rules given): the engine pipeline (matcher + correlator) */
     en_tables *tables;
-    en_matcher *matcher;
-    en_rule_meta *metas;
-    en_attack *attacks;
-    char **strs; /* upper-cased technique ids, owned */
-    size_t nstrs;
+    en_pipe *pipe;
+    zw_str cur_zone; /* key for alerts fired while the current event is processed */
+    char cur_fmt[64];
     zk_part *ptab[ZK_MAX_PARTS];
     int nparts;
 
@@ -406,65 +404,40 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
     return 0;
 }
 
-static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+/* Alert sink of the engine pipeline: one Detection Finding per alert, produced to the
+ * alert topic while the record that fired it is being processed (so its offset waits
+ * for the alert's acknowledgement), keyed by that record's event zone. */
+static int on_alert(void *ud, const en_alert *a)
 {
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= 1099511628211ull;
+    zk_stage *s = ud;
+    if (!s->cur) {
+        return 0; /* not reached: the pipeline is fed only while a record is processed */
     }
-    return h;
+    zw_buf_clear(&s->buf);
+    if (en_alert_write_json(&s->buf, a, NULL)) {
+        return ZW_ENOMEM;
+    }
+    s->cnt.alerts++;
+    return produce(s, s->alert_rkt, s->cur_zone.n ? s->cur_zone.p : NULL, s->cur_zone.n,
+                   s->buf.p, s->buf.len, "alert", s->cur_fmt);
 }
 
-/* Runs the event through the matcher; each match of an alerting rule is one Detection
- * Finding produced to the alert topic, keyed like the event. */
+/* Correlator partition id: input topic index and partition in one int32. */
+static int32_t corr_partition(const zk_part *p)
+{
+    return (int32_t)((p->tidx << 20) | (p->partition & 0xfffff));
+}
+
+/* Runs the event through the engine pipeline (alerts go to on_alert). */
 static int detect(zk_stage *s, const zw_event *ev, zw_str zone, const char *fmt)
 {
-    const uint32_t *rules;
-    int k = en_match_event(s->matcher, ev, &rules);
-    if (k < 0) {
-        return k;
-    }
-    zw_str uid = zw_ev_str(ev, ZW_F_META_UID);
-    int64_t t = zw_ev_int(ev, ZW_F_TIME);
     char pos[300];
     snprintf(pos, sizeof pos, "%s/%d/%" PRId64, s->in[s->cur->tidx].topic,
              (int)s->cur_msg->partition, s->cur_msg->offset);
-    for (int i = 0; i < k; i++) {
-        const en_rule_meta *m = &s->metas[rules[i]];
-        if (!m->alert) {
-            continue;
-        }
-        en_event_ref ref = {uid, zw_str_c(pos), t, rules[i]};
-        en_alert a;
-        memset(&a, 0, sizeof a);
-        a.meta = m;
-        a.activity_id = EN_ALERT_CREATE;
-        /* deterministic: the same rule on the same event is the same finding */
-        uint64_t h1 = fnv64(1469598103934665603ull, m->uid, strlen(m->uid));
-        h1 = fnv64(h1, uid.p ? uid.p : "", uid.n);
-        uint64_t h2 = fnv64(h1 ^ 0x9e3779b97f4a7c15ull, pos, strlen(pos));
-        snprintf(a.uid, sizeof a.uid, "%016llx%016llx", (unsigned long long)h1,
-                 (unsigned long long)h2);
-        a.partition = s->cur_msg->partition;
-        a.first_ms = a.last_ms = a.fire_ms = t;
-        a.count = 1;
-        a.n_events = 1;
-        a.value = 1;
-        a.events = &ref;
-        a.n_events_listed = 1;
-        zw_buf_clear(&s->buf);
-        if (en_alert_write_json(&s->buf, &a, NULL)) {
-            return ZW_ENOMEM;
-        }
-        s->cnt.alerts++;
-        int rc = produce(s, s->alert_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len,
-                         "alert", fmt);
-        if (rc) {
-            return rc;
-        }
-    }
-    return 0;
+    s->cur_zone = zone;
+    snprintf(s->cur_fmt, sizeof s->cur_fmt, "%s", fmt);
+    int rc = en_pipe_event(s->pipe, ev, zw_str_c(pos), corr_partition(s->cur));
+    return rc < 0 ? rc : 0;
 }
 
 static int on_event(void *opaque, zw_event *ev)
@@ -481,7 +454,7 @@ static int on_event(void *opaque, zw_event *ev)
     s->cnt.events++;
     int rc = produce(s, s->out_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len, "event",
                      fbuf);
-    if (!rc && s->matcher) {
+    if (!rc && s->pipe) {
         rc = detect(s, ev, zone, fbuf);
     }
     return rc;
@@ -885,8 +858,7 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
     return k;
 }
 
-/* Loads the tables file and describes each rule for the alert writer: id, title,
- * severity, ATT&CK techniques from its attack.tNNNN tags.  Reports through errstr. */
+/* Loads the tables file and builds the engine pipeline.  Reports through errstr. */
 static int load_rules(zk_stage *s, const char *path, char *errstr, size_t errstr_size)
 {
     dc_ruleset *rs;
@@ -897,47 +869,9 @@ static int load_rules(zk_stage *s, const char *path, char *errstr, size_t errstr
     if (en_tables_new(rs, &s->tables, e, sizeof e)) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules: %s", e);
     }
-    rs = (dc_ruleset *)en_tables_ruleset(s->tables);
-    size_t ntags = 0;
-    for (uint32_t r = 0; r < rs->nrules; r++) {
-        ntags += rs->rules[r].ntags;
-    }
-    s->metas = calloc(rs->nrules + 1, sizeof *s->metas);
-    s->attacks = calloc(ntags + 1, sizeof *s->attacks);
-    s->strs = calloc(ntags + 1, sizeof *s->strs);
-    s->matcher = en_matcher_new(s->tables);
-    if (!s->metas || !s->attacks || !s->strs || !s->matcher) {
-        return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
-    }
-    size_t na = 0;
-    for (uint32_t r = 0; r < rs->nrules; r++) {
-        const dc_rule *dr = &rs->rules[r];
-        en_rule_meta *m = &s->metas[r];
-        m->uid = dr->id && dr->id[0] ? dr->id : dr->title;
-        m->name = dr->title;
-        m->desc = dr->description && dr->description[0] ? dr->description : NULL;
-        m->severity_id = dr->severity;
-        m->alert = dr->generate;
-        m->attacks = &s->attacks[na];
-        for (uint32_t i = 0; i < dr->ntags; i++) {
-            const char *tg = dr->tags[i];
-            if (strncasecmp(tg, "attack.t", 8) != 0 || tg[8] < '0' || tg[8] > '9') {
-                continue;
-            }
-            char *u = strdup(tg + 7);
-            if (!u) {
-                return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
-            }
-            for (char *q = u; *q; q++) {
-                *q = (char)toupper((unsigned char)*q);
-            }
-            s->strs[s->nstrs++] = u;
-            s->attacks[na].technique_uid = u;
-            s->attacks[na].tactic_uid = "TA0043";
-            s->attacks[na].tactic_name = "Reconnaissance";
-            na++;
-            m->n_attacks++;
-        }
+    en_alert_sink sink = {on_alert, s};
+    if (!(s->pipe = en_pipe_new(s->tables, NULL, &sink, e, sizeof e))) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules: %s", e);
     }
     return 0;
 }
@@ -1056,14 +990,8 @@ void zk_stage_destroy(zk_stage *s)
     free(s->out_topic);
     free(s->dlq_topic);
     free(s->alert_topic);
-    en_matcher_destroy(s->matcher);
+    en_pipe_destroy(s->pipe);
     en_tables_destroy(s->tables);
-    for (size_t i = 0; i < s->nstrs; i++) {
-        free(s->strs[i]);
-    }
-    free(s->strs);
-    free(s->attacks);
-    free(s->metas);
     zw_buf_free(&s->buf);
     zw_buf_free(&s->hbuf);
     zw_buf_free(&s->mbuf);

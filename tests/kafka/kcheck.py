@@ -183,7 +183,8 @@ def alerts(args):
     for spec in args[3:]:
         fpath, apath = spec.split(":")
         for a in load_jsonl(apath):
-            ln = a["evidences"][0]["data"]["line"]
+            data = a["evidences"][0]["data"]
+            ln = data["line"] if "line" in data else int(data["position"].rsplit(":", 1)[1])
             exp[(fpath, ln)] = exp.get((fpath, ln), 0) + 1
     by = {}
     uids = set()
