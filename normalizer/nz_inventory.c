@@ -796,8 +796,9 @@ int nz_inventory_enrich(void *opaque, zw_event *ev)
         return 0;
     }
     int tried_zone = 0;
-    if (!zw_ev_has(ev, ZW_F_U_ZONE) && zw_ev_has(ev, ZW_F_RES_UID)) {
-        zw_str id = ev->v[ZW_F_RES_UID].s;
+    zw_field idf = zw_ev_has(ev, ZW_F_U_ZONE_ID) ? ZW_F_U_ZONE_ID : ZW_F_RES_UID;
+    if (!zw_ev_has(ev, ZW_F_U_ZONE) && zw_ev_has(ev, idf)) {
+        zw_str id = ev->v[idf].s;
         const char *z = nz_inventory_zone_by_id(inv, id.p, id.n);
         tried_zone = 1;
         if (z) {

@@ -461,6 +461,9 @@ static int parse_query(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     if (nzp_ok(proto) && (rc = zw_ev_set_lower(ev, ZW_F_CONN_PROTOCOL_NAME, proto.p, proto.n))) {
         return rc;
     }
+    /* Cloud DNS received the query from the VM / network */
+    zw_ev_set_ref(ev, ZW_F_CONN_DIRECTION, "Inbound", 7);
+    zw_ev_set_int(ev, ZW_F_CONN_DIRECTION_ID, 1);
     nzp_ref(ev, ZW_F_U_DNS_VIEW, jp, "sourceNetwork");
     nzp_ref(ev, ZW_F_DST_HOSTNAME, jp, "targetName");
     int64_t lat;

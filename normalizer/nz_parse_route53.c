@@ -113,8 +113,8 @@ static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char
     zw_ev_set_ref(ev, ZW_F_META_LOG_NAME, "route53_public_query_log", 24);
     zw_ev_set_ref(ev, ZW_F_META_PRODUCT_VERSION, f[0].p, f[0].n);
     zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "AWS", 3);
-    zw_ev_set_ref(ev, ZW_F_RES_UID, f[2].p, f[2].n);
-    zw_ev_set_ref(ev, ZW_F_RES_TYPE, "AWS::Route53::HostedZone", 24);
+    /* DNS Activity has no resources[]: the hosted-zone id goes to unmapped.zone_id */
+    zw_ev_set_ref(ev, ZW_F_U_ZONE_ID, f[2].p, f[2].n);
     if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, f[3].p, f[3].n)) ||
         (rc = upper_type(ev, ZW_F_QUERY_TYPE, f[4])) || (rc = set_transport(ev, f[6]))) {
         return rc;
@@ -170,6 +170,9 @@ static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
         return rc;
     }
     nzp_ref(ev, ZW_F_QUERY_CLASS, o, "query_class");
+    /* the logging resolver received the query */
+    zw_ev_set_ref(ev, ZW_F_CONN_DIRECTION, "Inbound", 7);
+    zw_ev_set_int(ev, ZW_F_CONN_DIRECTION_ID, 1);
     zw_str rcode = nzp_str(o, "rcode");
     if (nzp_ok(rcode) && set_rcode(ev, rcode)) {
         return zw_errf(err, errsz, ZW_EINVAL, "unknown rcode '%.*s'", (int)(rcode.n > 32 ? 32 : rcode.n),

@@ -342,7 +342,9 @@ START_TEST(test_route53_public_query_log)
         zwt_assert_str(e, "src_endpoint.ip", want[i].ip);
         zwt_assert_int(e, "time", want[i].t);
         zwt_assert_str(e, "cloud.provider", "AWS");
-        ck_assert_str_eq(pt_res(e, "uid"), "Z123412341234");
+        zwt_assert_str(e, "unmapped.zone_id", "Z123412341234");
+        zwt_assert_absent(e, "resources");
+        zwt_assert_str(e, "connection_info.direction", "Inbound");
         zwt_assert_str(e, "unmapped.source_format", "route53-query");
     }
     zwt_free(&c);
@@ -378,6 +380,7 @@ START_TEST(test_route53_resolver_query_log)
     zwt_assert_str(e, "cloud.region", "us-east-1");
     zwt_assert_str(e, "unmapped.dns.view", "vpc-0abc1234");
     zwt_assert_str(e, "unmapped.source_format", "route53-resolver-query");
+    zwt_assert_int(e, "connection_info.direction_id", 1);
     e = zwt_ev(&c, 1);
     zwt_assert_str(e, "query.type", "AXFR");
     zwt_assert_str(e, "rcode", "Refused");

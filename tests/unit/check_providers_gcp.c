@@ -205,6 +205,7 @@ START_TEST(test_dns_query_log)
         zwt_assert_str(e, "cloud.region", "europe-west2");
         zwt_assert_str(e, "unmapped.dns.flags", "aa");
         zwt_assert_str(e, "unmapped.source_format", "gcp-dns-query");
+        zwt_assert_int(e, "connection_info.direction_id", 1);
         ck_assert_int_eq(fjson_object_array_length(zw_jget(e, "answers")), nans[i]);
     }
     fjson_object *e = zwt_ev(&c, 0);
