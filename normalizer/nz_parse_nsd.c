@@ -79,12 +79,17 @@ static int nsd_xfer(nsd_ctx *k, nz_cur *c, const char *kind, nz_emitter *em)
     zw_event *ev = k->ev;
     zw_str zone, addr;
     int rc;
+    /* NSD 4.0/4.1 wrote "axfr for zone Z from client A refused, R" */
+    nz_cur_lit(c, "zone ");
     if (!nz_cur_until(c, ' ', &zone) || zone.n == 0 || !nz_cur_lit(c, " from ")) {
         return zw_errf(k->err, k->errsz, ZW_EINVAL, "nsd: malformed %s line", kind);
     }
+    nz_cur_lit(c, "client ");
     nz_cur_until(c, ' ', &addr);
     zw_str rest = nz_cur_rest(c);
-    int refused = zw_starts(rest.p, rest.n, " refused");
+    /* " refused, R", or " via proxy P refused because of proxy, SPEC KEY" */
+    const char *ref = zw_memmem(rest.p, rest.n, " refused", 8);
+    int refused = ref != NULL;
     if ((rc = zw_ev_set_class(ev, ZW_CLASS_DNS_ACTIVITY, refused ? 2 : 1))) {
         return rc;
     }
@@ -107,9 +112,9 @@ static int nsd_xfer(nsd_ctx *k, nz_cur *c, const char *kind, nz_emitter *em)
     if (refused) {
         zw_ev_set_ref(ev, ZW_F_U_XFER_PHASE, "denied", 6);
         zw_ev_set_status(ev, ZW_STATUS_FAILURE);
-        /* NSD answers a transfer its ACLs do not allow with REFUSED */
-        nz_set_rcode(ev, 5);
-        nz_cur r = nz_cur_make(rest.p + 8, rest.n - 8);
+        /* no rcode: NSD answers REFUSED, or NOTAUTH for a zone it does not serve, and
+         * logs both the same way */
+        nz_cur r = nz_cur_make(ref + 8, rest.n - (size_t)(ref + 8 - rest.p));
         nz_cur_lit(&r, ",");
         nz_cur_ws(&r);
         zw_str why = nz_cur_rest(&r);
