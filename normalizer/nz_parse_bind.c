@@ -603,8 +603,17 @@ static int do_xfer_out(bline *b, const char *p, const char *e, const char *msg)
         set_ref(ev, ZW_F_STATUS_DETAIL, "up to date", 10);
         return emit(b);
     }
-    /* "sending zone data: connection reset", "aborted: ...", "AXFR denied: ..." */
-    set_kind(ev, kind, "failed", "out");
+    /* failures: "sending zone data: connection reset", "aborted: shutting down",
+     * "setting up zone transfer: ...", "RR too large ...", "AXFR request denied: quota";
+     * anything else ("IXFR version not in journal, falling back to AXFR", "question
+     * section OK", ...) is debug-level progress */
+    if (!find_s(p, e, "fail") && !find_s(p, e, "abort") && !find_s(p, e, "error") &&
+        !find_s(p, e, "denied") && !find_s(p, e, "too large") && !find_s(p, e, "reset") &&
+        !find_s(p, e, "timed out") && !starts(p, e, "sending zone data: ") &&
+        !starts(p, e, "setting up zone transfer: ")) {
+        return ZW_NOISE;
+    }
+    set_kind(ev, kind, find_s(p, e, "denied") ? "denied" : "failed", "out");
     zw_ev_set_status(ev, ZW_STATUS_FAILURE);
     set_ref(ev, ZW_F_STATUS_DETAIL, p, (size_t)(e - p));
     return emit(b);
@@ -1091,11 +1100,17 @@ static int do_xfer_in(bline *b, const char *p, const char *e, const char *msg)
         set_rcode(ev, r.p, r.n);
     }
     if (!zw_ev_has(ev, ZW_F_RCODE)) {
+        /* "failed while receiving responses: REFUSED"; an upper-case word only, so that
+         * "failed to connect: connection refused" is not read as the REFUSED rcode */
         const char *c = e;
+        int upper = 1;
         while (c > d && c[-1] != ' ') {
             c--;
+            upper = upper && ((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'));
         }
-        set_rcode(ev, c, (size_t)(e - c));
+        if (upper && c < e) {
+            set_rcode(ev, c, (size_t)(e - c));
+        }
     }
     set_kind(ev, NULL, "failed", "in");
     zw_ev_set_status(ev, ZW_STATUS_FAILURE);

@@ -428,9 +428,17 @@ START_TEST(test_ipv6_views_tsig_ixfr)
         "27-Nov-2026 13:05:20.921 security: error: client @0x7f fe80::1%eth0#53 (q.test): "
         "query (cache) 'q.test/A/IN' denied\n"
         "27-Nov-2026 13:05:20.921 notify: debug 3: zone example.test/IN/internal: sending "
-        "notify to 2001:db8::2#53\n");
+        "notify to 2001:db8::2#53\n"
+        /* debug-level transfer progress is noise, not a failure */
+        "27-Nov-2026 13:05:20.921 xfer-out: debug 4: client @0x7f 192.0.2.7#4242 "
+        "(example.test): transfer of 'example.test/IN': IXFR version not in journal, falling "
+        "back to AXFR\n"
+        /* a connection failure is not the REFUSED rcode */
+        "27-Nov-2026 13:05:20.921 xfer-in: error: transfer of 'sec.test/IN' from "
+        "192.0.2.1#53: failed to connect: connection refused\n");
     ck_assert_int_eq(st.dead, 0);
-    ck_assert_int_eq(st.events, 9);
+    ck_assert_int_eq(st.noise, 1);
+    ck_assert_int_eq(st.events, 10);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "src_endpoint.ip", "2001:db8::53");
     zwt_assert_int(e, "src_endpoint.port", 53000);
@@ -476,6 +484,11 @@ START_TEST(test_ipv6_views_tsig_ixfr)
     zwt_assert_str(e, "unmapped.xfer.direction", "out");
     zwt_assert_str(e, "unmapped.dns.view", "internal");
     zwt_assert_str(e, "unmapped.zone", "example.test");
+    e = zwt_ev(&c, 9);
+    zwt_assert_str(e, "unmapped.xfer.phase", "failed");
+    zwt_assert_int(e, "status_id", 2);
+    zwt_assert_absent(e, "rcode_id");
+    zwt_assert_str(e, "status_detail", "failed to connect: connection refused");
     zwt_free(&c);
 }
 END_TEST
