@@ -1185,7 +1185,9 @@ static int group_fire(en_corr *c, en_part *p, en_group *g, double value, int64_t
         }
         en_entry ce;
         memset(&ce, 0, sizeof ce);
-        ce.time = fire_ms;
+        /* keep each group's matches in time order: an anchored window closes at its end,
+         * which can precede matches already processed */
+        ce.time = fire_ms > p->now ? fire_ms : p->now;
         ce.member = cs->member;
         ce.num = value;
         ce.vhash = 0;

@@ -446,6 +446,12 @@ START_TEST(test_eviction_1m_keys)
     /* the oldest was evicted: its second match starts over */
     corr_feed(c, &sink, 0, 1000001, -1, "k0.test", "1", NULL);
     ck_assert_int_eq(corr_n(&cc), 1);
+    /* everything freed: the byte count returns to the fixed tables (hash, heap) */
+    ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.groups_live, 0);
+    ck_assert_msg(st.state_bytes < 512u * 1024, "state_bytes %llu after flush",
+                  (unsigned long long)st.state_bytes);
     corr_collect_free(&cc);
     en_corr_destroy(c);
 }
