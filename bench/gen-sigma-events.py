@@ -2,7 +2,7 @@
 """Generates a deterministic JSON-lines event set that exercises the fields the SigmaHQ
 rules use (process creation, registry, network, DNS, file, cloud audit logs).
 
-Half of the events are built from a rule's first positive selection (values shaped by
+Every event carries "zw_seq" (its index) so match sets can be compared.  Half of the events are built from a rule's first positive selection (values shaped by
 its modifiers: contains / startswith / endswith / wildcards / cidr / numbers), so they
 match that rule or a near neighbour; the other half are benign events of the same
 categories.  Usage: gen-sigma-events.py RULES_DIR COUNT > events.jsonl
@@ -142,9 +142,12 @@ def main():
                 cat = (r.get("logsource") or {}).get("category") or (r.get("logsource") or {}).get("service")
                 base = BENIGN.get(cat, BENIGN["process_creation"])()
                 base.update(ev)
+                base["zw_seq"] = i
                 print(json.dumps(base, ensure_ascii=False))
                 continue
-        print(json.dumps(BENIGN[rng.choice(cats)](), ensure_ascii=False))
+        ev = BENIGN[rng.choice(cats)]()
+        ev["zw_seq"] = i
+        print(json.dumps(ev, ensure_ascii=False))
 
 
 main()

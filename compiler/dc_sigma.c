@@ -1296,6 +1296,12 @@ int dc_strv(dc_doc *x, const dc_ynode *n, char ***out, uint32_t *nout)
     for (size_t i = 0; i < n->n; i++) {
         if (n->items[i]->kind != DC_Y_SCALAR) {
             dc_err(x, n->items[i], "expected a string");
+            for (uint32_t k = 0; k < *nout; k++) {
+                free((*out)[k]);
+            }
+            free(*out);
+            *out = NULL;
+            *nout = 0;
             return -1;
         }
         (*out)[(*nout)++] = strdup(n->items[i]->str);

@@ -13,6 +13,7 @@
 typedef struct {
     uint32_t edges; /* index of first edge in a->ev (after compile) */
     uint16_t nedges;
+    int32_t dense;  /* row in a->dense for nodes with many edges, else -1 */
     int32_t out;    /* pattern id ending here, or -1 */
     uint32_t fail;
     uint32_t dict;  /* nearest proper suffix node with out >= 0, or 0 */
@@ -32,6 +33,8 @@ struct en_ac {
     unsigned char *ec; /* compiled: edge byte */
     uint32_t *et;      /* compiled: edge target */
     uint32_t root[256];
+    uint32_t *dense; /* rows of 256 targets (UINT32_MAX: no edge) */
+    uint32_t ndense;
     uint32_t *plen;
     uint32_t np, capp;
     /* build-time hash (from, c) -> to */
@@ -55,6 +58,7 @@ en_ac *en_ac_new(void)
     }
     a->nn = 1;
     a->nodes[0].out = -1;
+    a->nodes[0].dense = -1;
     return a;
 }
 
@@ -68,6 +72,7 @@ void en_ac_destroy(en_ac *a)
     free(a->ec);
     free(a->et);
     free(a->plen);
+    free(a->dense);
     free(a->hk);
     free(a->hv);
     free(a);
@@ -163,6 +168,7 @@ int32_t en_ac_add(en_ac *a, const char *p, size_t n)
             t = a->nn++;
             memset(&a->nodes[t], 0, sizeof(node));
             a->nodes[t].out = -1;
+            a->nodes[t].dense = -1;
             a->be[a->nbe].from = s;
             a->be[a->nbe].to = t;
             a->be[a->nbe].c = c;
@@ -205,7 +211,18 @@ static inline uint32_t go(const en_ac *a, uint32_t s, unsigned char c)
         return a->root[c];
     }
     const node *nd = &a->nodes[s];
+    if (nd->dense >= 0) {
+        return a->dense[(size_t)nd->dense * 256 + c];
+    }
     const unsigned char *ec = a->ec + nd->edges;
+    if (nd->nedges <= 8) {
+        for (uint32_t i = 0; i < nd->nedges; i++) {
+            if (ec[i] == c) {
+                return a->et[nd->edges + i];
+            }
+        }
+        return UINT32_MAX;
+    }
     uint32_t lo = 0, hi = nd->nedges;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
@@ -242,6 +259,31 @@ int en_ac_compile(en_ac *a)
     }
     for (int c = 0; c < 256; c++) {
         a->root[c] = 0;
+    }
+    /* dense rows for busy nodes (few: the top of the trie) */
+    for (uint32_t i = 0; i < a->nn; i++) {
+        a->nodes[i].dense = -1;
+        if (i && a->nodes[i].nedges > 12) {
+            a->ndense++;
+        }
+    }
+    if (a->ndense) {
+        a->dense = malloc((size_t)a->ndense * 256 * sizeof *a->dense);
+        if (!a->dense) {
+            free(queue);
+            return ZW_ENOMEM;
+        }
+        memset(a->dense, 0xff, (size_t)a->ndense * 256 * sizeof *a->dense);
+        uint32_t row = 0;
+        for (uint32_t i = 1; i < a->nn; i++) {
+            node *nd = &a->nodes[i];
+            if (nd->nedges > 12) {
+                for (uint32_t k = 0; k < nd->nedges; k++) {
+                    a->dense[(size_t)row * 256 + a->ec[nd->edges + k]] = a->et[nd->edges + k];
+                }
+                nd->dense = (int32_t)row++;
+            }
+        }
     }
     uint32_t qh = 0, qt = 0;
     node *r = &a->nodes[0];
@@ -324,5 +366,5 @@ int en_ac_scan(const en_ac *a, const char *text, size_t n, en_ac_hit hit, void *
 
 size_t en_ac_memory(const en_ac *a)
 {
-    return a->capn * sizeof(node) + a->nn * 5 + a->capp * 4;
+    return a->capn * sizeof(node) + a->nn * 5 + a->capp * 4 + (size_t)a->ndense * 1024;
 }

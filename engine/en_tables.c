@@ -94,6 +94,7 @@ struct en_tables {
     uint32_t nalways_rules;
     uint32_t *fref;
     uint32_t nfref;
+    uint32_t **clauses; /* per rule: [len, leaf...]* 0 - necessary ORs of leaves, or NULL */
     uint32_t *absent_fields; /* fields with EXISTS / NULL leaves */
     uint32_t nabsent_fields;
     char ***routes; /* per rule: NULL-terminated list of formats, or NULL */
@@ -576,6 +577,78 @@ static uint8_t *rule_triggers(const dc_rule *ru)
     return tr;
 }
 
+/* Necessary clauses of a rule: when the root is an AND (or a single node), each child
+ * that is an OR of positive leaves must have one leaf set for the rule to be true.
+ * Checking these first skips evaluating big filter lists for rules whose selection did
+ * not match.  Returns [len, leaves..]* 0, or NULL when there is none. */
+static uint32_t *rule_clauses(const dc_rule *ru)
+{
+    uint32_t n = ru->nprog;
+    if (n == 0) {
+        return NULL;
+    }
+    uint32_t *st = malloc(n * sizeof *st), *stack = malloc((n + 1) * sizeof *stack);
+    uint32_t sp = 0;
+    if (!st || !stack) {
+        free(st);
+        free(stack);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t w = ru->prog[i], op = DC_P_OPC(w);
+        uint32_t start = i;
+        if (op == DC_P_NOT && sp) {
+            start = stack[--sp];
+        } else if ((op == DC_P_AND || op == DC_P_OR) && sp >= DC_P_ARG(w) && DC_P_ARG(w)) {
+            sp -= DC_P_ARG(w);
+            start = stack[sp];
+        }
+        st[i] = start;
+        stack[sp++] = start;
+    }
+    free(stack);
+    /* children of the root */
+    uint32_t ends[64], nch = 0, root = n - 1;
+    if (DC_P_OPC(ru->prog[root]) == DC_P_AND) {
+        uint32_t e = root; /* exclusive end of the next child to the left */
+        for (uint32_t k = 0; k < DC_P_ARG(ru->prog[root]) && nch < 64 && e > 0; k++) {
+            ends[nch++] = e - 1;
+            e = st[e - 1];
+        }
+    } else {
+        ends[nch++] = root;
+    }
+    uint32_t *out = malloc((n + nch + 2) * sizeof *out);
+    size_t w = 0;
+    for (uint32_t c = 0; out && c < nch; c++) {
+        uint32_t b = ends[c], a = st[b];
+        int ok = 1;
+        for (uint32_t i = a; i <= b && ok; i++) {
+            uint32_t op = DC_P_OPC(ru->prog[i]);
+            ok = op == DC_P_LEAF || op == DC_P_OR;
+        }
+        if (!ok) {
+            continue;
+        }
+        size_t lenpos = w++;
+        uint32_t len = 0;
+        for (uint32_t i = a; i <= b; i++) {
+            if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF) {
+                out[w++] = DC_P_ARG(ru->prog[i]);
+                len++;
+            }
+        }
+        out[lenpos] = len;
+    }
+    free(st);
+    if (!out || w == 0) {
+        free(out);
+        return NULL;
+    }
+    out[w] = 0;
+    return out;
+}
+
 int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_size)
 {
     *out = NULL;
@@ -885,6 +958,10 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
     /* leaf -> rules, always-evaluated rules, routes */
     t->lr_start = calloc(rs->nleaves + 2, sizeof *t->lr_start);
     t->routes = calloc(rs->nrules + 1, sizeof *t->routes);
+    t->clauses = calloc(rs->nrules + 1, sizeof *t->clauses);
+    for (uint32_t r = 0; t->clauses && r < rs->nrules; r++) {
+        t->clauses[r] = rule_clauses(&rs->rules[r]);
+    }
     uint8_t *lv = calloc(rs->nleaves + 1, 1);
     if (!t->lr_start || !t->routes || !lv) {
         free(lv);
@@ -1010,6 +1087,12 @@ void en_tables_destroy(en_tables *t)
     free(t->always_rules);
     free(t->fref);
     free(t->absent_fields);
+    if (t->clauses) {
+        for (uint32_t r = 0; r < t->rs->nrules; r++) {
+            free(t->clauses[r]);
+        }
+        free(t->clauses);
+    }
     if (t->routes) {
         for (uint32_t r = 0; r < t->rs->nrules; r++) {
             if (t->routes[r]) {
@@ -1514,7 +1597,17 @@ static int finish_event(en_matcher *m, const char *fmt, size_t fl, const uint32_
     for (uint32_t i = 0; i < m->ncand; i++) {
         uint32_t r = m->cand[i];
         const dc_rule *ru = &t->rs->rules[r];
-        if (route_ok(t, r, fmt, fl) && en_prog_eval(ru->prog, ru->nprog, m->lv)) {
+        const uint32_t *cl = t->clauses ? t->clauses[r] : NULL;
+        int pass = 1;
+        while (cl && *cl && pass) {
+            uint32_t len = *cl++, any = 0;
+            for (uint32_t k = 0; k < len; k++) {
+                any |= m->lv[cl[k]];
+            }
+            pass = any != 0;
+            cl += len;
+        }
+        if (pass && route_ok(t, r, fmt, fl) && en_prog_eval(ru->prog, ru->nprog, m->lv)) {
             m->res[m->nres++] = r;
         }
     }
