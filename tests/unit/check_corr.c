@@ -714,6 +714,174 @@ START_TEST(test_drain_keeps_windows)
 }
 END_TEST
 
+/* ---- randomized: the correlator against brute-force oracles, and arrival order ---- */
+
+static uint64_t rng_state;
+static uint32_t rnd(uint32_t n)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)((rng_state >> 33) % n);
+}
+
+typedef struct {
+    int64_t t;
+    uint32_t rule;
+    int key;
+    int64_t arrive;
+} rev;
+
+typedef struct {
+    int key;
+    int64_t start, end;
+} fire;
+
+static int cmp_arrive(const void *a, const void *b)
+{
+    const rev *x = a, *y = b;
+    return x->arrive < y->arrive ? -1 : x->arrive > y->arrive ? 1 : (x->t > y->t) - (x->t < y->t);
+}
+
+/* Brute force: is there an ordered subsequence of rules[0..n) among ev[lo..hi] (times
+ * within [tmin, ..]) that ends exactly at index hi? Returns the start index or -1. */
+static int oracle_chain(const rev *ev, const int *alive, int lo, int hi, const uint32_t *seq, int n,
+                        int key)
+{
+    /* latest possible start: try starts from the latest backwards, greedy forward */
+    for (int s = hi; s >= lo; s--) {
+        if (!alive[s] || ev[s].key != key || ev[s].rule != seq[0]) {
+            continue;
+        }
+        int k = 1, at = s;
+        for (int i = s + 1; i < hi && k < n - 1; i++) {
+            if (alive[i] && ev[i].key == key && ev[i].rule == seq[k]) {
+                k++;
+                at = i;
+            }
+        }
+        (void)at;
+        if (n == 1 ? s == hi : (k == n - 1 && ev[hi].rule == seq[n - 1] && s < hi)) {
+            return s;
+        }
+    }
+    return -1;
+}
+
+START_TEST(test_random_against_oracle)
+{
+    rng_state = 12345;
+    for (int round = 0; round < 300; round++) {
+        int ordered = round % 2;
+        int nev = 20 + (int)rnd(60);
+        int64_t ts = (int64_t)(5 + rnd(40)) * S;
+        int need = 2 + (int)rnd(4);
+        int64_t lateness = (int64_t)rnd(3) * 15 * S;
+        rev ev[80];
+        int64_t t = 0;
+        for (int i = 0; i < nev; i++) {
+            t += 1 + rnd(12 * S);
+            ev[i].t = t;
+            ev[i].rule = ordered ? rnd(2) : 0;
+            ev[i].key = (int)rnd(3);
+            ev[i].arrive = t + (lateness ? rnd((uint32_t)lateness + 1) : 0);
+        }
+        /* oracle over the sorted events */
+        fire want[80];
+        int nwant = 0;
+        int alive[80];
+        for (int i = 0; i < nev; i++) {
+            alive[i] = 1;
+        }
+        for (int i = 0; i < nev; i++) {
+            int k = ev[i].key;
+            if (!ordered) {
+                int cnt = 0, first = -1;
+                for (int j = 0; j <= i; j++) {
+                    if (alive[j] && ev[j].key == k && ev[j].t >= ev[i].t - ts) {
+                        cnt++;
+                        if (first < 0) {
+                            first = j;
+                        }
+                    }
+                }
+                if (cnt >= need) {
+                    want[nwant++] = (fire){k, ev[first].t, ev[i].t};
+                    for (int j = 0; j <= i; j++) {
+                        if (ev[j].key == k) {
+                            alive[j] = 0;
+                        }
+                    }
+                }
+            } else {
+                static const uint32_t seq[2] = {0, 1};
+                int lo = 0;
+                while (lo < i && ev[lo].t < ev[i].t - ts) {
+                    lo++;
+                }
+                int s0 = ev[i].rule == 1 ? oracle_chain(ev, alive, lo, i, seq, 2, k) : -1;
+                if (s0 >= 0) {
+                    /* the correlator lists the earliest chain start in the window */
+                    int e0 = -1;
+                    for (int j = lo; j < i && e0 < 0; j++) {
+                        if (alive[j] && ev[j].key == k && ev[j].rule == 0) {
+                            e0 = j;
+                        }
+                    }
+                    want[nwant++] = (fire){k, ev[e0].t, ev[i].t};
+                    for (int j = 0; j <= i; j++) {
+                        if (ev[j].key == k) {
+                            alive[j] = 0;
+                        }
+                    }
+                }
+            }
+        }
+        /* the correlator, in time order and in shuffled arrival order */
+        en_corr_member m1[1] = {mem_rule(0, EN_FIELD_NONE)};
+        en_corr_member m2[2] = {mem_rule(0, EN_FIELD_NONE), mem_rule(1, EN_FIELD_NONE)};
+        en_corr_def d = ordered ? def1(EN_CORR_TEMPORAL_ORDERED, m2, 2, ts, (en_cmp)-1, 0)
+                                : def1(EN_CORR_EVENT_COUNT, m1, 1, ts, EN_CMP_GTE, need);
+        en_corr_opts o = {0};
+        o.allowed_lateness_ms = lateness;
+        zw_buf out[2];
+        for (int pass = 0; pass < 2; pass++) {
+            rev arr[80];
+            memcpy(arr, ev, sizeof(rev) * (size_t)nev);
+            if (pass) {
+                qsort(arr, (size_t)nev, sizeof *arr, cmp_arrive);
+            }
+            en_corr *c = mk(&d, 1, &o);
+            corr_collect cc;
+            en_alert_sink sink;
+            corr_collect_init(&cc, &sink);
+            static const char *const keys[3] = {"k0", "k1", "k2"};
+            for (int i = 0; i < nev; i++) {
+                ck_assert_int_eq(
+                    corr_feed(c, &sink, arr[i].rule, arr[i].t, -1, keys[arr[i].key], "v", NULL), 0);
+            }
+            ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+            ck_assert_msg(corr_n(&cc) == nwant, "round %d pass %d: %d alerts, oracle %d", round,
+                          pass, corr_n(&cc), nwant);
+            for (int i = 0; i < nwant; i++) {
+                fjson_object *a = corr_alert(&cc, i);
+                char kk[4];
+                snprintf(kk, sizeof kk, "k%d", want[i].key);
+                zwt_assert_str(a, "unmapped.correlation.key.zone", kk);
+                zwt_assert_int(a, "start_time", want[i].start);
+                zwt_assert_int(a, "end_time", want[i].end);
+            }
+            zw_buf_init(&out[pass]);
+            zw_buf_append(&out[pass], cc.raw.p ? cc.raw.p : "", cc.raw.len);
+            corr_collect_free(&cc);
+            en_corr_destroy(c);
+        }
+        ck_assert_uint_eq(out[0].len, out[1].len);
+        ck_assert(out[0].len == 0 || memcmp(out[0].p, out[1].p, out[0].len) == 0);
+        zw_buf_free(&out[0]);
+        zw_buf_free(&out[1]);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("corr");
@@ -737,6 +905,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_merge_hold_and_update);
     tcase_add_test(tc, test_deterministic_and_invalid);
     tcase_add_test(tc, test_drain_keeps_windows);
+    tcase_add_test(tc, test_random_against_oracle);
     suite_add_tcase(s, tc);
     return s;
 }
