@@ -70,6 +70,10 @@ int ex_zone_diag(ex_zone *z, int64_t line, const char *fmt, ...)
 int ex_zone_read_file(const char *path, const char *origin, ex_zone **out, char *errstr,
                       size_t errstr_size);
 
+/* Same over a buffer (name is the source, origin required). */
+int ex_zone_read_mem(const char *p, size_t n, const char *name, const char *origin, ex_zone **out,
+                     char *errstr, size_t errstr_size);
+
 /* Reads a provider record listing (JSON): Route 53 list-resource-record-sets, Azure
  * `az network dns record-set list`, GCP `gcloud dns record-sets list --format=json`,
  * Cloudflare API dns_records result[].  The format is detected from the document.

@@ -237,26 +237,16 @@ static void origin_from_path(const char *path, char *out, size_t outn)
     }
 }
 
-int ex_zone_read_file(const char *path, const char *origin, ex_zone **out, char *errstr,
-                      size_t errstr_size)
+/* Reads records from fp into a new zone named by path (the source). */
+static int read_fp(FILE *fp, const char *path, const char *origin, ex_zone **out, char *errstr,
+                   size_t errstr_size)
 {
-    char obuf[256];
     int rc = ZW_OK;
     ldns_rdf *orig = NULL, *prev = NULL;
-    ex_zone *z = NULL;
+    ex_zone *z = ex_zone_new(origin, path, "zone-file");
     *out = NULL;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: %s", path, strerror(errno));
-    }
-    if (!origin) {
-        origin_from_path(path, obuf, sizeof obuf);
-        origin = obuf;
-    }
-    z = ex_zone_new(origin, path, "zone-file");
     if (!z) {
-        rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
-        goto out;
+        return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
     }
     char fq[300];
     snprintf(fq, sizeof fq, "%s.", z->origin);
@@ -270,8 +260,8 @@ int ex_zone_read_file(const char *path, const char *origin, ex_zone **out, char 
     while (!feof(fp)) {
         ldns_rr *rr = NULL;
         int before = line;
-        ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &orig, &prev, &line);
-        if (s == LDNS_STATUS_OK) {
+        ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &orig, &prev, &line);
+        if (st == LDNS_STATUS_OK) {
             int64_t at = line > before ? before + 1 : line; /* first line of the record */
             int arc = ex_zone_add_ldns(z, rr, at);
             ldns_rr_free(rr);
@@ -279,13 +269,13 @@ int ex_zone_read_file(const char *path, const char *origin, ex_zone **out, char 
                 rc = zw_errf(errstr, errstr_size, arc, "out of memory");
                 goto out;
             }
-        } else if (s == LDNS_STATUS_SYNTAX_EMPTY || s == LDNS_STATUS_SYNTAX_TTL ||
-                   s == LDNS_STATUS_SYNTAX_ORIGIN) {
+        } else if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
+                   st == LDNS_STATUS_SYNTAX_ORIGIN) {
             /* blank line, comment, $TTL, $ORIGIN: ldns applied them */
-        } else if (s == LDNS_STATUS_SYNTAX_INCLUDE) {
+        } else if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
             ex_zone_diag(z, line, "$INCLUDE is not supported; include the file's records directly");
         } else {
-            ex_zone_diag(z, line, "%s", ldns_get_errorstr_by_id(s));
+            ex_zone_diag(z, line, "%s", ldns_get_errorstr_by_id(st));
         }
         /* guard: ldns always consumes input, but never loop on a line that does not move */
         if (line == last_line && !feof(fp) && ++stuck > 3) {
@@ -305,7 +295,6 @@ int ex_zone_read_file(const char *path, const char *origin, ex_zone **out, char 
         rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: %zu error(s)", path, z->ndiag);
     }
 out:
-    fclose(fp);
     ldns_rdf_deep_free(orig);
     ldns_rdf_deep_free(prev);
     if (rc == ZW_OK || rc == ZW_EINVAL) {
@@ -313,6 +302,42 @@ out:
     } else {
         ex_zone_destroy(z);
     }
+    return rc;
+}
+
+int ex_zone_read_file(const char *path, const char *origin, ex_zone **out, char *errstr,
+                      size_t errstr_size)
+{
+    char obuf[256];
+    *out = NULL;
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (!origin) {
+        origin_from_path(path, obuf, sizeof obuf);
+        origin = obuf;
+    }
+    int rc = read_fp(fp, path, origin, out, errstr, errstr_size);
+    fclose(fp);
+    return rc;
+}
+
+int ex_zone_read_mem(const char *p, size_t n, const char *name, const char *origin, ex_zone **out,
+                     char *errstr, size_t errstr_size)
+{
+    *out = NULL;
+    if (n == 0) {
+        ex_zone *z = ex_zone_new(origin, name, "zone-file");
+        *out = z;
+        return z ? ZW_OK : zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+    }
+    FILE *fp = fmemopen((void *)p, n, "r");
+    if (!fp) {
+        return zw_errf(errstr, errstr_size, ZW_ENOMEM, "fmemopen: %s", strerror(errno));
+    }
+    int rc = read_fp(fp, name, origin, out, errstr, errstr_size);
+    fclose(fp);
     return rc;
 }
 
@@ -385,6 +410,13 @@ static const char *jstr(fjson_object *o, const char *key)
     return v && fjson_object_is_type(v, fjson_type_string) ? fjson_object_get_string(v) : NULL;
 }
 
+/* Length of a JSON array; 0 for anything else (input may put a string where a list goes). */
+static size_t alen(fjson_object *a)
+{
+    return a && fjson_object_is_type(a, fjson_type_array) ? (size_t)fjson_object_array_length(a)
+                                                          : 0;
+}
+
 static int64_t jint(fjson_object *o, const char *key)
 {
     fjson_object *v = zw_jget_ci(o, key);
@@ -413,7 +445,7 @@ static int read_route53(ex_zone *z, fjson_object *sets)
                 return ZW_ENOMEM;
             }
         }
-        size_t m = rrs ? (size_t)fjson_object_array_length(rrs) : 0;
+        size_t m = alen(rrs);
         for (size_t j = 0; j < m; j++) {
             const char *v = jstr(fjson_object_array_get_idx(rrs, j), "Value");
             if (v && add_text(z, name, type, ttl, v, strlen(v), (int64_t)i + 1)) {
@@ -440,7 +472,7 @@ static int read_gcp(ex_zone *z, fjson_object *arr)
             continue;
         }
         int64_t ttl = jint(s, "ttl");
-        for (size_t j = 0; j < (size_t)fjson_object_array_length(rd); j++) {
+        for (size_t j = 0; j < alen(rd); j++) {
             fjson_object *v = fjson_object_array_get_idx(rd, j);
             const char *vs = fjson_object_get_string(v);
             if (vs && add_text(z, name, type, ttl, vs, strlen(vs), (int64_t)i + 1)) {
