@@ -1,6 +1,7 @@
 /*
- * fuzz_pdns.c - libFuzzer target for the PowerDNS Authoritative parser (normalizer/nz_parse_pdns.c),
- * through the whole normalizer with --format pdns.  Corpus: fuzz/corpus/pdns/.
+ * fuzz_pdns.c - libFuzzer target for the PowerDNS Authoritative parser
+ * (normalizer/nz_parse_pdns.c), through the whole normalizer with --format pdns.  Corpus:
+ * fuzz/corpus/pdns/.
  */
 #include "fuzz_servers.h"
 

@@ -1,6 +1,7 @@
 /*
- * fuzz_windns.c - libFuzzer target for the Windows DNS Server parser (normalizer/nz_parse_windns.c),
- * through the whole normalizer with --format windns.  Corpus: fuzz/corpus/windns/.
+ * fuzz_windns.c - libFuzzer target for the Windows DNS Server parser
+ * (normalizer/nz_parse_windns.c), through the whole normalizer with --format windns.  Corpus:
+ * fuzz/corpus/windns/.
  */
 #include "fuzz_servers.h"
 

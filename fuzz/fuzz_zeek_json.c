@@ -1,6 +1,7 @@
 /*
- * fuzz_zeek_json.c - libFuzzer target for the Zeek dns.log JSON parser (normalizer/nz_parse_zeek.c),
- * through the whole normalizer with --format zeek-json.  Corpus: fuzz/corpus/zeek_json/.
+ * fuzz_zeek_json.c - libFuzzer target for the Zeek dns.log JSON parser
+ * (normalizer/nz_parse_zeek.c), through the whole normalizer with --format zeek-json.  Corpus:
+ * fuzz/corpus/zeek_json/.
  */
 #include "fuzz_servers.h"
 

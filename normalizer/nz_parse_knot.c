@@ -4,9 +4,9 @@
  * through syslog ("Nov 27 13:05:20 ns1 knotd[21443]: info: [zone.] ...").
  *
  * Maps ACL decisions, AXFR/IXFR in and out, NOTIFY in and out and DDNS to DNS Activity
- * (the applied DDNS change and knotc control commands to API Activity); server lifecycle, zone loading, refresh,
- * DNSSEC and journal messages are operational noise.  docs/EVENT.md "Knot DNS" lists
- * every mapping.  Not for knotc output or dnstap.
+ * (the applied DDNS change and knotc control commands to API Activity); server lifecycle, zone
+ * loading, refresh, DNSSEC and journal messages are operational noise.  docs/EVENT.md "Knot DNS"
+ * lists every mapping.  Not for knotc output or dnstap.
  *
  * Per-stream state: the product version from the "Knot DNS X starting" line, and the
  * last "ACL, allowed, action update" decision, whose client and key the following
@@ -170,7 +170,8 @@ static int knot_acl(knot_ctx *k, nz_cur *c)
     }
     int denied = zw_str_eq(verdict, "denied");
     if (!denied && !zw_str_eq(verdict, "allowed")) {
-        return zw_errf(k->err, k->errsz, ZW_EINVAL, "knot: ACL verdict is neither allowed nor denied");
+        return zw_errf(k->err, k->errsz, ZW_EINVAL,
+                       "knot: ACL verdict is neither allowed nor denied");
     }
     if (nz_cur_lit(c, "key ")) {
         nz_cur_until(c, ',', &key);
@@ -211,7 +212,8 @@ static int knot_acl(knot_ctx *k, nz_cur *c)
                 st->upd_zone[k->zone.n] = 0;
                 memcpy(st->upd_ip, ip.p, ip.n);
                 st->upd_ip[ip.n] = 0;
-                st->upd_port = zw_ev_has(ev, ZW_F_SRC_PORT) ? (int)zw_ev_int(ev, ZW_F_SRC_PORT) : -1;
+                st->upd_port =
+                    zw_ev_has(ev, ZW_F_SRC_PORT) ? (int)zw_ev_int(ev, ZW_F_SRC_PORT) : -1;
                 if (kk.n) {
                     memcpy(st->upd_key, kk.p, kk.n);
                 }
@@ -248,8 +250,8 @@ static int knot_xfer(knot_ctx *k, nz_cur *c, const char *kind)
     }
     int out = zw_str_eq(dir, "outgoing");
     if (!out && !zw_str_eq(dir, "incoming")) {
-        return zw_errf(k->err, k->errsz, ZW_EINVAL, "knot: %s direction is neither incoming nor outgoing",
-                       kind);
+        return zw_errf(k->err, k->errsz, ZW_EINVAL,
+                       "knot: %s direction is neither incoming nor outgoing", kind);
     }
     zw_str key = {NULL, 0};
     if (nz_cur_lit(c, "key ")) {
@@ -275,8 +277,8 @@ static int knot_xfer(knot_ctx *k, nz_cur *c, const char *kind)
     if ((rc = dns_base(k, phase_act))) {
         return rc;
     }
-    if ((rc = nz_set_endpoint(ev, out ? ZW_F_SRC_IP : ZW_F_DST_IP, out ? ZW_F_SRC_PORT : ZW_F_DST_PORT,
-                              addr.p, addr.n, '@'))) {
+    if ((rc = nz_set_endpoint(ev, out ? ZW_F_SRC_IP : ZW_F_DST_IP,
+                              out ? ZW_F_SRC_PORT : ZW_F_DST_PORT, addr.p, addr.n, '@'))) {
         return zw_errf(k->err, k->errsz, ZW_EINVAL, "knot: bad remote address in %s line", kind);
     }
     nz_set_query(ev, k->zone.p, k->zone.n, kind);
@@ -353,15 +355,16 @@ static int knot_notify(knot_ctx *k, nz_cur *c)
     }
     int out = zw_str_eq(dir, "outgoing");
     if (!out && !zw_str_eq(dir, "incoming")) {
-        return zw_errf(k->err, k->errsz, ZW_EINVAL, "knot: notify direction is neither incoming nor outgoing");
+        return zw_errf(k->err, k->errsz, ZW_EINVAL,
+                       "knot: notify direction is neither incoming nor outgoing");
     }
     zw_str rest = nz_cur_rest(c);
     if ((rc = dns_base(k, 1))) {
         return rc;
     }
     /* an incoming NOTIFY comes from the remote; an outgoing one goes to it */
-    if ((rc = nz_set_endpoint(ev, out ? ZW_F_DST_IP : ZW_F_SRC_IP, out ? ZW_F_DST_PORT : ZW_F_SRC_PORT,
-                              addr.p, addr.n, '@'))) {
+    if ((rc = nz_set_endpoint(ev, out ? ZW_F_DST_IP : ZW_F_SRC_IP,
+                              out ? ZW_F_DST_PORT : ZW_F_SRC_PORT, addr.p, addr.n, '@'))) {
         return zw_errf(k->err, k->errsz, ZW_EINVAL, "knot: bad remote address in notify line");
     }
     if (k->host.n) {
@@ -517,7 +520,10 @@ static int knot_control(knot_ctx *k, zw_str cmd)
                zw_str_eq(cmd, "conf-check");
     int del = zw_memmem(cmd.p, cmd.n, "-purge", 6) || zw_memmem(cmd.p, cmd.n, "-unset", 6);
     int zone = zw_starts(cmd.p, cmd.n, "zone-");
-    if ((rc = zw_ev_set_class(ev, ZW_CLASS_API_ACTIVITY, read ? 2 : del ? 4 : 3)) ||
+    if ((rc = zw_ev_set_class(ev, ZW_CLASS_API_ACTIVITY,
+                              read  ? 2
+                              : del ? 4
+                                    : 3)) ||
         (rc = zw_ev_set_str(ev, ZW_F_API_OPERATION, cmd.p, cmd.n))) {
         return rc;
     }
@@ -636,8 +642,8 @@ static int knot_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
     if (zw_str_eq(op, "DDNS")) {
         return knot_ddns(&kc, &c);
     }
-    if (zw_str_eq(op, "control") && nz_cur_lit(&c, "received command '") && nz_cur_until(&c, '\'', &cmd) &&
-        cmd.n) {
+    if (zw_str_eq(op, "control") && nz_cur_lit(&c, "received command '") &&
+        nz_cur_until(&c, '\'', &cmd) && cmd.n) {
         return knot_control(&kc, cmd);
     }
     /* refresh, DNSSEC, zone event, journal, backup, control, ... */
@@ -645,5 +651,6 @@ static int knot_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
 }
 
 const nz_parser nz_parser_knot = {
-    "knot", "Knot DNS 3.x server log (file or syslog)", 0, knot_parse, knot_state_new, knot_state_free,
+    "knot",          "Knot DNS 3.x server log (file or syslog)", 0, knot_parse, knot_state_new,
+    knot_state_free,
 };

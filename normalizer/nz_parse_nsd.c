@@ -207,7 +207,8 @@ static int nsd_received(nsd_ctx *k, zw_str zone, nz_cur *c, nz_emitter *em)
         return rc;
     }
     if (nz_set_endpoint(ev, ZW_F_DST_IP, ZW_F_DST_PORT, addr.p, addr.n, '@')) {
-        return zw_errf(k->err, k->errsz, ZW_EINVAL, "nsd: bad primary address in 'received update' line");
+        return zw_errf(k->err, k->errsz, ZW_EINVAL,
+                       "nsd: bad primary address in 'received update' line");
     }
     if ((rc = nz_set_zone(ev, zone.p, zone.n)) || (rc = nz_set_query(ev, zone.p, zone.n, NULL))) {
         return rc;

@@ -116,12 +116,14 @@ static int pdns_xfer(pdns_ctx *k, nz_cur *c, const char *kind, int out)
     zw_event *ev = k->ev;
     zw_str zone, addr;
     int rc;
-    int ok = out ? (nz_cur_lit(c, "zone ") && quoted(c, &zone) && nz_cur_lit(c, ", client ") &&
-                    quoted(c, &addr))
-                 : ((nz_cur_lit(c, "zone: ") || nz_cur_lit(c, "zone ")) && quoted(c, &zone) &&
-                    (nz_cur_lit(c, ", primary: ") || nz_cur_lit(c, ", master: ")) && quoted(c, &addr));
+    int ok =
+        out ? (nz_cur_lit(c, "zone ") && quoted(c, &zone) && nz_cur_lit(c, ", client ") &&
+               quoted(c, &addr))
+            : ((nz_cur_lit(c, "zone: ") || nz_cur_lit(c, "zone ")) && quoted(c, &zone) &&
+               (nz_cur_lit(c, ", primary: ") || nz_cur_lit(c, ", master: ")) && quoted(c, &addr));
     if (!ok || !nz_cur_lit(c, ", ") || zone.n == 0) {
-        return zw_errf(k->err, k->errsz, ZW_EINVAL, "pdns: malformed %s-%s line", kind, out ? "out" : "in");
+        return zw_errf(k->err, k->errsz, ZW_EINVAL, "pdns: malformed %s-%s line", kind,
+                       out ? "out" : "in");
     }
     zw_str rest = nz_cur_rest(c);
     nz_cur r = nz_cur_make(rest.p, rest.n);
@@ -155,7 +157,8 @@ static int pdns_xfer(pdns_ctx *k, nz_cur *c, const char *kind, int out)
             zw_memmem(detail.p, detail.n, "may not request", 15)) {
             rcode = 9;
         }
-    } else if (zw_memmem(rest.p, rest.n, "finished", 8) || zw_memmem(rest.p, rest.n, "zone committed", 14)) {
+    } else if (zw_memmem(rest.p, rest.n, "finished", 8) ||
+               zw_memmem(rest.p, rest.n, "zone committed", 14)) {
         phase = "ended";
         status = ZW_STATUS_SUCCESS;
         rcode = 0;
@@ -176,10 +179,10 @@ static int pdns_xfer(pdns_ctx *k, nz_cur *c, const char *kind, int out)
     if ((rc = zw_ev_set_class(ev, ZW_CLASS_DNS_ACTIVITY, act))) {
         return rc;
     }
-    if (nz_set_endpoint(ev, out ? ZW_F_SRC_IP : ZW_F_DST_IP, out ? ZW_F_SRC_PORT : ZW_F_DST_PORT, addr.p,
-                        addr.n, ':')) {
-        return zw_errf(k->err, k->errsz, ZW_EINVAL, "pdns: bad %s address in %s line", out ? "client" : "primary",
-                       kind);
+    if (nz_set_endpoint(ev, out ? ZW_F_SRC_IP : ZW_F_DST_IP, out ? ZW_F_SRC_PORT : ZW_F_DST_PORT,
+                        addr.p, addr.n, ':')) {
+        return zw_errf(k->err, k->errsz, ZW_EINVAL, "pdns: bad %s address in %s line",
+                       out ? "client" : "primary", kind);
     }
     if ((rc = nz_set_zone(ev, zone.p, zone.n)) || (rc = nz_set_query(ev, zone.p, zone.n, kind))) {
         return rc;
@@ -338,6 +341,10 @@ static int pdns_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
 }
 
 const nz_parser nz_parser_pdns = {
-    "pdns", "PowerDNS Authoritative Server 4.x log (log-timestamp or syslog)", 0, pdns_parse,
-    pdns_state_new, pdns_state_free,
+    "pdns",
+    "PowerDNS Authoritative Server 4.x log (log-timestamp or syslog)",
+    0,
+    pdns_parse,
+    pdns_state_new,
+    pdns_state_free,
 };

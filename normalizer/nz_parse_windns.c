@@ -28,8 +28,8 @@ enum { FAM_NONE, FAM_DNSSERVER, FAM_CLASSIC };
 static const char *jscalar(fjson_object *o, const char *path)
 {
     fjson_object *x = zw_jget(o, path);
-    if (!x || fjson_object_is_type(x, fjson_type_object) || fjson_object_is_type(x, fjson_type_array) ||
-        fjson_object_is_type(x, fjson_type_null)) {
+    if (!x || fjson_object_is_type(x, fjson_type_object) ||
+        fjson_object_is_type(x, fjson_type_array) || fjson_object_is_type(x, fjson_type_null)) {
         return NULL;
     }
     return fjson_object_get_string(x);
@@ -54,7 +54,8 @@ static int family(fjson_object *o)
         (ep && strcmp(ep, "Microsoft-Windows-DNSServer") == 0)) {
         return FAM_DNSSERVER;
     }
-    if ((ch && strcmp(ch, "DNS Server") == 0) || (pv && strcmp(pv, "Microsoft-Windows-DNS-Server-Service") == 0) ||
+    if ((ch && strcmp(ch, "DNS Server") == 0) ||
+        (pv && strcmp(pv, "Microsoft-Windows-DNS-Server-Service") == 0) ||
         (ep && strcmp(ep, "Microsoft-Windows-DNS-Server-Service") == 0)) {
         return FAM_CLASSIC;
     }
@@ -64,16 +65,16 @@ static int family(fjson_object *o)
 static int is_windns(fjson_object *o)
 {
     int64_t id;
-    return o && fjson_object_is_type(o, fjson_type_object) && zw_jget(o, "winlog") && family(o) != FAM_NONE &&
-           event_id(o, &id) == 0;
+    return o && fjson_object_is_type(o, fjson_type_object) && zw_jget(o, "winlog") &&
+           family(o) != FAM_NONE && event_id(o, &id) == 0;
 }
 
 /* An EventData value; NULL when absent, empty or the literal "NULL" Windows writes. */
 static const char *ed(fjson_object *data, const char *key)
 {
     fjson_object *x;
-    if (!data || !fjson_object_object_get_ex(data, key, &x) || !x || fjson_object_is_type(x, fjson_type_object) ||
-        fjson_object_is_type(x, fjson_type_array)) {
+    if (!data || !fjson_object_object_get_ex(data, key, &x) || !x ||
+        fjson_object_is_type(x, fjson_type_object) || fjson_object_is_type(x, fjson_type_array)) {
         return NULL;
     }
     const char *s = fjson_object_get_string(x);
@@ -219,7 +220,7 @@ typedef struct {
     int role;           /* R_CLIENT: remote asked us; R_SERVER: we asked the remote */
     int activity;       /* 1 Query, 2 Response */
     int opcode;
-    const char *xfer;   /* AXFR / IXFR / NULL */
+    const char *xfer; /* AXFR / IXFR / NULL */
 } ana_row;
 
 static const ana_row ana[] = {
@@ -372,12 +373,13 @@ static int analytical(wctx *w, int64_t id, nz_emitter *em)
     }
     if (row->xfer) {
         zw_ev_set_ref(ev, ZW_F_U_XFER_KIND, row->xfer, 4);
-        zw_ev_set_ref(ev, ZW_F_U_XFER_DIRECTION, row->role == R_CLIENT ? "out" : "in", row->role == R_CLIENT ? 3 : 2);
-        const char *phase = row->activity == 1 ? "requested"
+        zw_ev_set_ref(ev, ZW_F_U_XFER_DIRECTION, row->role == R_CLIENT ? "out" : "in",
+                      row->role == R_CLIENT ? 3 : 2);
+        const char *phase = row->activity == 1         ? "requested"
                             : rcode == 5 || rcode == 9 ? "denied"
-                            : rcode == 0 ? "ended"
-                            : rcode > 0  ? "failed"
-                                         : NULL;
+                            : rcode == 0               ? "ended"
+                            : rcode > 0                ? "failed"
+                                                       : NULL;
         if (phase) {
             zw_ev_set_cstr(ev, ZW_F_U_XFER_PHASE, phase);
         }
@@ -420,10 +422,12 @@ static int classic(wctx *w, int64_t id, nz_emitter *em)
         zone = named_zone;
     }
     if (!zone) {
-        return zw_errf(w->err, w->errsz, ZW_EINVAL, "windns: event %lld names no zone", (long long)id);
+        return zw_errf(w->err, w->errsz, ZW_EINVAL, "windns: event %lld names no zone",
+                       (long long)id);
     }
-    if ((rc = zw_ev_set_class(ev, ZW_CLASS_DNS_ACTIVITY, 2)) || (rc = set_common(w, id, "DNS Server")) ||
-        (rc = set_zone(ev, zone)) || (rc = nz_set_query(ev, zone, strlen(zone), "AXFR"))) {
+    if ((rc = zw_ev_set_class(ev, ZW_CLASS_DNS_ACTIVITY, 2)) ||
+        (rc = set_common(w, id, "DNS Server")) || (rc = set_zone(ev, zone)) ||
+        (rc = nz_set_query(ev, zone, strlen(zone), "AXFR"))) {
         return rc;
     }
     nz_set_opcode(ev, 0);
@@ -678,7 +682,8 @@ static int audit(wctx *w, int64_t id, nz_emitter *em)
             zw_ev_set_cstr(ev, ZW_F_U_CHANGE_TARGET, setting);
             zw_ev_set_ref(ev, ZW_F_U_CHANGE_KIND, "config", 6);
             char msg[512];
-            snprintf(msg, sizeof msg, "%s = %s%s%s", setting, nv ? nv : "", ov ? " (was " : "", ov ? ov : "");
+            snprintf(msg, sizeof msg, "%s = %s%s%s", setting, nv ? nv : "", ov ? " (was " : "",
+                     ov ? ov : "");
             if (ov) {
                 strncat(msg, ")", sizeof msg - strlen(msg) - 1);
             }
@@ -723,7 +728,8 @@ static int one(fjson_object *o, zw_event *ev, nz_emitter *em, char *errstr, size
     return ZW_NOISE;
 }
 
-static int windns_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *errstr, size_t errstr_size)
+static int windns_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *errstr,
+                        size_t errstr_size)
 {
     fjson_object *doc = rec->json, *arr = NULL;
     if (!doc) {
@@ -749,7 +755,8 @@ static int windns_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char
     /* every element must be ours before anything is emitted */
     for (int i = 1; i < n; i++) {
         if (!is_windns(fjson_object_array_get_idx(arr, i))) {
-            return zw_errf(errstr, errstr_size, ZW_EINVAL, "windns: element %d is not a Windows DNS event", i);
+            return zw_errf(errstr, errstr_size, ZW_EINVAL,
+                           "windns: element %d is not a Windows DNS event", i);
         }
     }
     int emitted = 0;
@@ -766,6 +773,10 @@ static int windns_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char
 }
 
 const nz_parser nz_parser_windns = {
-    "windns", "Windows DNS Server Audit / Analytical / DNS Server events (winlogbeat, Elastic Agent JSON)", 1,
-    windns_parse, NULL, NULL,
+    "windns",
+    "Windows DNS Server Audit / Analytical / DNS Server events (winlogbeat, Elastic Agent JSON)",
+    1,
+    windns_parse,
+    NULL,
+    NULL,
 };

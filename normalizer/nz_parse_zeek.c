@@ -48,10 +48,10 @@ enum {
 };
 
 static const char *const colnames[C__COUNT] = {
-    "ts",     "uid",         "id.orig_h", "id.orig_p",  "id.resp_h", "id.resp_p", "proto",
-    "trans_id", "rtt",       "query",     "qclass",     "qclass_name", "qtype",   "qtype_name",
-    "rcode",  "rcode_name",  "AA",        "TC",         "RD",        "RA",        "answers",
-    "TTLs",   "rejected",    "opcode",    "opcode_name",
+    "ts",       "uid",        "id.orig_h", "id.orig_p",   "id.resp_h",   "id.resp_p", "proto",
+    "trans_id", "rtt",        "query",     "qclass",      "qclass_name", "qtype",     "qtype_name",
+    "rcode",    "rcode_name", "AA",        "TC",          "RD",          "RA",        "answers",
+    "TTLs",     "rejected",   "opcode",    "opcode_name",
 };
 
 #define ZEEK_MAX_COLS 256
@@ -313,8 +313,8 @@ static int zeek_map(const nz_record *rec, const zeek_row *r, zw_event *ev, nz_em
             /* "query-65534" is how Zeek names a type it has no mnemonic for */
             if (zw_starts(qtype.p, qtype.n, "query-")) {
                 char b[32];
-                int bn = snprintf(b, sizeof b, "TYPE%.*s", (int)(qtype.n - 6 < 20 ? qtype.n - 6 : 20),
-                                  qtype.p + 6);
+                int bn = snprintf(b, sizeof b, "TYPE%.*s",
+                                  (int)(qtype.n - 6 < 20 ? qtype.n - 6 : 20), qtype.p + 6);
                 rc = zw_ev_set_str(ev, ZW_F_QUERY_TYPE, b, (size_t)bn);
             } else {
                 rc = zw_ev_set_str(ev, ZW_F_QUERY_TYPE, qtype.p, qtype.n);
@@ -386,10 +386,12 @@ static int zeek_map(const nz_record *rec, const zeek_row *r, zw_event *ev, nz_em
             return rc;
         }
     } else {
-        if (r->v[C_ANSWERS].p && (rc = add_tsv_vector(ev, ZW_F_ANSWERS_RDATA, r->v[C_ANSWERS], r->set_sep))) {
+        if (r->v[C_ANSWERS].p &&
+            (rc = add_tsv_vector(ev, ZW_F_ANSWERS_RDATA, r->v[C_ANSWERS], r->set_sep))) {
             return rc;
         }
-        if (r->v[C_TTLS].p && (rc = add_tsv_vector(ev, ZW_F_U_DNS_ANSWER_TTLS, r->v[C_TTLS], r->set_sep))) {
+        if (r->v[C_TTLS].p &&
+            (rc = add_tsv_vector(ev, ZW_F_U_DNS_ANSWER_TTLS, r->v[C_TTLS], r->set_sep))) {
             return rc;
         }
     }
@@ -403,10 +405,10 @@ static int zeek_map(const nz_record *rec, const zeek_row *r, zw_event *ev, nz_em
     if (xfr) {
         zw_ev_set_str(ev, ZW_F_U_XFER_KIND, qtype.p, qtype.n);
         zw_ev_set_ref(ev, ZW_F_U_XFER_DIRECTION, "out", 3);
-        const char *phase = rcode < 0 ? "requested"
+        const char *phase = rcode < 0                              ? "requested"
                             : rejected || rcode == 5 || rcode == 9 ? "denied"
-                            : rcode == 0 ? "ended"
-                                         : "failed";
+                            : rcode == 0                           ? "ended"
+                                                                   : "failed";
         zw_ev_set_cstr(ev, ZW_F_U_XFER_PHASE, phase);
     }
     return nz_emit(em, ev);
@@ -509,7 +511,8 @@ static int zeek_header(zeek_state *st, const nz_record *rec, char *errstr, size_
     return ZW_NOMATCH;
 }
 
-static int zeek_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *errstr, size_t errstr_size)
+static int zeek_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *errstr,
+                      size_t errstr_size)
 {
     zeek_state *st = rec->state;
     if (!st) {
@@ -544,8 +547,8 @@ static int zeek_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
         c.i++;
     }
     if (nc != st->ncols || !nz_cur_eof(&c)) {
-        return zw_errf(errstr, errstr_size, ZW_EINVAL, "zeek: row has %d columns, #fields has %d", nc,
-                       st->ncols);
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "zeek: row has %d columns, #fields has %d",
+                       nc, st->ncols);
     }
     zeek_row r;
     memset(&r, 0, sizeof r);
@@ -586,9 +589,12 @@ static int zeek_json_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, c
         return ZW_NOMATCH;
     }
     /* a Zeek dns.log row has flat dotted keys, a uid and DNS columns */
-    if (!fjson_object_object_get_ex(o, "id.orig_h", &x) || !fjson_object_object_get_ex(o, "uid", &x) ||
-        !(fjson_object_object_get_ex(o, "query", &x) || fjson_object_object_get_ex(o, "trans_id", &x) ||
-          fjson_object_object_get_ex(o, "qtype_name", &x) || fjson_object_object_get_ex(o, "rcode", &x))) {
+    if (!fjson_object_object_get_ex(o, "id.orig_h", &x) ||
+        !fjson_object_object_get_ex(o, "uid", &x) ||
+        !(fjson_object_object_get_ex(o, "query", &x) ||
+          fjson_object_object_get_ex(o, "trans_id", &x) ||
+          fjson_object_object_get_ex(o, "qtype_name", &x) ||
+          fjson_object_object_get_ex(o, "rcode", &x))) {
         return ZW_NOMATCH;
     }
     zeek_row r;
@@ -605,8 +611,10 @@ static int zeek_json_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, c
             r.jttls = x;
             continue;
         }
-        if (fjson_object_is_type(x, fjson_type_object) || fjson_object_is_type(x, fjson_type_array)) {
-            return zw_errf(errstr, errstr_size, ZW_EINVAL, "zeek-json: %s is not a scalar", colnames[i]);
+        if (fjson_object_is_type(x, fjson_type_object) ||
+            fjson_object_is_type(x, fjson_type_array)) {
+            return zw_errf(errstr, errstr_size, ZW_EINVAL, "zeek-json: %s is not a scalar",
+                           colnames[i]);
         }
         const char *s = fjson_object_get_string(x);
         if (s) {
@@ -617,7 +625,11 @@ static int zeek_json_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, c
 }
 
 const nz_parser nz_parser_zeek = {
-    "zeek", "Zeek dns.log, ASCII/TSV writer with #fields header", 0, zeek_parse, zeek_state_new,
+    "zeek",
+    "Zeek dns.log, ASCII/TSV writer with #fields header",
+    0,
+    zeek_parse,
+    zeek_state_new,
     zeek_state_free,
 };
 

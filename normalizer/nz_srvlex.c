@@ -85,8 +85,9 @@ int nz_cur_seconds_ms(nz_cur *c, int64_t *out_ms)
     size_t bn = 0;
     while (k < c->n && bn < sizeof buf - 1 &&
            ((c->p[k] >= '0' && c->p[k] <= '9') || c->p[k] == '.' || c->p[k] == 'e' ||
-            c->p[k] == 'E' || ((c->p[k] == '-' || c->p[k] == '+') && bn &&
-                               (buf[bn - 1] == 'e' || buf[bn - 1] == 'E')))) {
+            c->p[k] == 'E' ||
+            ((c->p[k] == '-' || c->p[k] == '+') && bn &&
+             (buf[bn - 1] == 'e' || buf[bn - 1] == 'E')))) {
         buf[bn++] = c->p[k++];
     }
     if (!bn || buf[0] < '0' || buf[0] > '9') {
@@ -287,16 +288,16 @@ const char *nz_dns_type_name(unsigned t)
         unsigned t;
         const char *n;
     } types[] = {
-        {1, "A"},        {2, "NS"},      {5, "CNAME"},   {6, "SOA"},      {12, "PTR"},
-        {13, "HINFO"},   {15, "MX"},     {16, "TXT"},    {17, "RP"},      {18, "AFSDB"},
-        {24, "SIG"},     {25, "KEY"},    {28, "AAAA"},   {29, "LOC"},     {30, "NXT"},
-        {33, "SRV"},     {35, "NAPTR"},  {36, "KX"},     {37, "CERT"},    {39, "DNAME"},
-        {41, "OPT"},     {42, "APL"},    {43, "DS"},     {44, "SSHFP"},   {45, "IPSECKEY"},
-        {46, "RRSIG"},   {47, "NSEC"},   {48, "DNSKEY"}, {49, "DHCID"},   {50, "NSEC3"},
-        {51, "NSEC3PARAM"}, {52, "TLSA"}, {53, "SMIMEA"}, {55, "HIP"},    {59, "CDS"},
-        {60, "CDNSKEY"}, {61, "OPENPGPKEY"}, {62, "CSYNC"}, {63, "ZONEMD"}, {64, "SVCB"},
-        {65, "HTTPS"},   {99, "SPF"},    {249, "TKEY"},  {250, "TSIG"},   {251, "IXFR"},
-        {252, "AXFR"},   {253, "MAILB"}, {254, "MAILA"}, {255, "ANY"},    {256, "URI"},
+        {1, "A"},           {2, "NS"},          {5, "CNAME"},   {6, "SOA"},     {12, "PTR"},
+        {13, "HINFO"},      {15, "MX"},         {16, "TXT"},    {17, "RP"},     {18, "AFSDB"},
+        {24, "SIG"},        {25, "KEY"},        {28, "AAAA"},   {29, "LOC"},    {30, "NXT"},
+        {33, "SRV"},        {35, "NAPTR"},      {36, "KX"},     {37, "CERT"},   {39, "DNAME"},
+        {41, "OPT"},        {42, "APL"},        {43, "DS"},     {44, "SSHFP"},  {45, "IPSECKEY"},
+        {46, "RRSIG"},      {47, "NSEC"},       {48, "DNSKEY"}, {49, "DHCID"},  {50, "NSEC3"},
+        {51, "NSEC3PARAM"}, {52, "TLSA"},       {53, "SMIMEA"}, {55, "HIP"},    {59, "CDS"},
+        {60, "CDNSKEY"},    {61, "OPENPGPKEY"}, {62, "CSYNC"},  {63, "ZONEMD"}, {64, "SVCB"},
+        {65, "HTTPS"},      {99, "SPF"},        {249, "TKEY"},  {250, "TSIG"},  {251, "IXFR"},
+        {252, "AXFR"},      {253, "MAILB"},     {254, "MAILA"}, {255, "ANY"},   {256, "URI"},
         {257, "CAA"},
     };
     for (size_t i = 0; i < ZW_ARRAY_LEN(types); i++) {

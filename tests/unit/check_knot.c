@@ -32,8 +32,9 @@ START_TEST(test_real_log)
 {
     zwt_collect c;
     nz_stats s;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/dns-servers/knot.log", "knot", ZW_OUT_OCSF, REF_MS, &s),
-                     0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, "tests/data/dns-servers/knot.log", "knot", ZW_OUT_OCSF, REF_MS, &s),
+        0);
     ck_assert_int_eq(s.records, 79);
     ck_assert_int_eq(fjson_object_array_length(c.dead), 0);
     ck_assert_int_eq(s.dead, 0);
@@ -142,7 +143,9 @@ END_TEST
 START_TEST(test_ecs)
 {
     zwt_collect c;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/dns-servers/knot.log", "knot", ZW_OUT_ECS, REF_MS, NULL), 0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, "tests/data/dns-servers/knot.log", "knot", ZW_OUT_ECS, REF_MS, NULL),
+        0);
     fjson_object *e = at_line_path(&c, 51, "log.file.line");
     zwt_assert_str(e, "source.ip", "127.0.0.1");
     zwt_assert_str(e, "dns.question.name", "knot.test");
@@ -159,9 +162,11 @@ START_TEST(test_syslog_and_ipv6)
         "2001:db8::7@40457, started, serial 7\n"
         "<31>1 2026-11-27T13:05:31.5Z ns1 knotd 21443 - - debug: [example.test.] ACL, denied, "
         "action transfer, remote ::1@5353, key 'Xfer-Key.'\n"
-        "Nov 27 13:05:32 ns1 knotd[21443]: [example.test.] IXFR, outgoing, remote 192.0.2.1@53 TCP, "
+        "Nov 27 13:05:32 ns1 knotd[21443]: [example.test.] IXFR, outgoing, remote 192.0.2.1@53 "
+        "TCP, "
         "finished, 0.25 seconds, 3 messages, 4096 bytes\n"
-        "2026-11-27T13:05:33+0100 info: [example.test.] AXFR, incoming, remote 192.0.2.9@53, failed "
+        "2026-11-27T13:05:33+0100 info: [example.test.] AXFR, incoming, remote 192.0.2.9@53, "
+        "failed "
         "(connection refused)\n";
     zwt_collect c;
     nz_stats s;
@@ -197,15 +202,16 @@ END_TEST
 
 START_TEST(test_malformed)
 {
-    static const char in[] = "2026-11-27T13:05:20+0000 info: [example.test.] AXFR, outgoing, remote "
-                             "not-an-ip@53, started\n"
-                             "2026-11-27T13:05:20+0000 info: [example.test.] ACL, maybe, action transfer, "
-                             "remote 127.0.0.1@1, key none\n"
-                             "2026-11-27T13:05:20+0000 info: [example.test. AXFR, outgoing\n"
-                             "2026-11-27T13:05:20+0000 info: [example.test.] AXFR, sideways, remote "
-                             "127.0.0.1@1, started\n"
-                             "2026-11-27T13:05:20+0000 info: [example.test.] ACL, denied, action transfer, "
-                             "remote 127.0.0.1@99999, key none\n";
+    static const char in[] =
+        "2026-11-27T13:05:20+0000 info: [example.test.] AXFR, outgoing, remote "
+        "not-an-ip@53, started\n"
+        "2026-11-27T13:05:20+0000 info: [example.test.] ACL, maybe, action transfer, "
+        "remote 127.0.0.1@1, key none\n"
+        "2026-11-27T13:05:20+0000 info: [example.test. AXFR, outgoing\n"
+        "2026-11-27T13:05:20+0000 info: [example.test.] AXFR, sideways, remote "
+        "127.0.0.1@1, started\n"
+        "2026-11-27T13:05:20+0000 info: [example.test.] ACL, denied, action transfer, "
+        "remote 127.0.0.1@99999, key none\n";
     zwt_collect c;
     nz_stats s;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, "knot", ZW_OUT_OCSF, REF_MS, &s), 0);
@@ -219,9 +225,11 @@ START_TEST(test_malformed)
     zwt_free(&c);
 
     /* lines of other formats are not Knot's */
-    static const char other[] = "27-Nov-2026 13:05:20.921 client @0x1 127.0.0.1#1 (x): query: x IN A\n"
-                                "2026-11-27T13:05:20+0000 ns1 named[1]: info: [x.] AXFR, outgoing\n";
-    ck_assert_int_eq(zwt_normalize_mem(&c, other, sizeof other - 1, "knot", ZW_OUT_OCSF, REF_MS, &s), 0);
+    static const char other[] =
+        "27-Nov-2026 13:05:20.921 client @0x1 127.0.0.1#1 (x): query: x IN A\n"
+        "2026-11-27T13:05:20+0000 ns1 named[1]: info: [x.] AXFR, outgoing\n";
+    ck_assert_int_eq(
+        zwt_normalize_mem(&c, other, sizeof other - 1, "knot", ZW_OUT_OCSF, REF_MS, &s), 0);
     ck_assert_int_eq(s.events, 0);
     ck_assert_int_eq(s.dead, 2);
     zwt_assert_str(fjson_object_array_get_idx(c.dead, 0), "reason", "not in the requested format");
@@ -231,10 +239,12 @@ END_TEST
 
 START_TEST(test_control)
 {
-    static const char in[] = "2026-11-27T13:05:40+0000 info: control, received command 'conf-set'\n"
-                             "2026-11-27T13:05:41+0000 info: [Example.test.] control, received command 'zone-purge'\n"
-                             "Nov 27 13:05:42 ns1 knotd[5]: info: [example.test.] control, received command 'zone-read'\n"
-                             "2026-11-27T13:05:43+0000 debug: control, invalid command 'bogus'\n";
+    static const char in[] =
+        "2026-11-27T13:05:40+0000 info: control, received command 'conf-set'\n"
+        "2026-11-27T13:05:41+0000 info: [Example.test.] control, received command 'zone-purge'\n"
+        "Nov 27 13:05:42 ns1 knotd[5]: info: [example.test.] control, received command "
+        "'zone-read'\n"
+        "2026-11-27T13:05:43+0000 debug: control, invalid command 'bogus'\n";
     zwt_collect c;
     nz_stats s;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, "knot", ZW_OUT_OCSF, REF_MS, &s), 0);

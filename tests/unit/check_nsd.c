@@ -24,7 +24,9 @@ START_TEST(test_real_log)
 {
     zwt_collect c;
     nz_stats s;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/dns-servers/nsd.log", "nsd", ZW_OUT_OCSF, REF_MS, &s), 0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, "tests/data/dns-servers/nsd.log", "nsd", ZW_OUT_OCSF, REF_MS, &s),
+        0);
     ck_assert_int_eq(s.records, 21);
     ck_assert_int_eq(s.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.dead), 0);
@@ -86,20 +88,21 @@ END_TEST
 
 START_TEST(test_syslog_and_ipv6)
 {
-    static const char in[] = "<30>Nov 27 13:05:33 ns2 nsd[22058]: axfr for Example.Test. from 2001:db8::2 "
-                             "refused, no acl matches\n"
-                             "<30>1 2026-11-27T13:05:34Z ns2 nsd 22058 - - info: ixfr for example.test. from "
-                             "::ffff:192.0.2.1\n"
-                             "[1795784735] nsd[1]: info: notify for example.test. from 192.0.2.7 refused, no "
-                             "acl matches\n"
-                             "[2026-11-27 13:05:36.001] nsd[1]: info: zone example.test. received update to "
-                             "serial 9 at 2026-11-27T13:05:36 from 2001:db8::1@53 of 1000 bytes in 0.5 seconds\n"
-                             "[2026-11-27 13:05:37.000] nsd[1]: info: axfr for zone old.test. from client 192.0.2.8 "
-                             "refused, blocked\n"
-                             "[2026-11-27 13:05:38.000] nsd[1]: info: ixfr for example.test. from 192.0.2.9 via proxy "
-                             "192.0.2.10 refused because of proxy, 192.0.2.0/24 BLOCKED\n"
-                             "[2026-11-27 13:05:39.000] nsd[1]: info: axfr for example.test. from 192.0.2.11 tls "
-                             "secondary.example\n";
+    static const char in[] =
+        "<30>Nov 27 13:05:33 ns2 nsd[22058]: axfr for Example.Test. from 2001:db8::2 "
+        "refused, no acl matches\n"
+        "<30>1 2026-11-27T13:05:34Z ns2 nsd 22058 - - info: ixfr for example.test. from "
+        "::ffff:192.0.2.1\n"
+        "[1795784735] nsd[1]: info: notify for example.test. from 192.0.2.7 refused, no "
+        "acl matches\n"
+        "[2026-11-27 13:05:36.001] nsd[1]: info: zone example.test. received update to "
+        "serial 9 at 2026-11-27T13:05:36 from 2001:db8::1@53 of 1000 bytes in 0.5 seconds\n"
+        "[2026-11-27 13:05:37.000] nsd[1]: info: axfr for zone old.test. from client 192.0.2.8 "
+        "refused, blocked\n"
+        "[2026-11-27 13:05:38.000] nsd[1]: info: ixfr for example.test. from 192.0.2.9 via proxy "
+        "192.0.2.10 refused because of proxy, 192.0.2.0/24 BLOCKED\n"
+        "[2026-11-27 13:05:39.000] nsd[1]: info: axfr for example.test. from 192.0.2.11 tls "
+        "secondary.example\n";
     zwt_collect c;
     nz_stats s;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, NULL, ZW_OUT_OCSF, REF_MS, &s), 0);
@@ -142,10 +145,11 @@ END_TEST
 
 START_TEST(test_malformed)
 {
-    static const char in[] = "[2026-11-27 13:05:33.503] nsd[1]: info: axfr for example.test. from bogus refused\n"
-                             "[2026-11-27 13:05:33.503] nsd[1]: info: axfr for example.test.\n"
-                             "[2026-11-27 13:05:33.503] nsd[1]: info: zone x. received update to serial 9 at\n"
-                             "[2026-11-27 13:05:33.503] nsd[1]: info: notify for x. from 1.2.3.4@99999\n";
+    static const char in[] =
+        "[2026-11-27 13:05:33.503] nsd[1]: info: axfr for example.test. from bogus refused\n"
+        "[2026-11-27 13:05:33.503] nsd[1]: info: axfr for example.test.\n"
+        "[2026-11-27 13:05:33.503] nsd[1]: info: zone x. received update to serial 9 at\n"
+        "[2026-11-27 13:05:33.503] nsd[1]: info: notify for x. from 1.2.3.4@99999\n";
     zwt_collect c;
     nz_stats s;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, "nsd", ZW_OUT_OCSF, REF_MS, &s), 0);
@@ -159,7 +163,8 @@ START_TEST(test_malformed)
     /* other programs' lines are not NSD's */
     static const char other[] = "[2026-11-27 13:05:33.503] unbound[1:0] info: x\n"
                                 "Nov 27 13:05:33 ns2 named[1]: axfr for x. from 1.2.3.4\n";
-    ck_assert_int_eq(zwt_normalize_mem(&c, other, sizeof other - 1, "nsd", ZW_OUT_OCSF, REF_MS, &s), 0);
+    ck_assert_int_eq(zwt_normalize_mem(&c, other, sizeof other - 1, "nsd", ZW_OUT_OCSF, REF_MS, &s),
+                     0);
     ck_assert_int_eq(s.events + s.noise, 0);
     ck_assert_int_eq(s.dead, 2);
     zwt_free(&c);

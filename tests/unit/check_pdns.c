@@ -25,7 +25,9 @@ START_TEST(test_real_log)
 {
     zwt_collect c;
     nz_stats s;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/dns-servers/pdns.log", "pdns", ZW_OUT_OCSF, REF_MS, &s), 0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, "tests/data/dns-servers/pdns.log", "pdns", ZW_OUT_OCSF, REF_MS, &s),
+        0);
     ck_assert_int_eq(s.records, 35);
     ck_assert_int_eq(s.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.dead), 0);
@@ -98,8 +100,9 @@ END_TEST
 START_TEST(test_year_inference)
 {
     /* a December line read in January belongs to the previous year */
-    static const char in[] = "Dec 31 23:59:59 AXFR-out zone 'example.test', client '192.0.2.1', transfer "
-                             "initiated\n";
+    static const char in[] =
+        "Dec 31 23:59:59 AXFR-out zone 'example.test', client '192.0.2.1', transfer "
+        "initiated\n";
     zwt_collect c;
     nz_stats s;
     int64_t jan2 = zw_time_civil(2027, 1, 2, 0, 0, 0, 0, 0);
@@ -112,14 +115,18 @@ END_TEST
 START_TEST(test_syslog_and_ipv6)
 {
     static const char in[] =
-        "<28>Nov 27 13:05:33 ns3 pdns_server[812]: AXFR-out zone 'Example.Test', client '[2001:db8::5]:4242', "
+        "<28>Nov 27 13:05:33 ns3 pdns_server[812]: AXFR-out zone 'Example.Test', client "
+        "'[2001:db8::5]:4242', "
         "denied: client IP has no permission\n"
-        "<30>1 2026-11-27T13:05:34Z ns3 pdns_server 812 - - Remote 2001:db8::5 wants 'a.example.test|AAAA', do = "
+        "<30>1 2026-11-27T13:05:34Z ns3 pdns_server 812 - - Remote 2001:db8::5 wants "
+        "'a.example.test|AAAA', do = "
         "1, bufsize = 1232: packetcache HIT\n"
         "Nov 27 13:05:35 ns3 pdns_server[812]: Some message this parser does not know\n"
-        "Nov 27 13:05:36 ns3 pdns[812]: IXFR-in zone: 'example.test', primary: '192.0.2.53', zone committed with "
+        "Nov 27 13:05:36 ns3 pdns[812]: IXFR-in zone: 'example.test', primary: '192.0.2.53', zone "
+        "committed with "
         "serial 2024010105\n"
-        "Nov 27 13:05:37 AXFR-out zone 'example.test', client '127.0.0.4:5353', allowed: TSIG signed request with "
+        "Nov 27 13:05:37 AXFR-out zone 'example.test', client '127.0.0.4:5353', allowed: TSIG "
+        "signed request with "
         "authorized key 'Xfer-Key.'\n";
     zwt_collect c;
     nz_stats s;
@@ -154,10 +161,11 @@ END_TEST
 
 START_TEST(test_malformed)
 {
-    static const char in[] = "Nov 27 13:05:33 AXFR-out zone 'example.test', client 'nope', transfer initiated\n"
-                             "Nov 27 13:05:33 AXFR-out zone 'example.test' client '1.2.3.4', x\n"
-                             "Nov 27 13:05:33 Remote 1.2.3.4 wants 'noseparator', do = 0\n"
-                             "Nov 27 13:05:33 Remote 1.2.3.4 asks politely\n";
+    static const char in[] =
+        "Nov 27 13:05:33 AXFR-out zone 'example.test', client 'nope', transfer initiated\n"
+        "Nov 27 13:05:33 AXFR-out zone 'example.test' client '1.2.3.4', x\n"
+        "Nov 27 13:05:33 Remote 1.2.3.4 wants 'noseparator', do = 0\n"
+        "Nov 27 13:05:33 Remote 1.2.3.4 asks politely\n";
     zwt_collect c;
     nz_stats s;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, "pdns", ZW_OUT_OCSF, REF_MS, &s), 0);
@@ -171,7 +179,8 @@ START_TEST(test_malformed)
     /* a bare timestamped line pdns does not write is left to other parsers */
     static const char other[] = "Nov 27 13:05:33 ns1 named[1]: client query\n"
                                 "Nov 27 13:05:33 something unrelated\n";
-    ck_assert_int_eq(zwt_normalize_mem(&c, other, sizeof other - 1, "pdns", ZW_OUT_OCSF, REF_MS, &s), 0);
+    ck_assert_int_eq(
+        zwt_normalize_mem(&c, other, sizeof other - 1, "pdns", ZW_OUT_OCSF, REF_MS, &s), 0);
     ck_assert_int_eq(s.events + s.noise, 0);
     ck_assert_int_eq(s.dead, 2);
     zwt_free(&c);

@@ -22,8 +22,8 @@ START_TEST(test_sample)
 {
     zwt_collect c;
     nz_stats s;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/windows-dns/analytical-test-events.json", NULL, ZW_OUT_OCSF,
-                                        REF_MS, &s),
+    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/windows-dns/analytical-test-events.json",
+                                        NULL, ZW_OUT_OCSF, REF_MS, &s),
                      0);
     ck_assert_int_eq(s.records, 1);
     ck_assert_int_eq(s.events, 4);
@@ -68,28 +68,37 @@ START_TEST(test_sample)
 }
 END_TEST
 
-#define WL(id, ch, data)                                                                                          \
-    "{\"@timestamp\":\"2026-11-27T13:05:20.500Z\",\"winlog\":{\"channel\":\"" ch "\",\"event_id\":" id                \
-    ",\"provider_name\":\"Microsoft-Windows-DNSServer\",\"computer_name\":\"DC01.corp.test\",\"user\":{\"name\":"     \
-    "\"alice\",\"domain\":\"CORP\",\"identifier\":\"S-1-5-21-1-2-3-1104\"},\"event_data\":{" data "}}}\n"
+#define WL(id, ch, data)                                                                           \
+    "{\"@timestamp\":\"2026-11-27T13:05:20.500Z\",\"winlog\":{\"channel\":\"" ch                   \
+    "\",\"event_id\":" id ",\"provider_name\":\"Microsoft-Windows-DNSServer\",\"computer_name\":"  \
+                          "\"DC01.corp.test\",\"user\":{\"name\":"                                 \
+    "\"alice\",\"domain\":\"CORP\",\"identifier\":\"S-1-5-21-1-2-3-1104\"},\"event_data\":{" data  \
+    "}}}\n"
 #define AUD "Microsoft-Windows-DNSServer/Audit"
 #define ANA "Microsoft-Windows-DNSServer/Analytical"
 
 START_TEST(test_audit)
 {
     static const char in[] =
-        WL("515", AUD, "\"Type\":\"1\",\"NAME\":\"WWW.corp.test.\",\"TTL\":\"3600\",\"BufferSize\":\"4\","
-                       "\"RDATA\":\"0x0A000005\",\"Zone\":\"corp.test\",\"ZoneScope\":\"Default\"")
-        WL("516", AUD, "\"Type\":\"28\",\"NAME\":\"v6.corp.test.\",\"TTL\":\"60\",\"RDATA\":"
-                       "\"0x20010DB8000000000000000000000001\",\"Zone\":\"corp.test\"")
-        WL("514", AUD, "\"Zone\":\"corp.test\",\"PropertyKey\":\"SecureSecondaries\",\"NewPropertyValues\":\"0\","
-                       "\"OldPropertyValues\":\"1\"")
-        WL("541", AUD, "\"Setting\":\"EnableDnsSec\",\"Scope\":\"Default\",\"NewValue\":\"1\"")
-        WL("513", AUD, "\"Zone\":\"old.corp.test\"")
-        WL("519", AUD, "\"Type\":\"16\",\"NAME\":\"t.corp.test\",\"TTL\":\"60\",\"RDATA\":\"hello\",\"Zone\":"
-                       "\"corp.test\",\"Source\":\"2001:db8::44\"")
-        WL("577", AUD, "\"Policy\":\"BlackholePolicy\",\"Action\":\"Ignore\"")
-        WL("600", AUD, "\"X\":\"1\"");
+        WL("515", AUD,
+           "\"Type\":\"1\",\"NAME\":\"WWW.corp.test.\",\"TTL\":\"3600\",\"BufferSize\":\"4\","
+           "\"RDATA\":\"0x0A000005\",\"Zone\":\"corp.test\",\"ZoneScope\":\"Default\"")
+            WL("516", AUD,
+               "\"Type\":\"28\",\"NAME\":\"v6.corp.test.\",\"TTL\":\"60\",\"RDATA\":"
+               "\"0x20010DB8000000000000000000000001\",\"Zone\":\"corp.test\"")
+                WL("514", AUD,
+                   "\"Zone\":\"corp.test\",\"PropertyKey\":\"SecureSecondaries\","
+                   "\"NewPropertyValues\":\"0\","
+                   "\"OldPropertyValues\":\"1\"")
+                    WL("541", AUD,
+                       "\"Setting\":\"EnableDnsSec\",\"Scope\":\"Default\",\"NewValue\":\"1\"")
+                        WL("513", AUD, "\"Zone\":\"old.corp.test\"") WL(
+                            "519", AUD,
+                            "\"Type\":\"16\",\"NAME\":\"t.corp.test\",\"TTL\":\"60\",\"RDATA\":"
+                            "\"hello\",\"Zone\":"
+                            "\"corp.test\",\"Source\":\"2001:db8::44\"")
+                            WL("577", AUD, "\"Policy\":\"BlackholePolicy\",\"Action\":\"Ignore\"")
+                                WL("600", AUD, "\"X\":\"1\"");
     zwt_collect c;
     norm(&c, in, 7, 1, 0);
     fjson_object *e = zwt_ev(&c, 0);
@@ -103,7 +112,8 @@ START_TEST(test_audit)
     zwt_assert_str(e, "unmapped.record.name", "www.corp.test");
     zwt_assert_str(e, "unmapped.record.type", "A");
     zwt_assert_int(e, "unmapped.record.ttl", 3600);
-    ck_assert_str_eq(fjson_object_get_string(fjson_object_array_get_idx(zw_jget(e, "unmapped.record.values"), 0)),
+    ck_assert_str_eq(fjson_object_get_string(
+                         fjson_object_array_get_idx(zw_jget(e, "unmapped.record.values"), 0)),
                      "10.0.0.5");
     zwt_assert_str(e, "unmapped.change.action", "CREATE");
     zwt_assert_str(e, "unmapped.change.kind", "record");
@@ -115,7 +125,8 @@ START_TEST(test_audit)
     e = zwt_ev(&c, 1);
     zwt_assert_int(e, "activity_id", 4);
     zwt_assert_str(e, "unmapped.record.type", "AAAA");
-    ck_assert_str_eq(fjson_object_get_string(fjson_object_array_get_idx(zw_jget(e, "unmapped.record.values"), 0)),
+    ck_assert_str_eq(fjson_object_get_string(
+                         fjson_object_array_get_idx(zw_jget(e, "unmapped.record.values"), 0)),
                      "2001:db8::1");
     e = zwt_ev(&c, 2); /* zone transfer policy change */
     zwt_assert_int(e, "activity_id", 3);
@@ -134,7 +145,8 @@ START_TEST(test_audit)
     e = zwt_ev(&c, 5);
     zwt_assert_str(e, "src_endpoint.ip", "2001:db8::44");
     zwt_assert_str(e, "actor.app_name", "dynamic update");
-    ck_assert_str_eq(fjson_object_get_string(fjson_object_array_get_idx(zw_jget(e, "unmapped.record.values"), 0)),
+    ck_assert_str_eq(fjson_object_get_string(
+                         fjson_object_array_get_idx(zw_jget(e, "unmapped.record.values"), 0)),
                      "hello");
     e = zwt_ev(&c, 6);
     zwt_assert_str(e, "unmapped.change.target", "BlackholePolicy");
@@ -144,23 +156,36 @@ END_TEST
 
 START_TEST(test_transfers)
 {
-    static const char in[] =
-        WL("270", ANA, "\"TCP\":\"1\",\"Source\":\"192.0.2.66\",\"InterfaceIP\":\"192.0.2.1\",\"QNAME\":\"corp.test.\","
-                       "\"XID\":\"4242\",\"Zone\":\"corp.test\"")
-        WL("271", ANA, "\"TCP\":\"1\",\"InterfaceIP\":\"192.0.2.1\",\"Destination\":\"192.0.2.66\",\"QNAME\":"
-                       "\"corp.test.\",\"XID\":\"4242\",\"Zone\":\"corp.test\",\"RCODE\":\"5\"")
-        WL("272", ANA, "\"TCP\":\"1\",\"InterfaceIP\":\"192.0.2.1\",\"Source\":\"192.0.2.53\",\"QNAME\":\"corp.test.\","
-                       "\"RCODE\":\"0\"")
-        WL("273", ANA, "\"Source\":\"192.0.2.53\",\"InterfaceIP\":\"192.0.2.1\",\"QNAME\":\"corp.test.\"")
-        WL("279", ANA, "\"QNAME\":\"x.\"")
-        "{\"@timestamp\":\"2026-11-27T13:05:21Z\",\"winlog\":{\"channel\":\"DNS Server\",\"event_id\":6004,"
-        "\"provider_name\":\"Microsoft-Windows-DNS-Server-Service\",\"computer_name\":\"DC01\",\"event_data\":"
-        "{\"param1\":\"198.51.100.9\",\"param2\":\"secret.corp.test\"}}}\n"
-        "{\"@timestamp\":\"2026-11-27T13:05:22Z\",\"winlog\":{\"channel\":\"DNS Server\",\"event_id\":\"6001\","
-        "\"provider_name\":\"Microsoft-Windows-DNS-Server-Service\",\"event_data\":"
-        "{\"param1\":\"2024010105\",\"param2\":\"corp.test\",\"param3\":\"192.0.2.53\"}}}\n"
-        "{\"@timestamp\":\"2026-11-27T13:05:23Z\",\"winlog\":{\"channel\":\"DNS Server\",\"event_id\":2,"
-        "\"provider_name\":\"Microsoft-Windows-DNS-Server-Service\"}}\n";
+    static const char in[] = WL("270", ANA,
+                                "\"TCP\":\"1\",\"Source\":\"192.0.2.66\",\"InterfaceIP\":\"192.0.2."
+                                "1\",\"QNAME\":\"corp.test.\","
+                                "\"XID\":\"4242\",\"Zone\":\"corp.test\"")
+        WL("271", ANA,
+           "\"TCP\":\"1\",\"InterfaceIP\":\"192.0.2.1\",\"Destination\":\"192.0.2.66\",\"QNAME\":"
+           "\"corp.test.\",\"XID\":\"4242\",\"Zone\":\"corp.test\",\"RCODE\":\"5\"")
+            WL("272", ANA,
+               "\"TCP\":\"1\",\"InterfaceIP\":\"192.0.2.1\",\"Source\":\"192.0.2.53\",\"QNAME\":"
+               "\"corp.test.\","
+               "\"RCODE\":\"0\"") WL("273", ANA,
+                                     "\"Source\":\"192.0.2.53\",\"InterfaceIP\":\"192.0.2.1\","
+                                     "\"QNAME\":\"corp.test.\"")
+                WL("279", ANA,
+                   "\"QNAME\":\"x.\"") "{\"@timestamp\":\"2026-11-27T13:05:21Z\",\"winlog\":{"
+                                       "\"channel\":\"DNS Server\",\"event_id\":6004,"
+                                       "\"provider_name\":\"Microsoft-Windows-DNS-Server-Service\","
+                                       "\"computer_name\":\"DC01\",\"event_data\":"
+                                       "{\"param1\":\"198.51.100.9\",\"param2\":\"secret.corp."
+                                       "test\"}}}\n"
+                                       "{\"@timestamp\":\"2026-11-27T13:05:22Z\",\"winlog\":{"
+                                       "\"channel\":\"DNS Server\",\"event_id\":\"6001\","
+                                       "\"provider_name\":\"Microsoft-Windows-DNS-Server-Service\","
+                                       "\"event_data\":"
+                                       "{\"param1\":\"2024010105\",\"param2\":\"corp.test\","
+                                       "\"param3\":\"192.0.2.53\"}}}\n"
+                                       "{\"@timestamp\":\"2026-11-27T13:05:23Z\",\"winlog\":{"
+                                       "\"channel\":\"DNS Server\",\"event_id\":2,"
+                                       "\"provider_name\":\"Microsoft-Windows-DNS-Server-Service\"}"
+                                       "}\n";
     zwt_collect c;
     norm(&c, in, 6, 2, 0);
     fjson_object *e = zwt_ev(&c, 0);
@@ -204,16 +229,27 @@ END_TEST
 START_TEST(test_malformed)
 {
     static const char in[] =
-        WL("257", ANA, "\"Destination\":\"not-an-ip\",\"QNAME\":\"x.\"")
-        "{\"winlog\":{\"channel\":\"" ANA "\",\"event_id\":256,\"event_data\":{\"QNAME\":\"x.\"}}}\n"
-        "{\"@timestamp\":\"2026-11-27T13:05:21Z\",\"winlog\":{\"channel\":\"DNS Server\",\"event_id\":6004,"
-        "\"event_data\":{\"param1\":\"198.51.100.9\"}}}\n"
-        "{\"events\":[" "{\"@timestamp\":\"2026-11-27T13:05:21Z\",\"winlog\":{\"channel\":\"DNS Server\","
-        "\"event_id\":2}}" ",{\"other\":1}]}\n"
-        "{\"winlog\":{\"channel\":\"Security\",\"event_id\":4624}}\n";
+        WL("257", ANA,
+           "\"Destination\":\"not-an-ip\",\"QNAME\":\"x.\"") "{\"winlog\":{\"channel\":\"" ANA
+                                                             "\",\"event_id\":256,\"event_data\":{"
+                                                             "\"QNAME\":\"x.\"}}}\n"
+                                                             "{\"@timestamp\":\"2026-11-27T13:05:"
+                                                             "21Z\",\"winlog\":{\"channel\":\"DNS "
+                                                             "Server\",\"event_id\":6004,"
+                                                             "\"event_data\":{\"param1\":\"198.51."
+                                                             "100.9\"}}}\n"
+                                                             "{\"events\":["
+                                                             "{\"@timestamp\":\"2026-11-27T13:05:"
+                                                             "21Z\",\"winlog\":{\"channel\":\"DNS "
+                                                             "Server\","
+                                                             "\"event_id\":2}}"
+                                                             ",{\"other\":1}]}\n"
+                                                             "{\"winlog\":{\"channel\":"
+                                                             "\"Security\",\"event_id\":4624}}\n";
     zwt_collect c;
     norm(&c, in, 0, 0, 5);
-    const char *want[] = {"not an IP", "no ISO 8601", "names no zone", "element 1", "no known format"};
+    const char *want[] = {"not an IP", "no ISO 8601", "names no zone", "element 1",
+                          "no known format"};
     for (int i = 0; i < 5; i++) {
         const char *r = zw_jstr(fjson_object_array_get_idx(c.dead, i), "reason", NULL);
         ck_assert_msg(r && strstr(r, want[i]) != NULL, "reason %d: %s", i, r ? r : "(none)");

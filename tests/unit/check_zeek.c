@@ -49,7 +49,8 @@ START_TEST(test_baselines)
     zwt_assert_int(e, "duration", 104);
     fjson_object *ans = zw_jget(e, "answers");
     ck_assert_int_eq(fjson_object_array_length(ans), 4);
-    zwt_assert_str(fjson_object_array_get_idx(ans, 3), "rdata", "add: A nwin2.stratolab.org 192.168.1.106");
+    zwt_assert_str(fjson_object_array_get_idx(ans, 3), "rdata",
+                   "add: A nwin2.stratolab.org 192.168.1.106");
     fjson_object *ttls = zw_jget(e, "unmapped.dns.answer_ttls");
     ck_assert_int_eq(fjson_object_array_length(ttls), 4);
     ck_assert_str_eq(fjson_object_get_string(fjson_object_array_get_idx(ttls, 3)), "1200");
@@ -97,7 +98,8 @@ START_TEST(test_baselines)
     zwt_assert_absent(e, "query.type");
     zwt_assert_absent(e, "duration");
     zwt_assert_str(zwt_ev(&c, 0), "query.type", "A");
-    zwt_assert_str(fjson_object_array_get_idx(zw_jget(zwt_ev(&c, 0), "answers"), 1), "rdata", "RRSIG 5 cmu.edu");
+    zwt_assert_str(fjson_object_array_get_idx(zw_jget(zwt_ev(&c, 0), "answers"), 1), "rdata",
+                   "RRSIG 5 cmu.edu");
     zwt_free(&c);
 }
 END_TEST
@@ -106,7 +108,8 @@ START_TEST(test_layout_change_and_axfr)
 {
     static const char in[] =
         "#separator \\x09\n"
-        "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype_name\trcode_name\n"
+        "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype_"
+        "name\trcode_name\n"
         "1795784733.5\tCa\t2001:db8::9\t4000\t2001:db8::53\t53\ttcp\tExample.Test\tAXFR\tREFUSED\n"
         "#fields\tts\tquery\tqtype\trcode\tid.orig_h\tuid\n"
         "1795784734.25\texample.test\t251\t-\t192.0.2.1\tCb\n"
@@ -140,13 +143,20 @@ END_TEST
 START_TEST(test_json)
 {
     static const char in[] =
-        "{\"ts\":1795784733.305988,\"uid\":\"CHhAvVGS1DHFjwGM9\",\"id.orig_h\":\"192.0.2.7\",\"id.orig_p\":51871,"
-        "\"id.resp_h\":\"192.0.2.53\",\"id.resp_p\":53,\"proto\":\"tcp\",\"trans_id\":27571,\"rtt\":0.002004,"
-        "\"query\":\"example.test\",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":252,\"qtype_name\":"
-        "\"AXFR\",\"rcode\":0,\"rcode_name\":\"NOERROR\",\"AA\":true,\"TC\":false,\"RD\":false,\"RA\":false,"
-        "\"Z\":0,\"answers\":[\"ns1.example.test\",\"192.0.2.10\"],\"TTLs\":[3600.0,300.0],\"rejected\":false}\n"
-        "{\"_path\":\"dns\",\"ts\":\"2026-11-27T13:05:34.123456Z\",\"uid\":\"Cx\",\"id.orig_h\":\"::1\","
-        "\"id.orig_p\":1,\"id.resp_h\":\"::1\",\"id.resp_p\":53,\"query\":\"x.example.test\",\"qtype_name\":\"A\","
+        "{\"ts\":1795784733.305988,\"uid\":\"CHhAvVGS1DHFjwGM9\",\"id.orig_h\":\"192.0.2.7\",\"id."
+        "orig_p\":51871,"
+        "\"id.resp_h\":\"192.0.2.53\",\"id.resp_p\":53,\"proto\":\"tcp\",\"trans_id\":27571,"
+        "\"rtt\":0.002004,"
+        "\"query\":\"example.test\",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":252,"
+        "\"qtype_name\":"
+        "\"AXFR\",\"rcode\":0,\"rcode_name\":\"NOERROR\",\"AA\":true,\"TC\":false,\"RD\":false,"
+        "\"RA\":false,"
+        "\"Z\":0,\"answers\":[\"ns1.example.test\",\"192.0.2.10\"],\"TTLs\":[3600.0,300.0],"
+        "\"rejected\":false}\n"
+        "{\"_path\":\"dns\",\"ts\":\"2026-11-27T13:05:34.123456Z\",\"uid\":\"Cx\",\"id.orig_h\":\":"
+        ":1\","
+        "\"id.orig_p\":1,\"id.resp_h\":\"::1\",\"id.resp_p\":53,\"query\":\"x.example.test\","
+        "\"qtype_name\":\"A\","
         "\"rcode_name\":\"NXDOMAIN\",\"opcode_name\":\"query\"}\n"
         "{\"_path\":\"conn\",\"ts\":1,\"uid\":\"C\",\"id.orig_h\":\"1.2.3.4\"}\n";
     zwt_collect c;
@@ -165,7 +175,8 @@ START_TEST(test_json)
     zwt_assert_str(e, "unmapped.dns.flags", "aa");
     zwt_assert_int(e, "duration", 2);
     zwt_assert_str(fjson_object_array_get_idx(zw_jget(e, "answers"), 1), "rdata", "192.0.2.10");
-    ck_assert_str_eq(fjson_object_get_string(fjson_object_array_get_idx(zw_jget(e, "unmapped.dns.answer_ttls"), 0)),
+    ck_assert_str_eq(fjson_object_get_string(
+                         fjson_object_array_get_idx(zw_jget(e, "unmapped.dns.answer_ttls"), 0)),
                      "3600");
     e = zwt_ev(&c, 1);
     zwt_assert_int(e, "time", 1795784734123LL);
@@ -199,7 +210,8 @@ START_TEST(test_malformed)
     zwt_free(&c);
     /* a data row before any header is not recognisable */
     static const char bare[] = "1795784733.5\t192.0.2.1\tx\n";
-    ck_assert_int_eq(zwt_normalize_mem(&c, bare, sizeof bare - 1, "zeek", ZW_OUT_OCSF, REF_MS, &s), 0);
+    ck_assert_int_eq(zwt_normalize_mem(&c, bare, sizeof bare - 1, "zeek", ZW_OUT_OCSF, REF_MS, &s),
+                     0);
     ck_assert_int_eq(s.dead, 1);
     zwt_free(&c);
 }
