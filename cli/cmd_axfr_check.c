@@ -9,6 +9,7 @@
 #include "../exposure/ex.h"
 #include "cli.h"
 #include "cli_exposure.h"
+#include "cli_kafka_out.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,14 +18,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: zonewarden axfr-check --server HOST[:PORT] --zone ZONE [--source-ip IP]\n"
-            "                             [--tsig KEYFILE] [--timeout MS] [-o FILE]\n"
-            "                             [--output ocsf|ecs] [--no-ixfr]\n"
-            "Attempts AXFR and IXFR (serial one below the current SOA) without credentials and,\n"
-            "with --tsig, AXFR with the key.  One Compliance Finding per attempt on stdout (or\n"
-            "-o FILE); a one-line verdict on stderr.  Exit: 0 pass (refused), 1 fail (zone\n"
-            "data returned), 2 usage, 3 error (no verdict: network failure, key rejected).\n");
+    fprintf(
+        f,
+        "usage: zonewarden axfr-check --server HOST[:PORT] --zone ZONE [--source-ip IP]\n"
+        "                             [--tsig KEYFILE] [--timeout MS] [-o FILE]\n"
+        "                             [--output ocsf|ecs] [--no-ixfr]\n"
+        "                             [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
+        "Attempts AXFR and IXFR (serial one below the current SOA) without credentials and,\n"
+        "with --tsig, AXFR with the key.  One Compliance Finding per attempt on stdout (or\n"
+        "-o FILE); a one-line verdict on stderr.  Exit: 0 pass (refused), 1 fail (zone\n"
+        "data returned), 2 usage, 3 error (no verdict: network failure, key rejected).\n");
 }
 
 int cmd_axfr_check(int argc, char **argv)
@@ -37,6 +40,8 @@ int cmd_axfr_check(int argc, char **argv)
         {"timeout", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'O'},
         {"no-ixfr", no_argument, NULL, 'n'},
+        {"brokers", required_argument, NULL, 'B'},
+        {"output-topic", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -52,8 +57,26 @@ int cmd_axfr_check(int argc, char **argv)
     zw_buf b;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    const char *brokers = NULL, *otopic = NULL;
+    char *xprops[32];
+    int nx = 0;
+    cli_kout ko;
+    memset(&ko, 0, sizeof ko);
+    while ((c = getopt_long(argc, argv, "o:hX:", opts, NULL)) != -1) {
         switch (c) {
+        case 'B':
+            brokers = optarg;
+            break;
+        case 'P':
+            otopic = optarg;
+            break;
+        case 'X':
+            if (nx >= (int)(sizeof xprops / sizeof xprops[0])) {
+                fprintf(stderr, "zonewarden axfr-check: too many -X\n");
+                return CLI_USAGE;
+            }
+            xprops[nx++] = optarg;
+            break;
         case 's':
             server = optarg;
             break;
@@ -96,7 +119,7 @@ int cmd_axfr_check(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (!server || !zone || optind < argc) {
+    if (!server || !zone || optind < argc || !brokers != !otopic) {
         usage(stderr);
         return CLI_USAGE;
     }
@@ -164,10 +187,18 @@ int cmd_axfr_check(int argc, char **argv)
     }
     status = any_fail ? CLI_FAIL : any_error ? 3 : CLI_OK;
 
+    if (brokers && cli_kout_open(&ko, brokers, otopic, xprops, nx, err, sizeof err)) {
+        fprintf(stderr, "zonewarden axfr-check: %s\n", err);
+        status = 3;
+        goto out;
+    }
     if (outpath && !(out = fopen(outpath, "w"))) {
         perror(outpath);
         status = 3;
         goto out;
+    }
+    if (brokers && !outpath) {
+        out = NULL; /* the topic replaces stdout */
     }
     int64_t now = cli_now_ms();
     for (int i = 0; i < nat; i++) {
@@ -176,8 +207,18 @@ int cmd_axfr_check(int argc, char **argv)
         zw_event_init(&ev, a);
         zw_buf_clear(&b);
         if (ex_attempt_event(&at[i], server_text, now, &ev) || zw_event_finalize(&ev) ||
-            zw_write_event(&b, &ev, kind) || zw_buf_putc(&b, '\n') ||
-            fwrite(b.p, 1, b.len, out) != b.len) {
+            zw_write_event(&b, &ev, kind)) {
+            fprintf(stderr, "zonewarden axfr-check: out of memory\n");
+            status = 3;
+            break;
+        }
+        zw_str zk = zw_ev_str(&ev, ZW_F_U_ZONE); /* key = zone, as the stage keys output */
+        if (brokers && cli_kout_send(&ko, zk.p, zk.n, b.p, b.len)) {
+            fprintf(stderr, "zonewarden axfr-check: kafka: %s\n", ko.err);
+            status = 3;
+            break;
+        }
+        if (out && (zw_buf_putc(&b, '\n') || fwrite(b.p, 1, b.len, out) != b.len)) {
             fprintf(stderr, "zonewarden axfr-check: write failed\n");
             status = 3;
             break;
@@ -193,6 +234,10 @@ int cmd_axfr_check(int argc, char **argv)
     }
     fputc('\n', stderr);
 out:
+    if (ko.rk && cli_kout_close(&ko, 30000, err, sizeof err)) {
+        fprintf(stderr, "zonewarden axfr-check: %s\n", err);
+        status = 3; /* the evidence did not reach the topic: no verdict recorded */
+    }
     if (out && out != stdout && fclose(out)) {
         status = 3;
     }

@@ -8,6 +8,7 @@
 #include "../exposure/ex.h"
 #include "cli.h"
 #include "cli_exposure.h"
+#include "cli_kafka_out.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -27,10 +28,12 @@ static void usage(FILE *f)
             "                            | --provider-export FILE [--origin ZONE])\n"
             "                           [--inventory approved.yml] [--fingerprints FILE]\n"
             "                           [-o FILE] [--output ocsf|ecs] [--table] [--html FILE]\n"
-            "                           [--source-ip IP] [--tsig KEYFILE] [--fail-on "
-            "unapproved|unknown]\n"
+            "                           [--source-ip IP] [--tsig KEYFILE]\n"
+            "                           [--fail-on unapproved|unknown]\n"
+            "                           [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
             "Findings go to stdout as JSON lines (or to -o FILE); --table prints a table instead\n"
-            "of JSON on stdout.  Exit: 0 done, 1 --fail-on matched, 2 usage, 3 input error.\n");
+            "of JSON on stdout; --brokers sends them to a Kafka topic (key: zone).\nExit: 0 done, "
+            "1 --fail-on matched, 2 usage, 3 input error.\n");
 }
 
 int64_t cli_now_ms(void)
@@ -120,9 +123,16 @@ int cmd_exposure(int argc, char **argv)
         {"source-ip", required_argument, NULL, 's'},
         {"tsig", required_argument, NULL, 'T'},
         {"fail-on", required_argument, NULL, 'f'},
+        {"brokers", required_argument, NULL, 'B'},
+        {"output-topic", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char *brokers = NULL, *otopic = NULL;
+    char *xprops[32];
+    int nx = 0;
+    cli_kout ko;
+    memset(&ko, 0, sizeof ko);
     const char *zonefile = NULL, *axfr = NULL, *export = NULL, *origin = NULL, *invpath = NULL;
     const char *fppath = NULL, *outpath = NULL, *htmlpath = NULL, *srcip = NULL, *tsigpath = NULL;
     int table = 0, fail_on = -1, c, status = CLI_OK;
@@ -144,8 +154,21 @@ int cmd_exposure(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:hX:", opts, NULL)) != -1) {
         switch (c) {
+        case 'B':
+            brokers = optarg;
+            break;
+        case 'P':
+            otopic = optarg;
+            break;
+        case 'X':
+            if (nx >= (int)(sizeof xprops / sizeof xprops[0])) {
+                fprintf(stderr, "zonewarden exposure: too many -X\n");
+                return CLI_USAGE;
+            }
+            xprops[nx++] = optarg;
+            break;
         case 'z':
             zonefile = optarg;
             break;
@@ -214,6 +237,10 @@ int cmd_exposure(int argc, char **argv)
         return CLI_USAGE;
     }
 
+    if (!brokers != !otopic) {
+        fprintf(stderr, "zonewarden exposure: --brokers and --output-topic go together\n");
+        return CLI_USAGE;
+    }
     if (!(fp = cli_load_fingerprints(fppath, err, sizeof err))) {
         fprintf(stderr, "zonewarden exposure: %s\n", err);
         status = CLI_IO;
@@ -270,14 +297,19 @@ int cmd_exposure(int argc, char **argv)
         goto out;
     }
     int64_t now = cli_now_ms();
-    int json_to_stdout = !outpath && !table;
+    int json_to_stdout = !outpath && !table && !brokers;
+    if (brokers && cli_kout_open(&ko, brokers, otopic, xprops, nx, err, sizeof err)) {
+        fprintf(stderr, "zonewarden exposure: %s\n", err);
+        status = CLI_USAGE;
+        goto out;
+    }
     if (outpath && !(out = fopen(outpath, "w"))) {
         perror(outpath);
         status = CLI_IO;
         goto out;
     }
     FILE *jf = outpath ? out : json_to_stdout ? stdout : NULL;
-    if (jf) {
+    if (jf || brokers) {
         zw_arena *a = zw_arena_new(0);
         zw_event ev;
         for (size_t i = 0; a && i < r->n; i++) {
@@ -285,8 +317,18 @@ int cmd_exposure(int argc, char **argv)
             zw_event_init(&ev, a);
             zw_buf_clear(&b);
             if (ex_finding_event(r, i, now, &ev) || zw_event_finalize(&ev) ||
-                zw_write_event(&b, &ev, kind) || zw_buf_putc(&b, '\n') ||
-                fwrite(b.p, 1, b.len, jf) != b.len) {
+                zw_write_event(&b, &ev, kind)) {
+                fprintf(stderr, "zonewarden exposure: out of memory\n");
+                status = CLI_IO;
+                break;
+            }
+            /* key = zone, as the pipeline stage keys its output */
+            if (brokers && cli_kout_send(&ko, z->origin, strlen(z->origin), b.p, b.len)) {
+                fprintf(stderr, "zonewarden exposure: kafka: %s\n", ko.err);
+                status = CLI_IO;
+                break;
+            }
+            if (jf && (zw_buf_putc(&b, '\n') || fwrite(b.p, 1, b.len, jf) != b.len)) {
                 fprintf(stderr, "zonewarden exposure: write failed\n");
                 status = CLI_IO;
                 break;
@@ -324,6 +366,15 @@ int cmd_exposure(int argc, char **argv)
         }
     }
 out:
+    if (ko.rk) {
+        size_t produced = ko.produced;
+        if (cli_kout_close(&ko, 30000, err, sizeof err)) {
+            fprintf(stderr, "zonewarden exposure: %s\n", err);
+            status = CLI_IO;
+        } else {
+            fprintf(stderr, "exposure: %zu findings delivered to %s\n", produced, otopic);
+        }
+    }
     if (out && fclose(out)) {
         status = CLI_IO;
     }
