@@ -575,12 +575,31 @@ int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, s
             ru->prog = malloc(ru->nprog * sizeof(uint32_t));
             r.bad |= ru->prog == NULL;
         }
+        /* the program must be well formed: every operator has its operands */
+        uint64_t depth = 0;
         for (uint32_t j = 0; j < ru->nprog && !r.bad; j++) {
-            ru->prog[j] = r_u32(&r);
-            if (DC_P_OPC(ru->prog[j]) == DC_P_LEAF && DC_P_ARG(ru->prog[j]) >= rs->nleaves) {
+            uint32_t w = ru->prog[j] = r_u32(&r), a = DC_P_ARG(w);
+            switch (DC_P_OPC(w)) {
+            case DC_P_LEAF:
+                r.bad |= a >= rs->nleaves;
+                depth++;
+                break;
+            case DC_P_CONST:
+                depth++;
+                break;
+            case DC_P_NOT:
+                r.bad |= depth < 1;
+                break;
+            case DC_P_AND:
+            case DC_P_OR:
+                r.bad |= a < 1 || depth < a;
+                depth -= r.bad ? 0 : a - 1;
+                break;
+            default:
                 r.bad = 1;
             }
         }
+        r.bad |= depth != 1;
     }
     uint32_t nc = r_count(&r, 60);
     if (nc && !r.bad) {
