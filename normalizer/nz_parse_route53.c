@@ -4,7 +4,9 @@
  *  - public hosted-zone query logs (CloudWatch Logs, one space-separated line each):
  *    "1.0 2017-12-13T08:16:02.130Z Z123412341234 example.com A NOERROR UDP FRA6
  *     55.36.5.7 -" (version, time, hosted-zone id, name, type, rcode, protocol, edge
- *    location, resolver IP, EDNS client subnet or "-");
+ *    location, resolver IP, EDNS client subnet or "-"), also with the ingestion-time
+ *    prefix of a CloudWatch S3 export, or inside CloudWatch Logs subscription envelopes
+ *    ({"messageType":"DATA_MESSAGE","logEvents":[{"message": line}]});
  *  - Resolver query logs (JSON, one object per line): version, account_id, region,
  *    vpc_id, query_timestamp, query_name, query_type, query_class, rcode, answers[],
  *    srcaddr, srcport, transport, srcids.
@@ -13,6 +15,7 @@
  */
 #include "nz_prov.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Splits [p, p+n) on single spaces into at most max fields; returns the count. */
@@ -79,11 +82,20 @@ static int upper_type(zw_event *ev, zw_field f, zw_str t)
     return 0;
 }
 
-static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
+/* One query-log line.  p may carry the CloudWatch export's ingestion-time prefix. */
+static int public_line(const char *p, size_t n, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
 {
     zw_str f[10];
     int rc;
-    if (!zw_starts(rec->p, rec->n, "1.0 ") || split_spaces(rec->p, rec->n, f, 10) != 10) {
+    int64_t ms;
+    size_t k;
+    if (n > 4 && p[0] >= '0' && p[0] <= '9' && (k = zw_time_iso(p, n, NULL, &ms)) > 0 && k < n &&
+        p[k] == ' ') {
+        /* S3 export of a CloudWatch log group: "INGESTION-TIME 1.0 ..." */
+        p += k + 1;
+        n -= k + 1;
+    }
+    if (!zw_starts(p, n, "1.0 ") || split_spaces(p, n, f, 10) != 10) {
         return ZW_NOMATCH;
     }
     /* field 3: a hosted-zone id (upper-case letters and digits); field 7 UDP/TCP */
@@ -129,9 +141,58 @@ static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char
     return nz_emit(em, ev);
 }
 
+/* Lines, or a CloudWatch Logs subscription envelope (as Firehose delivers it to S3):
+ * {"messageType":"DATA_MESSAGE","logGroup":...,"logEvents":[{"message":"1.0 ..."}]}. */
+static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
+{
+    if (!rec->json) {
+        return public_line(rec->p, rec->n, ev, em, err, errsz);
+    }
+    fjson_object *events = zw_jget(rec->json, "logEvents");
+    zw_str mt = nzp_str(rec->json, "messageType");
+    if (!events || !fjson_object_is_type(events, fjson_type_array) || !nzp_ok(mt)) {
+        return ZW_NOMATCH;
+    }
+    if (zw_str_eq(mt, "CONTROL_MESSAGE")) {
+        return ZW_NOISE; /* CloudWatch's reachability probe */
+    }
+    int n = fjson_object_array_length(events), emitted = 0, bad = 0, first_bad = -1, rc;
+    char first_err[256] = "";
+    for (int i = 0; i < n; i++) {
+        zw_str m = nzp_str(fjson_object_array_get_idx(events, i), "message");
+        if (!m.p) {
+            rc = zw_errf(err, errsz, ZW_EINVAL, "no message");
+        } else {
+            zw_event_clear(ev);
+            rc = public_line(m.p, m.n, ev, em, err, errsz);
+            if (rc == ZW_NOMATCH) {
+                if (!emitted && !bad) {
+                    return ZW_NOMATCH; /* another log group's envelope */
+                }
+                rc = zw_errf(err, errsz, ZW_EINVAL, "not a query-log line");
+            }
+        }
+        if (rc == ZW_OK) {
+            emitted++;
+        } else if (rc == ZW_EINVAL) {
+            if (!bad++) {
+                first_bad = i;
+                snprintf(first_err, sizeof first_err, "%s", err);
+            }
+        } else {
+            return rc;
+        }
+    }
+    if (bad) {
+        return zw_errf(err, errsz, ZW_EINVAL, "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
+                       bad, n, emitted, first_bad, first_err);
+    }
+    return emitted ? ZW_OK : ZW_NOISE;
+}
+
 const nz_parser nz_parser_route53_query = {
     "route53-query",
-    "Amazon Route 53 public hosted-zone query log lines (v1.0)",
+    "Amazon Route 53 public hosted-zone query logs (v1.0 lines, CloudWatch export and subscription envelopes)",
     0,
     parse_public,
     NULL,

@@ -394,6 +394,36 @@ START_TEST(test_route53_resolver_query_log)
 }
 END_TEST
 
+START_TEST(test_route53_cloudwatch_shapes)
+{
+    zwt_collect c;
+    nz_stats st;
+    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-query/cloudwatch-envelope.jsonl", NULL,
+                                        ZW_OUT_OCSF, 0, &st),
+                     0);
+    ck_assert_int_eq(st.noise, 1); /* the CONTROL_MESSAGE probe */
+    ck_assert_int_eq(st.dead, 0);
+    ck_assert_int_eq(fjson_object_array_length(c.events), 5);
+    all_required(&c);
+    zwt_assert_str(zwt_ev(&c, 3), "query.hostname", "bad.example.com");
+    zwt_assert_int(zwt_ev(&c, 3), "rcode_id", 3);
+    zwt_assert_str(zwt_ev(&c, 2), "src_endpoint.ip", "2001:db8::1234");
+    zwt_assert_str(zwt_ev(&c, 0), "unmapped.zone_id", "Z123412341234");
+    zwt_free(&c);
+
+    /* S3 export: ingestion time first; the event time is the line's own */
+    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-query/cloudwatch-export.log", NULL,
+                                        ZW_OUT_OCSF, 0, &st),
+                     0);
+    ck_assert_int_eq(st.dead, 0);
+    ck_assert_int_eq(fjson_object_array_length(c.events), 2);
+    zwt_assert_int(zwt_ev(&c, 0), "time", 1513152962130LL);
+    zwt_assert_str(zwt_ev(&c, 1), "query.type", "AAAA");
+    zwt_assert_str(zwt_ev(&c, 1), "connection_info.protocol_name", "tcp");
+    zwt_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("providers_aws");
@@ -405,6 +435,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_input);
     tcase_add_test(tc, test_route53_public_query_log);
     tcase_add_test(tc, test_route53_resolver_query_log);
+    tcase_add_test(tc, test_route53_cloudwatch_shapes);
     suite_add_tcase(s, tc);
     return s;
 }
