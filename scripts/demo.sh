@@ -32,3 +32,10 @@ echo
 $zw summary "$out/alerts.jsonl"
 echo
 echo "alerts (OCSF Detection Finding JSON lines): $out/alerts.jsonl"
+
+echo
+echo "== exposure review of the DNS lab's zone against tests/data/exposure/approved.yml"
+$zw exposure --zone tests/data/exposure/example.test.zone \
+  --inventory tests/data/exposure/approved.yml --table --html "$out/exposure.html" \
+  -o "$out/exposure.jsonl" || true
+echo "exposure findings: $out/exposure.jsonl; report for non-technical readers: $out/exposure.html"
