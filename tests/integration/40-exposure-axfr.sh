@@ -354,6 +354,15 @@ else
     echo "FAIL exposure --axfr open.test: $(cat "$W/exposure.err")"
     fails=$((fails + 1))
 fi
+# a TSIG-protected zone reviewed through a keyed transfer (NSD), source address bound
+if "$ZW_BIN" exposure --axfr $S:5330 tsig.test --tsig "$W/xfer.key" --source-ip 127.0.0.2 \
+    -o "$W/exposure-tsig.jsonl" 2>"$W/exposure-tsig.err" &&
+    [ "$(grep -c '"record":{"name":"vpn.tsig.test"' "$W/exposure-tsig.jsonl")" -ge 1 ]; then
+    echo "ok   exposure --axfr tsig.test with the key: $(tail -1 "$W/exposure-tsig.err")"
+else
+    echo "FAIL exposure --axfr tsig.test with the key: $(cat "$W/exposure-tsig.err")"
+    fails=$((fails + 1))
+fi
 "$ZW_BIN" exposure --axfr $S:5310 closed.test >/dev/null 2>"$W/exposure-closed.err"
 rc=$?
 if [ "$rc" = 3 ] && grep -qi "refused" "$W/exposure-closed.err"; then
