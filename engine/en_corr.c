@@ -1495,6 +1495,8 @@ en_corr *en_corr_new(const en_rule_meta *rules, size_t n_rules, const en_corr_de
         c->opt.merge_ms = (int64_t)1 << 50;
     }
     zw_buf_init(&c->scratch);
+    zw_buf_init(&c->scratch_a);
+    zw_buf_init(&c->scratch_k);
     for (size_t i = 0; i < n_rules; i++) {
         if (!rules[i].uid || !rules[i].name) {
             zw_errf(errstr, errstr_size, ZW_EINVAL, "rule %zu: uid and name are required", i);
@@ -1658,6 +1660,8 @@ void en_corr_destroy(en_corr *c)
     free(c->anchored);
     free(c->pbuf);
     zw_buf_free(&c->scratch);
+    zw_buf_free(&c->scratch_a);
+    zw_buf_free(&c->scratch_k);
     free(c);
 }
 
@@ -1671,42 +1675,40 @@ static en_blob *keys_blob(en_corr *c, const en_corr_input *in, int *any_present)
     *any_present = 0;
     /* alert merge key */
     {
-        zw_buf ak;
-        zw_buf_init(&ak);
+        zw_buf *ak = &c->scratch_a;
+        zw_buf_clear(ak);
         if (rm->alert) {
             if (rm->n_key_fields) {
                 for (size_t i = 0; i < rm->n_key_fields; i++) {
                     const char *nm = rm->key_names && rm->key_names[i] ? rm->key_names[i] : "";
                     zw_str v =
                         in->field ? in->field(in->field_ud, rm->key_fields[i]) : (zw_str){NULL, 0};
-                    rc |= en_put_piece(&ak, nm, strlen(nm));
-                    rc |= en_put_piece(&ak, v.p, v.n);
+                    rc |= en_put_piece(ak, nm, strlen(nm));
+                    rc |= en_put_piece(ak, v.p, v.n);
                 }
             } else {
                 for (size_t i = 0; i < in->n_matched; i++) {
-                    rc |= en_put_piece(&ak, in->matched[i].name.p, in->matched[i].name.n);
-                    rc |= en_put_piece(&ak, in->matched[i].value.p, in->matched[i].value.n);
+                    rc |= en_put_piece(ak, in->matched[i].name.p, in->matched[i].name.n);
+                    rc |= en_put_piece(ak, in->matched[i].value.p, in->matched[i].value.n);
                 }
             }
         }
-        rc |= en_put_piece(b, ak.p, ak.len);
-        zw_buf_free(&ak);
+        rc |= en_put_piece(b, ak->p, ak->len);
     }
-    zw_buf kb;
-    zw_buf_init(&kb);
+    zw_buf *kb = &c->scratch_k;
     for (size_t k = 0; k < c->ncons_rule[in->rule]; k++) {
         const en_consumer *cs = &c->cons_rule[in->rule][k];
         const en_corr_def *d = &c->defs[cs->corr];
         const en_corr_member *m = &d->members[cs->member];
         int ok = 1;
-        zw_buf_clear(&kb);
+        zw_buf_clear(kb);
         for (size_t gi = 0; gi < d->n_group && ok; gi++) {
             zw_str v = in->field ? in->field(in->field_ud, m->group_fields[gi]) : (zw_str){NULL, 0};
             if (!v.p) {
                 ok = 0;
                 break;
             }
-            rc |= en_put_piece(&kb, v.p, v.n);
+            rc |= en_put_piece(kb, v.p, v.n);
         }
         zw_str val = {"", 0};
         if (ok && m->value_field != EN_FIELD_NONE) {
@@ -1724,10 +1726,9 @@ static en_blob *keys_blob(en_corr *c, const en_corr_input *in, int *any_present)
         }
         *any_present = 1;
         rc |= en_put_piece(b, "1", 1);
-        rc |= en_put_piece(b, kb.p, kb.len);
+        rc |= en_put_piece(b, kb->p, kb->len);
         rc |= en_put_piece(b, val.p, val.n);
     }
-    zw_buf_free(&kb);
     if (rc) {
         return NULL;
     }

@@ -110,7 +110,7 @@ struct en_corr {
     size_t pcap, npend;
     uint64_t signature;
     en_corr_stats stats;
-    zw_buf scratch;
+    zw_buf scratch, scratch_a, scratch_k; /* per-feed key building, reused */
     double *pbuf; /* percentile scratch, max_group_events */
 };
 
