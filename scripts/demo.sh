@@ -27,7 +27,7 @@ for d in tests/data/providers/aws-cloudtrail tests/data/providers/gcp-audit \
 done
 
 echo "== zonewarden run over ${#inputs[@]} bundled log files"
-$zw run -r "$out/rules.zwt" -o "$out/alerts.jsonl" "${inputs[@]}"
+$zw run -r "$out/rules.zwt" --merge 10m -o "$out/alerts.jsonl" "${inputs[@]}"
 echo
 $zw summary "$out/alerts.jsonl"
 echo
