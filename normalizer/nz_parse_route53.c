@@ -199,12 +199,11 @@ const nz_parser nz_parser_route53_query = {
     NULL,
 };
 
-static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err,
-                          size_t errsz)
+/* One Resolver query-log object. */
+static int resolver_obj(fjson_object *o, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
 {
-    fjson_object *o = rec->json;
     int rc;
-    if (!fjson_object_is_type(o, fjson_type_object) || !zw_jget(o, "query_timestamp") ||
+    if (!o || !fjson_object_is_type(o, fjson_type_object) || !zw_jget(o, "query_timestamp") ||
         !zw_jget(o, "query_name") || !zw_jget(o, "srcaddr")) {
         return ZW_NOMATCH;
     }
@@ -263,9 +262,53 @@ static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
     return nz_emit(em, ev);
 }
 
+/* One object per line, or a CloudWatch Logs subscription envelope whose messages are
+ * Resolver query-log objects as JSON text. */
+static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err,
+                          size_t errsz)
+{
+    fjson_object *events = zw_jget(rec->json, "logEvents");
+    if (!events || !fjson_object_is_type(events, fjson_type_array) || !zw_jget(rec->json, "messageType")) {
+        return resolver_obj(rec->json, ev, em, err, errsz);
+    }
+    int n = fjson_object_array_length(events), emitted = 0, bad = 0, first_bad = -1, rc;
+    char first_err[256] = "";
+    for (int i = 0; i < n; i++) {
+        zw_str m = nzp_str(fjson_object_array_get_idx(events, i), "message");
+        fjson_object *o = m.p && m.p[0] == '{' ? fjson_tokener_parse(m.p) : NULL;
+        if (!o && !emitted && !bad) {
+            return ZW_NOMATCH; /* not Resolver messages: another log group, or a probe */
+        }
+        zw_event_clear(ev);
+        rc = o ? resolver_obj(o, ev, em, err, errsz) : zw_errf(err, errsz, ZW_EINVAL, "message is not JSON");
+        fjson_object_put(o);
+        if (rc == ZW_NOMATCH) {
+            if (!emitted && !bad) {
+                return ZW_NOMATCH;
+            }
+            rc = zw_errf(err, errsz, ZW_EINVAL, "message is not a Resolver query-log record");
+        }
+        if (rc == ZW_OK) {
+            emitted++;
+        } else if (rc == ZW_EINVAL) {
+            if (!bad++) {
+                first_bad = i;
+                snprintf(first_err, sizeof first_err, "%s", err);
+            }
+        } else {
+            return rc;
+        }
+    }
+    if (bad) {
+        return zw_errf(err, errsz, ZW_EINVAL, "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
+                       bad, n, emitted, first_bad, first_err);
+    }
+    return emitted ? ZW_OK : ZW_NOMATCH;
+}
+
 const nz_parser nz_parser_route53_resolver_query = {
     "route53-resolver-query",
-    "Amazon Route 53 Resolver query logs (JSON)",
+    "Amazon Route 53 Resolver query logs (JSON lines, CloudWatch Logs subscription envelopes)",
     1,
     parse_resolver,
     NULL,

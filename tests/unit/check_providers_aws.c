@@ -421,6 +421,18 @@ START_TEST(test_route53_cloudwatch_shapes)
     zwt_assert_str(zwt_ev(&c, 1), "query.type", "AAAA");
     zwt_assert_str(zwt_ev(&c, 1), "connection_info.protocol_name", "tcp");
     zwt_free(&c);
+
+    /* Resolver query logs through a CloudWatch subscription: messages are JSON text */
+    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-resolver-query/cloudwatch-envelope.json",
+                                        NULL, ZW_OUT_OCSF, 0, &st),
+                     0);
+    ck_assert_int_eq(st.dead, 0);
+    ck_assert_int_eq(fjson_object_array_length(c.events), 3);
+    all_required(&c);
+    zwt_assert_str(zwt_ev(&c, 1), "query.type", "AXFR");
+    zwt_assert_str(zwt_ev(&c, 1), "src_endpoint.ip", "10.0.0.99");
+    zwt_assert_str(zwt_ev(&c, 1), "unmapped.source_format", "route53-resolver-query");
+    zwt_free(&c);
 }
 END_TEST
 
