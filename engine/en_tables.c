@@ -607,16 +607,20 @@ static uint32_t *rule_clauses(const dc_rule *ru)
         stack[sp++] = start;
     }
     free(stack);
-    /* children of the root */
-    uint32_t ends[64], nch = 0, root = n - 1;
-    if (DC_P_OPC(ru->prog[root]) == DC_P_AND) {
-        uint32_t e = root; /* exclusive end of the next child to the left */
-        for (uint32_t k = 0; k < DC_P_ARG(ru->prog[root]) && nch < 64 && e > 0; k++) {
-            ends[nch++] = e - 1;
-            e = st[e - 1];
+    /* conjuncts: the root, flattened through nested ANDs (a work list of subtree ends) */
+    uint32_t ends[64], nch = 0, work[64], nw = 0;
+    work[nw++] = n - 1;
+    while (nw && nch < 64) {
+        uint32_t b = work[--nw];
+        if (DC_P_OPC(ru->prog[b]) == DC_P_AND) {
+            uint32_t e = b; /* exclusive end of the next child to the left */
+            for (uint32_t k = 0; k < DC_P_ARG(ru->prog[b]) && nw < 64 && e > 0; k++) {
+                work[nw++] = e - 1;
+                e = st[e - 1];
+            }
+        } else {
+            ends[nch++] = b;
         }
-    } else {
-        ends[nch++] = root;
     }
     uint32_t *out = malloc((n + nch + 2) * sizeof *out);
     size_t w = 0;
@@ -975,12 +979,53 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
         rc = ZW_ENOMEM;
         goto out;
     }
+    /* Trigger leaves: those in positive position; when the rule has necessary clauses,
+     * only the leaves of its rarest clause (fewest rules sharing its leaves), since the
+     * rule cannot be true unless one of them fires. */
+    uint32_t *share = calloc(rs->nleaves + 1, sizeof *share);
+    for (uint32_t r = 0; r < rs->nrules && share; r++) {
+        const dc_rule *ru = &rs->rules[r];
+        trig[r] = rule_triggers(ru);
+        for (uint32_t i = 0; i < ru->nprog; i++) {
+            if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF && (!trig[r] || trig[r][i])) {
+                share[DC_P_ARG(ru->prog[i])]++;
+            }
+        }
+    }
+    for (uint32_t r = 0; r < rs->nrules && share && t->clauses; r++) {
+        const dc_rule *ru = &rs->rules[r];
+        const uint32_t *cl = t->clauses[r], *best = NULL;
+        uint64_t best_cost = UINT64_MAX;
+        while (cl && *cl) {
+            uint64_t cost = 0;
+            for (uint32_t k = 0; k < cl[0]; k++) {
+                cost += share[cl[1 + k]];
+            }
+            if (cost < best_cost) {
+                best_cost = cost;
+                best = cl;
+            }
+            cl += 1 + cl[0];
+        }
+        if (!best || !trig[r]) {
+            continue;
+        }
+        for (uint32_t i = 0; i < ru->nprog; i++) {
+            int in = 0;
+            if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF) {
+                for (uint32_t k = 0; k < best[0] && !in; k++) {
+                    in = best[1 + k] == DC_P_ARG(ru->prog[i]);
+                }
+            }
+            trig[r][i] = (uint8_t)in;
+        }
+    }
+    free(share);
     for (uint32_t r = 0; r < rs->nrules; r++) {
         const dc_rule *ru = &rs->rules[r];
         if (ru->nprog > t->maxprog) {
             t->maxprog = ru->nprog;
         }
-        trig[r] = rule_triggers(ru);
         for (uint32_t i = 0; i < ru->nprog; i++) {
             if (DC_P_OPC(ru->prog[i]) == DC_P_LEAF && (!trig[r] || trig[r][i])) {
                 t->lr_start[DC_P_ARG(ru->prog[i]) + 1]++;
