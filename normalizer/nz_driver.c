@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 struct nz_ctx {
@@ -575,7 +576,12 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
     int is_stdin = strcmp(path, "-") == 0;
 
     if (is_stdin) {
-        gz = gzdopen(0, "rb");
+        /* a duplicate, so gzclose() frees zlib's state without closing fd 0 */
+        int fd = dup(0);
+        gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+        if (!gz && fd >= 0) {
+            close(fd);
+        }
     } else {
         gz = gzopen(path, "rb");
     }
@@ -636,7 +642,7 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
     }
     rc = nz_stream_finish(st);
 out:
-    if (gz && !is_stdin) {
+    if (gz) {
         gzclose(gz);
     }
     free(buf);
