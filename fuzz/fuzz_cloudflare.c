@@ -1,6 +1,7 @@
 /*
- * fuzz_cloudflare.c - libFuzzer target for the Cloudflare audit log parser (API entries and envelopes, Logpush):
- * any bytes in, no crash, every event and dead letter serialises to valid JSON.
+ * fuzz_cloudflare.c - libFuzzer target for the Cloudflare audit log parser (API entries and
+ * envelopes, Logpush): any bytes in, no crash, every event and dead letter serialises to valid
+ * JSON.
  */
 #include "prov_fuzz.h"
 

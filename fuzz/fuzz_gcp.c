@@ -1,6 +1,6 @@
 /*
- * fuzz_gcp.c - libFuzzer target for the GCP parsers (Cloud Audit Logs of Cloud DNS, Cloud DNS query logs):
- * any bytes in, no crash, every event and dead letter serialises to valid JSON.
+ * fuzz_gcp.c - libFuzzer target for the GCP parsers (Cloud Audit Logs of Cloud DNS, Cloud DNS query
+ * logs): any bytes in, no crash, every event and dead letter serialises to valid JSON.
  */
 #include "prov_fuzz.h"
 

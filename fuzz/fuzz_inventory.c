@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         return 0;
     }
-    static const char *const probes[] = {"example.com", "a.b.example.com.", "Z1", "192.0.2.1", "2001:db8::1",
-                                         "arn:aws:iam::1:role/x", "", "."};
+    static const char *const probes[] = {"example.com", "a.b.example.com.",      "Z1", "192.0.2.1",
+                                         "2001:db8::1", "arn:aws:iam::1:role/x", "",   "."};
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
         size_t n = strlen(probes[i]);
         (void)nz_inventory_zone_by_id(inv, probes[i], n);

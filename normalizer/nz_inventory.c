@@ -33,7 +33,7 @@ typedef struct {
 } cidr_list;
 
 typedef struct {
-    char *name;        /* lower case, no trailing dot */
+    char *name; /* lower case, no trailing dot */
     cidr_list secondaries;
     int is_private;
 } inv_zone;
@@ -173,7 +173,8 @@ static int parse_ip(const char *p, size_t n, int *family, unsigned char *a)
 #define MAX_DEPTH 32
 #define MAX_NODES 1000000
 
-static fjson_object *yaml_to_json(yaml_document_t *doc, yaml_node_t *node, int depth, size_t *budget)
+static fjson_object *yaml_to_json(yaml_document_t *doc, yaml_node_t *node, int depth,
+                                  size_t *budget)
 {
     if (!node || depth > MAX_DEPTH || (*budget)-- == 0) {
         return NULL;
@@ -184,9 +185,10 @@ static fjson_object *yaml_to_json(yaml_document_t *doc, yaml_node_t *node, int d
                                            (int)node->data.scalar.length);
     case YAML_SEQUENCE_NODE: {
         fjson_object *a = fjson_object_new_array();
-        for (yaml_node_item_t *it = node->data.sequence.items.start; a && it < node->data.sequence.items.top;
-             it++) {
-            fjson_object *v = yaml_to_json(doc, yaml_document_get_node(doc, *it), depth + 1, budget);
+        for (yaml_node_item_t *it = node->data.sequence.items.start;
+             a && it < node->data.sequence.items.top; it++) {
+            fjson_object *v =
+                yaml_to_json(doc, yaml_document_get_node(doc, *it), depth + 1, budget);
             if (!v) {
                 fjson_object_put(a);
                 return NULL;
@@ -197,19 +199,22 @@ static fjson_object *yaml_to_json(yaml_document_t *doc, yaml_node_t *node, int d
     }
     case YAML_MAPPING_NODE: {
         fjson_object *o = fjson_object_new_object();
-        for (yaml_node_pair_t *pr = node->data.mapping.pairs.start; o && pr < node->data.mapping.pairs.top; pr++) {
+        for (yaml_node_pair_t *pr = node->data.mapping.pairs.start;
+             o && pr < node->data.mapping.pairs.top; pr++) {
             yaml_node_t *k = yaml_document_get_node(doc, pr->key);
             if (!k || k->type != YAML_SCALAR_NODE) {
                 fjson_object_put(o);
                 return NULL;
             }
-            fjson_object *v = yaml_to_json(doc, yaml_document_get_node(doc, pr->value), depth + 1, budget);
+            fjson_object *v =
+                yaml_to_json(doc, yaml_document_get_node(doc, pr->value), depth + 1, budget);
             if (!v) {
                 fjson_object_put(o);
                 return NULL;
             }
             char key[256];
-            size_t kn = k->data.scalar.length < sizeof key - 1 ? k->data.scalar.length : sizeof key - 1;
+            size_t kn =
+                k->data.scalar.length < sizeof key - 1 ? k->data.scalar.length : sizeof key - 1;
             memcpy(key, k->data.scalar.value, kn);
             key[kn] = 0;
             fjson_object_object_add(o, key, v);
@@ -244,7 +249,8 @@ static fjson_object *parse_yaml(const char *p, size_t n, const char *name, char 
         size_t budget = MAX_NODES;
         root = yaml_to_json(&doc, top, 0, &budget);
         if (!root) {
-            zw_errf(err, errsz, ZW_EINVAL, "%s: YAML too deep, too large, or with non-scalar keys", name);
+            zw_errf(err, errsz, ZW_EINVAL, "%s: YAML too deep, too large, or with non-scalar keys",
+                    name);
         }
     }
     yaml_document_delete(&doc);
@@ -293,7 +299,8 @@ static int check_keys(vctx *vc, fjson_object *o, const char *where, const char *
             ok = strcmp(k, allowed[i]) == 0;
         }
         if (!ok) {
-            return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: unknown key '%s'", vc->name, where, k);
+            return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: unknown key '%s'", vc->name,
+                           where, k);
         }
         fjson_object_iter_next(&it);
     }
@@ -325,8 +332,8 @@ static int each_string(vctx *vc, fjson_object *v, const char *where,
     }
     const char *s = scalar_text(v);
     if (!s || !*s) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: want a string or a list of strings", vc->name,
-                       where);
+        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: want a string or a list of strings",
+                       vc->name, where);
     }
     return fn(vc, s, where, arg);
 }
@@ -336,8 +343,8 @@ static int add_cidr(vctx *vc, const char *s, const char *where, void *arg)
     cidr_list *l = arg;
     inv_cidr c;
     if (parse_cidr(s, &c)) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: '%s' is not an IP address or CIDR", vc->name,
-                       where, s);
+        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: '%s' is not an IP address or CIDR",
+                       vc->name, where, s);
     }
     inv_cidr *nv = realloc(l->v, (l->n + 1) * sizeof *nv);
     if (!nv) {
@@ -399,12 +406,14 @@ static int add_principal(vctx *vc, const char *s, const char *where, void *arg)
 
 static int load_zone(vctx *vc, nz_inventory *inv, fjson_object *z, int i)
 {
-    static const char *const keys[] = {"name", "ids", "secondaries", "private", "provider", "comment", NULL};
+    static const char *const keys[] = {"name",     "ids",     "secondaries", "private",
+                                       "provider", "comment", NULL};
     char where[64];
     int rc;
     snprintf(where, sizeof where, "zones[%d]", i);
     if (!fjson_object_is_type(z, fjson_type_object)) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: want a mapping with name and ids", vc->name, where);
+        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: want a mapping with name and ids",
+                       vc->name, where);
     }
     if ((rc = check_keys(vc, z, where, keys))) {
         return rc;
@@ -456,14 +465,16 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
                                        "scanners", "comment", "exposure",   NULL};
     int rc;
     if (!fjson_object_is_type(root, fjson_type_object)) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: the inventory must be a mapping", vc->name);
+        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: the inventory must be a mapping",
+                       vc->name);
     }
     if ((rc = check_keys(vc, root, "top level", keys))) {
         return rc;
     }
     const char *ver = scalar_text(zw_jget(root, "version"));
     if (ver && strcmp(ver, "1") != 0) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: version %s is not supported (want 1)", vc->name, ver);
+        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: version %s is not supported (want 1)",
+                       vc->name, ver);
     }
     fjson_object *zones = zw_jget(root, "zones");
     if (zones && !fjson_object_is_type(zones, fjson_type_array)) {
@@ -476,7 +487,8 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
         }
     }
     if ((rc = each_string(vc, zw_jget(root, "principals"), "principals", add_principal, inv)) ||
-        (rc = each_string(vc, zw_jget(root, "secondaries"), "secondaries", add_cidr, &inv->secondaries)) ||
+        (rc = each_string(vc, zw_jget(root, "secondaries"), "secondaries", add_cidr,
+                          &inv->secondaries)) ||
         (rc = each_string(vc, zw_jget(root, "scanners"), "scanners", add_cidr, &inv->scanners))) {
         return rc;
     }
@@ -508,16 +520,20 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
     free(names);
     for (size_t i = 1; i < inv->nzones; i++) {
         if (strcmp(inv->zones[i - 1].name, inv->zones[i].name) == 0) {
-            return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: zone '%s' listed twice", vc->name, inv->zones[i].name);
+            return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: zone '%s' listed twice", vc->name,
+                           inv->zones[i].name);
         }
     }
     if (inv->nids) { /* qsort(NULL, 0, ...) is undefined behaviour (UBSan) */
         qsort(inv->ids, inv->nids, sizeof *inv->ids, cmp_id);
     }
     for (size_t i = 1; i < inv->nids; i++) {
-        if (strcmp(inv->ids[i - 1].id, inv->ids[i].id) == 0 && inv->ids[i - 1].zone != inv->ids[i].zone) {
-            return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: id '%s' belongs to two zones (%s, %s)", vc->name,
-                           inv->ids[i].id, inv->zones[inv->ids[i - 1].zone].name, inv->zones[inv->ids[i].zone].name);
+        if (strcmp(inv->ids[i - 1].id, inv->ids[i].id) == 0 &&
+            inv->ids[i - 1].zone != inv->ids[i].zone) {
+            return zw_errf(vc->err, vc->errsz, ZW_EINVAL,
+                           "%s: id '%s' belongs to two zones (%s, %s)", vc->name, inv->ids[i].id,
+                           inv->zones[inv->ids[i - 1].zone].name,
+                           inv->zones[inv->ids[i].zone].name);
         }
     }
     if (inv->nexact) {
@@ -526,7 +542,8 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
     return 0;
 }
 
-nz_inventory *nz_inventory_parse(const char *p, size_t n, const char *name, char *errstr, size_t errstr_size)
+nz_inventory *nz_inventory_parse(const char *p, size_t n, const char *name, char *errstr,
+                                 size_t errstr_size)
 {
     vctx vc = {name ? name : "inventory", errstr, errstr_size};
     fjson_object *root = NULL;
@@ -549,7 +566,8 @@ nz_inventory *nz_inventory_parse(const char *p, size_t n, const char *name, char
             }
             if (!root || r < n) {
                 zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: JSON: %s at byte %d", vc.name,
-                        root ? "trailing data" : fjson_tokener_error_desc(fjson_tokener_get_error(tok)),
+                        root ? "trailing data"
+                             : fjson_tokener_error_desc(fjson_tokener_get_error(tok)),
                         tok->char_offset + (int)k);
                 fjson_object_put(root);
                 fjson_tokener_free(tok);
@@ -759,7 +777,8 @@ int nz_inventory_principal_approved(const nz_inventory *inv, const char *s, size
     return 0;
 }
 
-int nz_inventory_ip_secondary(const nz_inventory *inv, const char *ip, size_t n, const char *zone, size_t zn)
+int nz_inventory_ip_secondary(const nz_inventory *inv, const char *ip, size_t n, const char *zone,
+                              size_t zn)
 {
     unsigned char a[16];
     int fam;
@@ -806,9 +825,9 @@ int nz_inventory_enrich(void *opaque, zw_event *ev)
         }
     }
     if (!zw_ev_has(ev, ZW_F_U_ZONE)) {
-        zw_field nf = zw_ev_has(ev, ZW_F_U_RECORD_NAME) ? ZW_F_U_RECORD_NAME
+        zw_field nf = zw_ev_has(ev, ZW_F_U_RECORD_NAME)    ? ZW_F_U_RECORD_NAME
                       : zw_ev_has(ev, ZW_F_QUERY_HOSTNAME) ? ZW_F_QUERY_HOSTNAME
-                                                            : ZW_F__COUNT;
+                                                           : ZW_F__COUNT;
         if (nf != ZW_F__COUNT) {
             zw_str nm = ev->v[nf].s;
             const char *z = nz_inventory_zone_for_name(inv, nm.p, nm.n);
@@ -827,8 +846,9 @@ int nz_inventory_enrich(void *opaque, zw_event *ev)
         zw_ev_unset(ev, ZW_F_U_INV_ZONE_KNOWN);
     }
 
-    static const zw_field actor_fields[] = {ZW_F_ACTOR_USER_UID, ZW_F_ACTOR_USER_NAME, ZW_F_ACTOR_USER_EMAIL,
-                                            ZW_F_ACTOR_SESSION_ISSUER, ZW_F_ACTOR_APP_NAME};
+    static const zw_field actor_fields[] = {ZW_F_ACTOR_USER_UID, ZW_F_ACTOR_USER_NAME,
+                                            ZW_F_ACTOR_USER_EMAIL, ZW_F_ACTOR_SESSION_ISSUER,
+                                            ZW_F_ACTOR_APP_NAME};
     int have_actor = 0, approved = 0;
     for (size_t i = 0; i < ZW_ARRAY_LEN(actor_fields) && !approved; i++) {
         if (zw_ev_has(ev, actor_fields[i])) {

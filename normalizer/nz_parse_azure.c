@@ -179,14 +179,18 @@ static int request_values(zw_event *ev, fjson_object *props)
         fjson_object *a = nzp_ci(p, arrays[k].key);
         int n = a && fjson_object_is_type(a, fjson_type_array) ? fjson_object_array_length(a) : 0;
         for (int i = 0; i < n && !rc; i++) {
-            rc = add_joined(ev, ZW_F_U_RECORD_VALUES, fjson_object_array_get_idx(a, i), arrays[k].fields);
+            rc = add_joined(ev, ZW_F_U_RECORD_VALUES, fjson_object_array_get_idx(a, i),
+                            arrays[k].fields);
         }
     }
     fjson_object *txt = nzp_ci(p, "TXTRecords");
-    int nt = txt && fjson_object_is_type(txt, fjson_type_array) ? fjson_object_array_length(txt) : 0;
+    int nt =
+        txt && fjson_object_is_type(txt, fjson_type_array) ? fjson_object_array_length(txt) : 0;
     for (int i = 0; i < nt && !rc; i++) {
         fjson_object *vals = nzp_ci(fjson_object_array_get_idx(txt, i), "value");
-        int nv = vals && fjson_object_is_type(vals, fjson_type_array) ? fjson_object_array_length(vals) : 0;
+        int nv = vals && fjson_object_is_type(vals, fjson_type_array)
+                     ? fjson_object_array_length(vals)
+                     : 0;
         for (int j = 0; j < nv && !rc; j++) {
             rc = nzp_list_scalar(ev, ZW_F_U_RECORD_VALUES, fjson_object_array_get_idx(vals, j));
         }
@@ -238,7 +242,8 @@ static void set_actor(zw_event *ev, fjson_object *r)
     if (!nzp_ok(upn)) {
         upn = nzp_str_ci(claims, "upn");
     }
-    zw_str oid = nzp_str_ci(claims, "http://schemas.microsoft.com/identity/claims/objectidentifier");
+    zw_str oid =
+        nzp_str_ci(claims, "http://schemas.microsoft.com/identity/claims/objectidentifier");
     if (!nzp_ok(oid)) {
         oid = nzp_str_ci(claims, "oid");
     }
@@ -281,7 +286,8 @@ static void set_actor(zw_event *ev, fjson_object *r)
 }
 
 /* One Activity Log record. */
-static int az_record(fjson_object *r, zw_event *ev, nz_emitter *em, char *err, size_t errsz, int *emitted)
+static int az_record(fjson_object *r, zw_event *ev, nz_emitter *em, char *err, size_t errsz,
+                     int *emitted)
 {
     int rc;
     if (!r || !fjson_object_is_type(r, fjson_type_object)) {
@@ -390,7 +396,8 @@ static int az_record(fjson_object *r, zw_event *ev, nz_emitter *em, char *err, s
     }
 
     /* the zone, the record set */
-    const char *rtype = res.is_private ? "Microsoft.Network/privateDnsZones" : "Microsoft.Network/dnszones";
+    const char *rtype =
+        res.is_private ? "Microsoft.Network/privateDnsZones" : "Microsoft.Network/dnszones";
     zw_ev_set_ref(ev, ZW_F_RES_UID, res.zone_id.p, res.zone_id.n);
     zw_ev_set_ref(ev, ZW_F_RES_TYPE, rtype, strlen(rtype));
     if ((rc = nzp_set_dname(ev, ZW_F_U_ZONE, res.zone.p, res.zone.n))) {
@@ -398,14 +405,19 @@ static int az_record(fjson_object *r, zw_event *ev, nz_emitter *em, char *err, s
     }
     zw_str zone = ev->v[ZW_F_U_ZONE].s;
     zw_ev_set_ref(ev, ZW_F_RES_NAME, zone.p, zone.n);
-    zw_ev_set_ref(ev, ZW_F_U_DNS_VIEW, res.is_private ? "private" : "public", res.is_private ? 7 : 6);
+    zw_ev_set_ref(ev, ZW_F_U_DNS_VIEW, res.is_private ? "private" : "public",
+                  res.is_private ? 7 : 6);
 
-    int activity = zw_str_ieq(verb, "write") ? 3 : zw_str_ieq(verb, "delete") ? 4 : zw_str_ieq(verb, "read") ? 2 : 99;
+    int activity = zw_str_ieq(verb, "write")    ? 3
+                   : zw_str_ieq(verb, "delete") ? 4
+                   : zw_str_ieq(verb, "read")   ? 2
+                                                : 99;
     if ((rc = nzp_api_class(ev, activity))) {
         return rc;
     }
     int is_link = zw_str_ieq(sub, "virtualNetworkLinks");
-    int is_record = sub.n && !is_link && !zw_str_ieq(sub, "providers") && res.rtype.n && res.rname.n;
+    int is_record =
+        sub.n && !is_link && !zw_str_ieq(sub, "providers") && res.rtype.n && res.rname.n;
     if (activity == 3 || activity == 4) {
         const char *a = activity == 4 ? "DELETE" : "UPSERT";
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_ACTION, a, 6);
@@ -480,7 +492,8 @@ static int parse_azure(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
             }
         }
         if (bad) {
-            return zw_errf(err, errsz, ZW_EINVAL, "%d of %d records rejected (%d events emitted); first: records[%d]: %s",
+            return zw_errf(err, errsz, ZW_EINVAL,
+                           "%d of %d records rejected (%d events emitted); first: records[%d]: %s",
                            bad, n, emitted, first_bad, first_err);
         }
         return emitted ? ZW_OK : ZW_NOISE;

@@ -144,9 +144,10 @@ static int set_when(zw_event *ev, fjson_object *w)
         if (v <= 0) {
             return -1;
         }
-        int64_t ms = v > 100000000000000000LL ? v / 1000000 : v > 100000000000000LL ? v / 1000
-                     : v > 100000000000LL    ? v
-                                             : v * 1000;
+        int64_t ms = v > 100000000000000000LL ? v / 1000000
+                     : v > 100000000000000LL  ? v / 1000
+                     : v > 100000000000LL     ? v
+                                              : v * 1000;
         zw_ev_set_int(ev, ZW_F_TIME, ms);
         return 0;
     }
@@ -155,8 +156,8 @@ static int set_when(zw_event *ev, fjson_object *w)
 
 static int is_dns_record(zw_str t)
 {
-    return zw_str_ieq(t, "DNS_record") || zw_str_ieq(t, "dns_record") || zw_str_ieq(t, "dns.record") ||
-           zw_str_ieq(t, "dns_records");
+    return zw_str_ieq(t, "DNS_record") || zw_str_ieq(t, "dns_record") ||
+           zw_str_ieq(t, "dns.record") || zw_str_ieq(t, "dns_records");
 }
 
 /* Activity from a Cloudflare action type: the first '_'-separated part that is a verb. */
@@ -215,7 +216,8 @@ static int record_state(zw_event *ev, fjson_object *r, int old)
     zw_field f = old ? ZW_F_U_RECORD_OLD_VALUES : ZW_F_U_RECORD_VALUES;
     fjson_object *content = zw_jget(r, "content");
     int64_t prio;
-    if (content && fjson_object_is_type(content, fjson_type_string) && zw_jint(r, "priority", &prio) == 0) {
+    if (content && fjson_object_is_type(content, fjson_type_string) &&
+        zw_jint(r, "priority", &prio) == 0) {
         /* MX / URI: the priority is a separate field; the record value carries both */
         char b[1100];
         int k = snprintf(b, sizeof b, "%lld %s", (long long)prio, fjson_object_get_string(content));
@@ -224,7 +226,8 @@ static int record_state(zw_event *ev, fjson_object *r, int old)
     return nzp_list_scalar(ev, f, content);
 }
 
-static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
+static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, char *err,
+                   size_t errsz)
 {
     cf_entry e;
     cf_docs d = {{NULL}, 0};
@@ -245,7 +248,8 @@ static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, c
     }
     zw_ev_set_ref(ev, ZW_F_META_PRODUCT_VENDOR, "Cloudflare", 10);
     zw_ev_set_ref(ev, ZW_F_META_PRODUCT_NAME, "Cloudflare Audit Logs", 21);
-    zw_ev_set_ref(ev, ZW_F_META_LOG_NAME, logpush ? "audit_logs" : "audit_logs_api", logpush ? 10 : 14);
+    zw_ev_set_ref(ev, ZW_F_META_LOG_NAME, logpush ? "audit_logs" : "audit_logs_api",
+                  logpush ? 10 : 14);
     zw_ev_set_ref(ev, ZW_F_API_OPERATION, e.action.p, e.action.n);
     zw_ev_set_ref(ev, ZW_F_META_EVENT_CODE, e.action.p, e.action.n);
     zw_ev_set_ref(ev, ZW_F_API_SERVICE_NAME, "cloudflare", 10);
@@ -320,7 +324,8 @@ static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, c
             zw_str rn = ev->v[ZW_F_U_RECORD_NAME].s;
             zw_ev_set_ref(ev, ZW_F_U_CHANGE_TARGET, rn.p, rn.n);
         }
-    } else if (zw_str_eq(e.action, "change_setting") || zw_memmem(e.action.p, e.action.n, "settings", 8)) {
+    } else if (zw_str_eq(e.action, "change_setting") ||
+               zw_memmem(e.action.p, e.action.n, "settings", 8)) {
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_KIND, "zone_setting", 12);
         nzp_set_action_from_activity(ev, activity == 99 ? 3 : activity);
         zw_str setting = nzp_str(e.metadata, "name");
@@ -328,7 +333,8 @@ static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, c
         if ((rc = nzp_list_scalar(ev, ZW_F_U_RECORD_VALUES, zw_jget(e.metadata, "value")))) {
             goto out;
         }
-    } else if (is_zone_res || (nzp_ok(zname) && (zw_str_eq(e.action, "add") || zw_str_eq(e.action, "delete")))) {
+    } else if (is_zone_res ||
+               (nzp_ok(zname) && (zw_str_eq(e.action, "add") || zw_str_eq(e.action, "delete")))) {
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_KIND, "zone", 4);
         nzp_set_action_from_activity(ev, activity);
         if (zw_ev_has(ev, ZW_F_U_ZONE)) {
@@ -349,7 +355,8 @@ out:
     return rc;
 }
 
-static int parse_cloudflare(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
+static int parse_cloudflare(const nz_record *rec, zw_event *ev, nz_emitter *em, char *err,
+                            size_t errsz)
 {
     fjson_object *o = rec->json;
     if (!fjson_object_is_type(o, fjson_type_object)) {
@@ -363,7 +370,8 @@ static int parse_cloudflare(const nz_record *rec, zw_event *ev, nz_emitter *em, 
             fjson_object *e = fjson_object_array_get_idx(result, i);
             if (!zw_jget(e, "action.type") || !zw_jget(e, "when")) {
                 if (emitted) {
-                    return zw_errf(err, errsz, ZW_EINVAL, "result[%d] is not an audit log entry", i);
+                    return zw_errf(err, errsz, ZW_EINVAL, "result[%d] is not an audit log entry",
+                                   i);
                 }
                 return ZW_NOMATCH;
             }

@@ -223,7 +223,8 @@ static int r53_other(zw_event *ev, fjson_object *e, zw_str name)
     const char *kind = "config";
     if (zw_memmem(name.p, name.n, "HostedZone", 10) && !zw_memmem(name.p, name.n, "DNSSEC", 6)) {
         kind = "zone";
-    } else if (zw_memmem(name.p, name.n, "DNSSEC", 6) || zw_memmem(name.p, name.n, "KeySigningKey", 13)) {
+    } else if (zw_memmem(name.p, name.n, "DNSSEC", 6) ||
+               zw_memmem(name.p, name.n, "KeySigningKey", 13)) {
         kind = "dnssec";
     } else if (zw_memmem(name.p, name.n, "QueryLoggingConfig", 18)) {
         kind = "query_log";
@@ -297,7 +298,9 @@ static int domains_op(zw_event *ev, fjson_object *e, zw_str name)
             zw_ev_set_ref(ev, ZW_F_U_RECORD_NAME, z.p, z.n);
         }
         zw_ev_set_ref(ev, ZW_F_U_RECORD_TYPE, "NS", 2);
-        size_t n = ns && fjson_object_is_type(ns, fjson_type_array) ? (size_t)fjson_object_array_length(ns) : 0;
+        size_t n = ns && fjson_object_is_type(ns, fjson_type_array)
+                       ? (size_t)fjson_object_array_length(ns)
+                       : 0;
         for (size_t i = 0; i < n; i++) {
             zw_str v = nzp_str(fjson_object_array_get_idx(ns, (int)i), "name");
             if (nzp_ok(v) && (rc = nzp_list_dname(ev, ZW_F_U_RECORD_VALUES, v.p, v.n))) {
@@ -308,8 +311,8 @@ static int domains_op(zw_event *ev, fjson_object *e, zw_str name)
         zw_str acct = nzp_str(rq, "accountId");
         if (nzp_ok(acct)) {
             char msg[96];
-            int k = snprintf(msg, sizeof msg, "transfer to AWS account %.*s", (int)(acct.n > 40 ? 40 : acct.n),
-                             acct.p);
+            int k = snprintf(msg, sizeof msg, "transfer to AWS account %.*s",
+                             (int)(acct.n > 40 ? 40 : acct.n), acct.p);
             if ((rc = zw_ev_set_str(ev, ZW_F_MESSAGE, msg, (size_t)k))) {
                 return rc;
             }
@@ -407,7 +410,8 @@ static int ct_event(fjson_object *e, zw_event *ev, nz_emitter *em, char *err, si
                 (*emitted)++;
                 return nz_emit(em, ev);
             }
-            return zw_errf(err, errsz, ZW_EINVAL, "ChangeResourceRecordSets without changeBatch.changes");
+            return zw_errf(err, errsz, ZW_EINVAL,
+                           "ChangeResourceRecordSets without changeBatch.changes");
         }
         size_t n = (size_t)fjson_object_array_length(changes);
         for (size_t i = 0; i < n; i++) {
@@ -467,7 +471,8 @@ static int parse_cloudtrail(const nz_record *rec, zw_event *ev, nz_emitter *em, 
         size_t bad = 0, first_bad = 0;
         char first_err[256] = "";
         for (size_t i = 0; i < n; i++) {
-            rc = ct_event(fjson_object_array_get_idx(records, (int)i), ev, em, err, errsz, &emitted);
+            rc =
+                ct_event(fjson_object_array_get_idx(records, (int)i), ev, em, err, errsz, &emitted);
             if (rc == ZW_EINVAL) {
                 if (!bad++) {
                     first_bad = i;
@@ -479,8 +484,10 @@ static int parse_cloudtrail(const nz_record *rec, zw_event *ev, nz_emitter *em, 
         }
         if (bad) {
             /* the good records were emitted; the document is dead-lettered for the rest */
-            return zw_errf(err, errsz, ZW_EINVAL, "%zu of %zu Records rejected (%d events emitted); first: Records[%zu]: %s",
-                           bad, n, emitted, first_bad, first_err);
+            return zw_errf(
+                err, errsz, ZW_EINVAL,
+                "%zu of %zu Records rejected (%d events emitted); first: Records[%zu]: %s", bad, n,
+                emitted, first_bad, first_err);
         }
         return emitted ? ZW_OK : ZW_NOISE;
     }
@@ -502,7 +509,8 @@ static int parse_cloudtrail(const nz_record *rec, zw_event *ev, nz_emitter *em, 
 
 const nz_parser nz_parser_cloudtrail = {
     "cloudtrail",
-    "AWS CloudTrail: Route 53, Route 53 Domains and Resolver API calls (Records files, lines, EventBridge)",
+    "AWS CloudTrail: Route 53, Route 53 Domains and Resolver API calls (Records files, lines, "
+    "EventBridge)",
     1,
     parse_cloudtrail,
     NULL,

@@ -102,7 +102,8 @@ static int same_rrset(fjson_object *a, fjson_object *b)
 }
 
 /* dns.changes.create: additions and deletions, paired by name and type. */
-static int changes_create(zw_event *ev, nz_emitter *em, fjson_object *change, char *err, size_t errsz)
+static int changes_create(zw_event *ev, nz_emitter *em, fjson_object *change, char *err,
+                          size_t errsz)
 {
     fjson_object *add = zw_jget(change, "additions");
     fjson_object *del = zw_jget(change, "deletions");
@@ -129,7 +130,9 @@ static int changes_create(zw_event *ev, nz_emitter *em, fjson_object *change, ch
         }
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_ACTION, act, strlen(act));
         if ((rc = rrset(ev, a, 0))) {
-            return rc == ZW_EINVAL ? zw_errf(err, errsz, rc, "additions[%d]: name or type missing", i) : rc;
+            return rc == ZW_EINVAL
+                       ? zw_errf(err, errsz, rc, "additions[%d]: name or type missing", i)
+                       : rc;
         }
         if (pair >= 0) {
             used[pair] = 1;
@@ -184,7 +187,8 @@ static const char *method_kind(zw_str m)
     if (zw_memmem(m.p, m.n, ".policies.", 10)) {
         return "policy";
     }
-    if (zw_memmem(m.p, m.n, ".responsePolicies", 17) || zw_memmem(m.p, m.n, ".responsePolicyRules", 20)) {
+    if (zw_memmem(m.p, m.n, ".responsePolicies", 17) ||
+        zw_memmem(m.p, m.n, ".responsePolicyRules", 20)) {
         return "policy";
     }
     return "config";
@@ -243,7 +247,8 @@ static int parse_audit(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
         zw_ev_set_ref(ev, ZW_F_ACTOR_USER_EMAIL, email.p, email.n);
         zw_ev_set_ref(ev, ZW_F_ACTOR_USER_UID, email.p, email.n);
         zw_ev_set_ref(ev, ZW_F_ACTOR_USER_NAME, email.p, email.n);
-        const char *type = zw_memmem(email.p, email.n, ".gserviceaccount.com", 20) ? "ServiceAccount" : "User";
+        const char *type =
+            zw_memmem(email.p, email.n, ".gserviceaccount.com", 20) ? "ServiceAccount" : "User";
         zw_ev_set_ref(ev, ZW_F_ACTOR_USER_TYPE, type, strlen(type));
     } else if (!nzp_ref(ev, ZW_F_ACTOR_USER_UID, pp, "authenticationInfo.principalSubject")) {
         zw_ev_set_ref(ev, ZW_F_ACTOR_USER_NAME, "unknown", 7);
@@ -270,11 +275,23 @@ static int parse_audit(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     int64_t code = 0;
     if (zw_jint(pp, "status.code", &code) == 0 && code != 0) {
         /* google.rpc.Code */
-        static const char *const codes[] = {
-            "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-            "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-            "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-            "UNAUTHENTICATED"};
+        static const char *const codes[] = {"OK",
+                                            "CANCELLED",
+                                            "UNKNOWN",
+                                            "INVALID_ARGUMENT",
+                                            "DEADLINE_EXCEEDED",
+                                            "NOT_FOUND",
+                                            "ALREADY_EXISTS",
+                                            "PERMISSION_DENIED",
+                                            "RESOURCE_EXHAUSTED",
+                                            "FAILED_PRECONDITION",
+                                            "ABORTED",
+                                            "OUT_OF_RANGE",
+                                            "UNIMPLEMENTED",
+                                            "INTERNAL",
+                                            "UNAVAILABLE",
+                                            "DATA_LOSS",
+                                            "UNAUTHENTICATED"};
         if (code > 0 && code < (int64_t)ZW_ARRAY_LEN(codes)) {
             zw_ev_set_ref(ev, ZW_F_API_RESPONSE_ERROR, codes[code], strlen(codes[code]));
         } else {
@@ -393,11 +410,7 @@ static int parse_audit(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
 }
 
 const nz_parser nz_parser_gcp_audit = {
-    "gcp-audit",
-    "GCP Cloud Audit Logs of Cloud DNS (dns.googleapis.com)",
-    1,
-    parse_audit,
-    NULL,
+    "gcp-audit", "GCP Cloud Audit Logs of Cloud DNS (dns.googleapis.com)", 1, parse_audit, NULL,
     NULL,
 };
 
@@ -411,8 +424,9 @@ static int parse_query(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     fjson_object *jp = nzp_ci(o, "jsonPayload");
     zw_str logname = nzp_str_ci(o, "logName");
     zw_str rtype = nzp_str(nzp_ci(o, "resource"), "type");
-    int is_dns = (logname.p && zw_memmem(logname.p, logname.n, "dns.googleapis.com%2Fdns_queries", 32)) ||
-                 zw_str_eq(rtype, "dns_query");
+    int is_dns =
+        (logname.p && zw_memmem(logname.p, logname.n, "dns.googleapis.com%2Fdns_queries", 32)) ||
+        zw_str_eq(rtype, "dns_query");
     if (!jp || !is_dns) {
         return ZW_NOMATCH;
     }
@@ -438,7 +452,8 @@ static int parse_query(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     nzp_ref_s(ev, ZW_F_CLOUD_PROJECT_UID, project);
     nzp_ref_s(ev, ZW_F_CLOUD_ACCOUNT_UID, project);
     nzp_ref(ev, ZW_F_CLOUD_REGION, labels, "location");
-    if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, qn.p, qn.n)) || (rc = upper_slot(ev, ZW_F_QUERY_TYPE, qt))) {
+    if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, qn.p, qn.n)) ||
+        (rc = upper_slot(ev, ZW_F_QUERY_TYPE, qt))) {
         return rc;
     }
     zw_ev_set_ref(ev, ZW_F_QUERY_CLASS, "IN", 2);
@@ -486,7 +501,8 @@ static int parse_query(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
         for (; k < ln && tabs < 4; k++) {
             tabs += line[k] == '\t';
         }
-        if (tabs == 4 && k < ln && (rc = zw_ev_list_add(ev, ZW_F_ANSWERS_RDATA, line + k, ln - k))) {
+        if (tabs == 4 && k < ln &&
+            (rc = zw_ev_list_add(ev, ZW_F_ANSWERS_RDATA, line + k, ln - k))) {
             return rc;
         }
         i = end + 1;

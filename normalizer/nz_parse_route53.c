@@ -83,7 +83,8 @@ static int upper_type(zw_event *ev, zw_field f, zw_str t)
 }
 
 /* One query-log line.  p may carry the CloudWatch export's ingestion-time prefix. */
-static int public_line(const char *p, size_t n, zw_event *ev, nz_emitter *em, char *err, size_t errsz)
+static int public_line(const char *p, size_t n, zw_event *ev, nz_emitter *em, char *err,
+                       size_t errsz)
 {
     zw_str f[10];
     int rc;
@@ -184,7 +185,8 @@ static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char
         }
     }
     if (bad) {
-        return zw_errf(err, errsz, ZW_EINVAL, "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
+        return zw_errf(err, errsz, ZW_EINVAL,
+                       "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
                        bad, n, emitted, first_bad, first_err);
     }
     return emitted ? ZW_OK : ZW_NOISE;
@@ -192,7 +194,8 @@ static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char
 
 const nz_parser nz_parser_route53_query = {
     "route53-query",
-    "Amazon Route 53 public hosted-zone query logs (v1.0 lines, CloudWatch export and subscription envelopes)",
+    "Amazon Route 53 public hosted-zone query logs (v1.0 lines, CloudWatch export and subscription "
+    "envelopes)",
     0,
     parse_public,
     NULL,
@@ -226,7 +229,8 @@ static int resolver_obj(fjson_object *o, zw_event *ev, nz_emitter *em, char *err
     nzp_ref(ev, ZW_F_CLOUD_ACCOUNT_UID, o, "account_id");
     nzp_ref(ev, ZW_F_CLOUD_REGION, o, "region");
     if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, qn.p, qn.n)) ||
-        (rc = upper_type(ev, ZW_F_QUERY_TYPE, qt)) || (rc = set_transport(ev, nzp_str(o, "transport")))) {
+        (rc = upper_type(ev, ZW_F_QUERY_TYPE, qt)) ||
+        (rc = set_transport(ev, nzp_str(o, "transport")))) {
         return rc;
     }
     nzp_ref(ev, ZW_F_QUERY_CLASS, o, "query_class");
@@ -235,8 +239,8 @@ static int resolver_obj(fjson_object *o, zw_event *ev, nz_emitter *em, char *err
     zw_ev_set_int(ev, ZW_F_CONN_DIRECTION_ID, 1);
     zw_str rcode = nzp_str(o, "rcode");
     if (nzp_ok(rcode) && set_rcode(ev, rcode)) {
-        return zw_errf(err, errsz, ZW_EINVAL, "unknown rcode '%.*s'", (int)(rcode.n > 32 ? 32 : rcode.n),
-                       rcode.p);
+        return zw_errf(err, errsz, ZW_EINVAL, "unknown rcode '%.*s'",
+                       (int)(rcode.n > 32 ? 32 : rcode.n), rcode.p);
     }
     zw_str src = nzp_str(o, "srcaddr");
     if (!nzp_is_ip(src.p, src.n)) {
@@ -251,7 +255,9 @@ static int resolver_obj(fjson_object *o, zw_event *ev, nz_emitter *em, char *err
     /* the VPC whose resolver answered: the closest thing to a view */
     nzp_ref(ev, ZW_F_U_DNS_VIEW, o, "vpc_id");
     fjson_object *ans = zw_jget(o, "answers");
-    size_t n = ans && fjson_object_is_type(ans, fjson_type_array) ? (size_t)fjson_object_array_length(ans) : 0;
+    size_t n = ans && fjson_object_is_type(ans, fjson_type_array)
+                   ? (size_t)fjson_object_array_length(ans)
+                   : 0;
     for (size_t i = 0; i < n; i++) {
         zw_str rd = nzp_str_ci(fjson_object_array_get_idx(ans, (int)i), "Rdata");
         if (rd.p && (rc = zw_ev_list_add(ev, ZW_F_ANSWERS_RDATA, rd.p, rd.n))) {
@@ -268,7 +274,8 @@ static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
                           size_t errsz)
 {
     fjson_object *events = zw_jget(rec->json, "logEvents");
-    if (!events || !fjson_object_is_type(events, fjson_type_array) || !zw_jget(rec->json, "messageType")) {
+    if (!events || !fjson_object_is_type(events, fjson_type_array) ||
+        !zw_jget(rec->json, "messageType")) {
         return resolver_obj(rec->json, ev, em, err, errsz);
     }
     int n = fjson_object_array_length(events), emitted = 0, bad = 0, first_bad = -1, rc;
@@ -280,7 +287,8 @@ static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
             return ZW_NOMATCH; /* not Resolver messages: another log group, or a probe */
         }
         zw_event_clear(ev);
-        rc = o ? resolver_obj(o, ev, em, err, errsz) : zw_errf(err, errsz, ZW_EINVAL, "message is not JSON");
+        rc = o ? resolver_obj(o, ev, em, err, errsz)
+               : zw_errf(err, errsz, ZW_EINVAL, "message is not JSON");
         fjson_object_put(o);
         if (rc == ZW_NOMATCH) {
             if (!emitted && !bad) {
@@ -300,7 +308,8 @@ static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
         }
     }
     if (bad) {
-        return zw_errf(err, errsz, ZW_EINVAL, "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
+        return zw_errf(err, errsz, ZW_EINVAL,
+                       "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
                        bad, n, emitted, first_bad, first_err);
     }
     return emitted ? ZW_OK : ZW_NOMATCH;

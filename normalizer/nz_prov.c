@@ -99,8 +99,8 @@ int nzp_set_dname(zw_event *ev, zw_field f, const char *p, size_t n)
         return ZW_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        if (p[i] == '\\' && i + 3 < n + 0 && p[i + 1] >= '0' && p[i + 1] <= '3' && p[i + 2] >= '0' &&
-            p[i + 2] <= '7' && p[i + 3] >= '0' && p[i + 3] <= '7') {
+        if (p[i] == '\\' && i + 3 < n + 0 && p[i + 1] >= '0' && p[i + 1] <= '3' &&
+            p[i + 2] >= '0' && p[i + 2] <= '7' && p[i + 3] >= '0' && p[i + 3] <= '7') {
             /* Route 53 writes characters outside a-z0-9-_ as \ooo (octal) */
             d[k++] = (char)(((p[i + 1] - '0') << 6) | ((p[i + 2] - '0') << 3) | (p[i + 3] - '0'));
             i += 3;
@@ -139,16 +139,14 @@ typedef struct {
 
 /* Longest verbs first where one is a prefix of another (Disassociate / Dis...). */
 static const verb_row verbs[] = {
-    {"create", 1},     {"register", 1},   {"add", 1},        {"insert", 1},
-    {"import", 1},     {"delete", 4},     {"remove", 4},     {"disassociate", 3},
-    {"associate", 3},  {"change", 3},     {"update", 3},     {"patch", 3},
-    {"put", 3},        {"write", 3},      {"enable", 3},     {"disable", 3},
-    {"transfer", 3},   {"renew", 3},      {"set", 3},        {"tag", 3},
-    {"untag", 3},      {"accept", 3},     {"reject", 3},     {"cancel", 3},
-    {"retrieve", 2},   {"list", 2},       {"get", 2},        {"describe", 2},
-    {"read", 2},       {"check", 2},      {"test", 2},       {"view", 2},
-    {"resend", 99},    {"retry", 99},     {"activate", 3},   {"deactivate", 3},
-    {"modify", 3},     {"rotate", 3},     {"start", 3},      {"stop", 3},
+    {"create", 1},     {"register", 1}, {"add", 1},          {"insert", 1},    {"import", 1},
+    {"delete", 4},     {"remove", 4},   {"disassociate", 3}, {"associate", 3}, {"change", 3},
+    {"update", 3},     {"patch", 3},    {"put", 3},          {"write", 3},     {"enable", 3},
+    {"disable", 3},    {"transfer", 3}, {"renew", 3},        {"set", 3},       {"tag", 3},
+    {"untag", 3},      {"accept", 3},   {"reject", 3},       {"cancel", 3},    {"retrieve", 2},
+    {"list", 2},       {"get", 2},      {"describe", 2},     {"read", 2},      {"check", 2},
+    {"test", 2},       {"view", 2},     {"resend", 99},      {"retry", 99},    {"activate", 3},
+    {"deactivate", 3}, {"modify", 3},   {"rotate", 3},       {"start", 3},     {"stop", 3},
     {"revoke", 4},     {"roll", 3},
 };
 
@@ -193,7 +191,10 @@ int nzp_action_activity(const char *action)
 
 void nzp_set_action_from_activity(zw_event *ev, int activity)
 {
-    const char *a = activity == 1 ? "CREATE" : activity == 3 ? "UPDATE" : activity == 4 ? "DELETE" : NULL;
+    const char *a = activity == 1   ? "CREATE"
+                    : activity == 3 ? "UPDATE"
+                    : activity == 4 ? "DELETE"
+                                    : NULL;
     if (a) {
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_ACTION, a, strlen(a));
     }
@@ -207,11 +208,20 @@ int nzp_api_class(zw_event *ev, int activity)
 void nzp_clear_change(zw_event *ev)
 {
     static const zw_field f[] = {
-        ZW_F_U_RECORD_NAME,     ZW_F_U_RECORD_TYPE,        ZW_F_U_RECORD_TTL,
-        ZW_F_U_RECORD_VALUES,   ZW_F_U_RECORD_OLD_VALUES,  ZW_F_U_RECORD_OLD_TTL,
-        ZW_F_U_RECORD_ALIAS_TARGET, ZW_F_U_CHANGE_ACTION,  ZW_F_E_EVENT_CATEGORY,
-        ZW_F_E_EVENT_TYPE,      ZW_F_META_PROFILES,
-        ZW_F_U_INV_ZONE_KNOWN,  ZW_F_U_INV_ACTOR_APPROVED, ZW_F_U_INV_PEER_APPROVED_SCANNER,
+        ZW_F_U_RECORD_NAME,
+        ZW_F_U_RECORD_TYPE,
+        ZW_F_U_RECORD_TTL,
+        ZW_F_U_RECORD_VALUES,
+        ZW_F_U_RECORD_OLD_VALUES,
+        ZW_F_U_RECORD_OLD_TTL,
+        ZW_F_U_RECORD_ALIAS_TARGET,
+        ZW_F_U_CHANGE_ACTION,
+        ZW_F_E_EVENT_CATEGORY,
+        ZW_F_E_EVENT_TYPE,
+        ZW_F_META_PROFILES,
+        ZW_F_U_INV_ZONE_KNOWN,
+        ZW_F_U_INV_ACTOR_APPROVED,
+        ZW_F_U_INV_PEER_APPROVED_SCANNER,
         ZW_F_U_INV_PEER_APPROVED_SECONDARY,
     };
     for (size_t i = 0; i < ZW_ARRAY_LEN(f); i++) {

@@ -97,7 +97,8 @@ START_TEST(test_docs_example)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, CT "route53-docs-example.json", NULL, ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, CT "route53-docs-example.json", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.records, 1);
     ck_assert_int_eq(st.dead, 0);
     check_docs_example(&c);
@@ -109,7 +110,9 @@ START_TEST(test_docs_example_gzip_forced)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, CT "route53-docs-example.json.gz", "cloudtrail", ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(zwt_normalize_file(&c, CT "route53-docs-example.json.gz", "cloudtrail",
+                                        ZW_OUT_OCSF, 0, &st),
+                     0);
     ck_assert_int_eq(st.dead, 0);
     check_docs_example(&c);
     zwt_free(&c);
@@ -149,7 +152,8 @@ START_TEST(test_edge_cases)
         zwt_assert_str(e, "metadata.correlation_uid", "evt-batch");
         zwt_assert_str(e, "actor.user.type", "AssumedRole");
         zwt_assert_str(e, "actor.user.name", "external-dns-7f9c");
-        zwt_assert_str(e, "actor.user.uid", "arn:aws:sts::111122223333:assumed-role/ExternalDNS/external-dns-7f9c");
+        zwt_assert_str(e, "actor.user.uid",
+                       "arn:aws:sts::111122223333:assumed-role/ExternalDNS/external-dns-7f9c");
         zwt_assert_str(e, "actor.session.issuer", "arn:aws:iam::111122223333:role/ExternalDNS");
         zwt_assert_str(e, "actor.session.uid", "AROAEXAMPLEROLEID:external-dns-7f9c");
         zwt_assert_str(e, "actor.user.credential_uid", "ASIAEXAMPLEKEY12345");
@@ -165,7 +169,8 @@ START_TEST(test_edge_cases)
     zwt_assert_absent(e, "unmapped.record.values");
     zwt_assert_absent(e, "unmapped.record.ttl");
     e = zwt_ev(&c, 3); /* alias at the apex, mixed-case name */
-    zwt_assert_str(e, "unmapped.record.alias_target", "dualstack.my-lb-1234.us-east-1.elb.amazonaws.com");
+    zwt_assert_str(e, "unmapped.record.alias_target",
+                   "dualstack.my-lb-1234.us-east-1.elb.amazonaws.com");
     zwt_assert_absent(e, "unmapped.record.values");
     zwt_assert_absent(e, "unmapped.record.ttl");
     e = zwt_ev(&c, 4);
@@ -196,7 +201,9 @@ START_TEST(test_edge_cases)
     zwt_assert_int(e, "activity_id", 3);
 
     /* internationalized names: octal-escaped UTF-8 decoded, punycode kept */
-    zwt_assert_str(zwt_ev(&c, 9), "unmapped.record.name", "b\xc3\xbc" "cher.example.com");
+    zwt_assert_str(zwt_ev(&c, 9), "unmapped.record.name",
+                   "b\xc3\xbc"
+                   "cher.example.com");
     zwt_assert_str(zwt_ev(&c, 10), "unmapped.record.name", "xn--bcher-kva.example.com");
     zwt_assert_str(zwt_ev(&c, 10), "unmapped.record.type", "AAAA");
 
@@ -291,7 +298,8 @@ START_TEST(test_bad_input)
                    "cloudtrail: changes[0]: unknown change action 'RENAME'");
     fjson_object *d = fjson_object_array_get_idx(c.dead, 2);
     ck_assert_ptr_nonnull(strstr(zw_jstr(d, "reason", NULL), "1 of 3 Records rejected"));
-    ck_assert_ptr_nonnull(strstr(zw_jstr(d, "reason", NULL), "Records[1]: eventSource or eventName missing"));
+    ck_assert_ptr_nonnull(
+        strstr(zw_jstr(d, "reason", NULL), "Records[1]: eventSource or eventName missing"));
     zwt_assert_int(d, "position.line", 3);
     zwt_assert_str(fjson_object_array_get_idx(c.dead, 3), "reason",
                    "truncated JSON document (unbalanced at end of input)");
@@ -313,8 +321,9 @@ START_TEST(test_route53_public_query_log)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-query/test-route53.log", NULL,
-                                        ZW_OUT_OCSF, 0, &st),
+    ck_assert_int_eq(zwt_normalize_file(&c,
+                                        "tests/data/providers/aws-route53-query/test-route53.log",
+                                        NULL, ZW_OUT_OCSF, 0, &st),
                      0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 5);
@@ -350,7 +359,8 @@ START_TEST(test_route53_public_query_log)
     zwt_free(&c);
 
     /* a look-alike line with a bad timestamp is rejected with a reason */
-    static const char bad[] = "1.0 2017-13-13T08:16:02.130Z Z1 example.com A NOERROR UDP FRA6 55.36.5.7 -\n";
+    static const char bad[] =
+        "1.0 2017-13-13T08:16:02.130Z Z1 example.com A NOERROR UDP FRA6 55.36.5.7 -\n";
     ck_assert_int_eq(zwt_normalize_mem(&c, bad, sizeof bad - 1, NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 1);
     zwt_assert_str(fjson_object_array_get_idx(c.dead, 0), "reason", "route53-query: bad timestamp");
@@ -362,8 +372,9 @@ START_TEST(test_route53_resolver_query_log)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-resolver-query/resolver-query.jsonl",
-                                        NULL, ZW_OUT_OCSF, 0, &st),
+    ck_assert_int_eq(zwt_normalize_file(
+                         &c, "tests/data/providers/aws-route53-resolver-query/resolver-query.jsonl",
+                         NULL, ZW_OUT_OCSF, 0, &st),
                      0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 3);
@@ -398,9 +409,10 @@ START_TEST(test_route53_cloudwatch_shapes)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-query/cloudwatch-envelope.jsonl", NULL,
-                                        ZW_OUT_OCSF, 0, &st),
-                     0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, "tests/data/providers/aws-route53-query/cloudwatch-envelope.jsonl",
+                           NULL, ZW_OUT_OCSF, 0, &st),
+        0);
     ck_assert_int_eq(st.noise, 1); /* the CONTROL_MESSAGE probe */
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 5);
@@ -412,9 +424,10 @@ START_TEST(test_route53_cloudwatch_shapes)
     zwt_free(&c);
 
     /* S3 export: ingestion time first; the event time is the line's own */
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-query/cloudwatch-export.log", NULL,
-                                        ZW_OUT_OCSF, 0, &st),
-                     0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, "tests/data/providers/aws-route53-query/cloudwatch-export.log", NULL,
+                           ZW_OUT_OCSF, 0, &st),
+        0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 2);
     zwt_assert_int(zwt_ev(&c, 0), "time", 1513152962130LL);
@@ -423,8 +436,10 @@ START_TEST(test_route53_cloudwatch_shapes)
     zwt_free(&c);
 
     /* Resolver query logs through a CloudWatch subscription: messages are JSON text */
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/aws-route53-resolver-query/cloudwatch-envelope.json",
-                                        NULL, ZW_OUT_OCSF, 0, &st),
+    ck_assert_int_eq(zwt_normalize_file(
+                         &c,
+                         "tests/data/providers/aws-route53-resolver-query/cloudwatch-envelope.json",
+                         NULL, ZW_OUT_OCSF, 0, &st),
                      0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 3);

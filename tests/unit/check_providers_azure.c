@@ -9,7 +9,7 @@
 
 #define AZ "tests/data/providers/azure-activity/"
 #define ZONE_ID                                                                                    \
-    "/subscriptions/8a2b3c4d-1111-2222-3333-444455556666/resourceGroups/dns-prod/providers/"      \
+    "/subscriptions/8a2b3c4d-1111-2222-3333-444455556666/resourceGroups/dns-prod/providers/"       \
     "Microsoft.Network/dnszones/contoso.com"
 
 static void all_required(zwt_collect *c)
@@ -23,7 +23,8 @@ START_TEST(test_eventhub_records)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, AZ "eventhub-records.json", NULL, ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(zwt_normalize_file(&c, AZ "eventhub-records.json", NULL, ZW_OUT_OCSF, 0, &st),
+                     0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(st.records, 1);
     /* 8 records: the Started begin record and the Compute record are skipped */
@@ -79,7 +80,8 @@ START_TEST(test_eventhub_records)
     zwt_assert_str(e, "status", "Failure");
     zwt_assert_str(e, "status_code", "Forbidden");
     zwt_assert_str(e, "api.response.error", "AuthorizationFailed");
-    ck_assert_ptr_nonnull(strstr(zw_jstr(e, "api.response.error_message", NULL), "does not have authorization"));
+    ck_assert_ptr_nonnull(
+        strstr(zw_jstr(e, "api.response.error_message", NULL), "does not have authorization"));
     zwt_assert_str(e, "actor.user.type", "ServicePrincipal");
     zwt_assert_str(e, "actor.app_name", "5f3e2d1c-9999-8888-7777-666655554444");
     zwt_assert_str(e, "unmapped.record.name", "delegated.contoso.com");
@@ -88,9 +90,10 @@ START_TEST(test_eventhub_records)
 
     e = zwt_ev(&c, 4); /* apex alias */
     zwt_assert_str(e, "unmapped.record.name", "contoso.com");
-    zwt_assert_str(e, "unmapped.record.alias_target",
-                   "/subscriptions/8a2b3c4d-1111-2222-3333-444455556666/resourceGroups/dns-prod/providers/"
-                   "Microsoft.Network/publicIPAddresses/web-pip");
+    zwt_assert_str(
+        e, "unmapped.record.alias_target",
+        "/subscriptions/8a2b3c4d-1111-2222-3333-444455556666/resourceGroups/dns-prod/providers/"
+        "Microsoft.Network/publicIPAddresses/web-pip");
 
     e = zwt_ev(&c, 5); /* zone delete */
     zwt_assert_str(e, "unmapped.change.kind", "zone");
@@ -99,7 +102,8 @@ START_TEST(test_eventhub_records)
     zwt_assert_absent(e, "unmapped.record");
     zwt_free(&c);
 
-    ck_assert_int_eq(zwt_normalize_file(&c, AZ "eventhub-records.json", NULL, ZW_OUT_ECS, 0, NULL), 0);
+    ck_assert_int_eq(zwt_normalize_file(&c, AZ "eventhub-records.json", NULL, ZW_OUT_ECS, 0, NULL),
+                     0);
     e = zwt_ev(&c, 5);
     pt_assert_list(e, "event.category", 0, "configuration");
     pt_assert_list(e, "event.type", 0, "change");
@@ -166,12 +170,15 @@ START_TEST(test_bad)
     zwt_free(&c);
 
     /* a records[] batch with one bad record: the others still come out */
-    static const char mixed[] =
-        "{\"records\":[{\"time\":\"2026-11-20T12:00:00Z\",\"resourceId\":\"/subscriptions/s/resourceGroups/g/"
-        "providers/Microsoft.Network/dnszones/a.test/A/x\",\"operationName\":\"Microsoft.Network/dnszones/A/"
-        "delete\",\"resultType\":\"Success\",\"callerIpAddress\":\"192.0.2.1\",\"identity\":{\"claims\":{"
-        "\"appid\":\"app-1\"}}},{\"time\":\"2026-11-20T12:00:00Z\",\"resourceId\":\"/x\",\"operationName\":"
-        "\"Microsoft.Network/dnszones/A/delete\"}]}\n";
+    static const char mixed[] = "{\"records\":[{\"time\":\"2026-11-20T12:00:00Z\",\"resourceId\":"
+                                "\"/subscriptions/s/resourceGroups/g/"
+                                "providers/Microsoft.Network/dnszones/a.test/A/"
+                                "x\",\"operationName\":\"Microsoft.Network/dnszones/A/"
+                                "delete\",\"resultType\":\"Success\",\"callerIpAddress\":\"192.0.2."
+                                "1\",\"identity\":{\"claims\":{"
+                                "\"appid\":\"app-1\"}}},{\"time\":\"2026-11-20T12:00:00Z\","
+                                "\"resourceId\":\"/x\",\"operationName\":"
+                                "\"Microsoft.Network/dnszones/A/delete\"}]}\n";
     ck_assert_int_eq(zwt_normalize_mem(&c, mixed, sizeof mixed - 1, NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 1);
     zwt_assert_str(zwt_ev(&c, 0), "unmapped.record.name", "x.a.test");

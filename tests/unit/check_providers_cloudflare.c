@@ -186,8 +186,10 @@ START_TEST(test_envelope_and_bad)
 
     ck_assert_int_eq(zwt_normalize_file(&c, CF "bad.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 2);
-    zwt_assert_str(fjson_object_array_get_idx(c.dead, 0), "reason", "cloudflare-audit: action type missing");
-    zwt_assert_str(fjson_object_array_get_idx(c.dead, 1), "reason", "cloudflare-audit: when missing or not a time");
+    zwt_assert_str(fjson_object_array_get_idx(c.dead, 0), "reason",
+                   "cloudflare-audit: action type missing");
+    zwt_assert_str(fjson_object_array_get_idx(c.dead, 1), "reason",
+                   "cloudflare-audit: when missing or not a time");
     zwt_free(&c);
 }
 END_TEST

@@ -19,7 +19,8 @@ START_TEST(test_panther_samples)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, GA "panther-dns-tests.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(
+        zwt_normalize_file(&c, GA "panther-dns-tests.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 4);
     all_required(&c);
@@ -62,7 +63,8 @@ START_TEST(test_panther_samples)
     zwt_assert_int(e, "unmapped.record.ttl", 3600);
     zwt_assert_int(e, "unmapped.record.old_ttl", 21600);
     pt_assert_list(e, "unmapped.record.values", 0,
-                   "ns-gcp-private.googledomains.com. cloud-dns-hostmaster.google.com. 1 21600 3600 259200 300");
+                   "ns-gcp-private.googledomains.com. cloud-dns-hostmaster.google.com. 1 21600 "
+                   "3600 259200 300");
     ck_assert_int_eq(pt_list_len(e, "unmapped.record.old_values"), 1);
 
     e = zwt_ev(&c, 3);
@@ -91,7 +93,10 @@ START_TEST(test_edge_cases)
         {"CREATE", "*.dev.example.com", "A", 1},
         {"CREATE", "_acme-challenge.example.com", "TXT", 1},
         {"CREATE", "xn--bcher-kva.example.com", "A", 1},
-        {"CREATE", "b\xc3\xbc" "cher.example.com", "AAAA", 1},
+        {"CREATE",
+         "b\xc3\xbc"
+         "cher.example.com",
+         "AAAA", 1},
         {"DELETE", "old.example.com", "TXT", 4},
     };
     for (int i = 0; i < 7; i++) {
@@ -178,7 +183,8 @@ START_TEST(test_bad)
                    "gcp-audit: additions[0]: name or type missing");
     zwt_assert_str(fjson_object_array_get_idx(c.dead, 1), "reason",
                    "gcp-audit: timestamp missing or not a timestamp");
-    zwt_assert_str(fjson_object_array_get_idx(c.dead, 2), "reason", "gcp-audit: protoPayload.methodName missing");
+    zwt_assert_str(fjson_object_array_get_idx(c.dead, 2), "reason",
+                   "gcp-audit: protoPayload.methodName missing");
     zwt_free(&c);
 }
 END_TEST
@@ -187,7 +193,9 @@ START_TEST(test_dns_query_log)
 {
     zwt_collect c;
     nz_stats st;
-    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/gcp-dns/test-dns.log", NULL, ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(zwt_normalize_file(&c, "tests/data/providers/gcp-dns/test-dns.log", NULL,
+                                        ZW_OUT_OCSF, 0, &st),
+                     0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 5);
     all_required(&c);
@@ -213,11 +221,13 @@ START_TEST(test_dns_query_log)
     zwt_assert_int(e, "duration", 14);
     zwt_assert_str(fjson_object_array_get_idx(zw_jget(e, "answers"), 0), "rdata", "127.0.0.1");
     e = zwt_ev(&c, 2);
-    zwt_assert_str(fjson_object_array_get_idx(zw_jget(e, "answers"), 0), "rdata", "1 aspmx.l.google.com.");
+    zwt_assert_str(fjson_object_array_get_idx(zw_jget(e, "answers"), 0), "rdata",
+                   "1 aspmx.l.google.com.");
     /* the TXT answer list is cut ("txt...") in the log: only the complete lines */
     e = zwt_ev(&c, 4);
-    ck_assert_ptr_nonnull(strstr(zw_jstr(fjson_object_array_get_idx(zw_jget(e, "answers"), 1), "rdata", NULL),
-                                 "atlassian-domain-verification="));
+    ck_assert_ptr_nonnull(
+        strstr(zw_jstr(fjson_object_array_get_idx(zw_jget(e, "answers"), 1), "rdata", NULL),
+               "atlassian-domain-verification="));
     zwt_free(&c);
 }
 END_TEST

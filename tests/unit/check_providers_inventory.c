@@ -29,9 +29,11 @@ START_TEST(test_lookups)
     ck_assert_str_eq(ZONE_BY_ID(inv, "/hostedzone/Z0EXAMPLEZONE1"), "example.com");
     ck_assert_str_eq(ZONE_BY_ID(inv, "Z0PRIVATEZONE"), "corp.internal");
     ck_assert_str_eq(ZONE_BY_ID(inv, "u3fp685o1wjk5zq6hxa6a53oh49u3ek2"), "example.com");
-    ck_assert_str_eq(ZONE_BY_ID(inv, "/subscriptions/8a2b3c4d-1111-2222-3333-444455556666/resourceGroups/dns-prod/"
-                                     "providers/Microsoft.Network/dnszones/contoso.com"),
-                     "contoso.com");
+    ck_assert_str_eq(
+        ZONE_BY_ID(inv,
+                   "/subscriptions/8a2b3c4d-1111-2222-3333-444455556666/resourceGroups/dns-prod/"
+                   "providers/Microsoft.Network/dnszones/contoso.com"),
+        "contoso.com");
     ck_assert_ptr_null(ZONE_BY_ID(inv, "Z0NOPE"));
     ck_assert_ptr_null(ZONE_BY_ID(inv, ""));
 
@@ -48,8 +50,10 @@ START_TEST(test_lookups)
 
     ck_assert_int_eq(APPROVED(inv, "arn:aws:iam::111122223333:role/ExternalDNS"), 1);
     ck_assert_int_eq(APPROVED(inv, "arn:aws:iam::111122223333:role/externaldns"), 1);
-    ck_assert_int_eq(APPROVED(inv, "arn:aws:sts::111122223333:assumed-role/ExternalDNS/session-1"), 1);
-    ck_assert_int_eq(APPROVED(inv, "arn:aws:sts::999999999999:assumed-role/ExternalDNS/session-1"), 0);
+    ck_assert_int_eq(APPROVED(inv, "arn:aws:sts::111122223333:assumed-role/ExternalDNS/session-1"),
+                     1);
+    ck_assert_int_eq(APPROVED(inv, "arn:aws:sts::999999999999:assumed-role/ExternalDNS/session-1"),
+                     0);
     ck_assert_int_eq(APPROVED(inv, "arn:aws:iam::111122223333:role/ExternalDNS2"), 0);
     ck_assert_int_eq(APPROVED(inv, "deploy@automation.contoso.com"), 1);
     ck_assert_int_eq(APPROVED(inv, "alice@contoso.com"), 0);
@@ -90,24 +94,29 @@ static void bad(const char *text, const char *want)
 START_TEST(test_errors)
 {
     bad("zone:\n  - name: a\n", "t.yml: top level: unknown key 'zone'");
-    bad("zones:\n  - name: a\n    ids: [x]\n    secondries: [1.2.3.4]\n", "zones[0]: unknown key 'secondries'");
+    bad("zones:\n  - name: a\n    ids: [x]\n    secondries: [1.2.3.4]\n",
+        "zones[0]: unknown key 'secondries'");
     bad("zones:\n  - ids: [x]\n", "zones[0]: name missing");
-    bad("secondaries: [192.0.2.0/33]\n", "secondaries[0]: '192.0.2.0/33' is not an IP address or CIDR");
+    bad("secondaries: [192.0.2.0/33]\n",
+        "secondaries[0]: '192.0.2.0/33' is not an IP address or CIDR");
     bad("scanners: nope\n", "scanners: 'nope' is not an IP address or CIDR");
-    bad("zones:\n  - name: a\n    ids: [Z1]\n  - name: b\n    ids: {aws: z1}\n", "id 'z1' belongs to two zones");
+    bad("zones:\n  - name: a\n    ids: [Z1]\n  - name: b\n    ids: {aws: z1}\n",
+        "id 'z1' belongs to two zones");
     bad("zones:\n  - name: a\n  - name: A.\n", "zone 'a' listed twice");
     bad("zones: [\n", "t.yml:2:1: YAML");
     bad("version: 2\n", "version 2 is not supported");
     bad("{\"zones\": [}", "t.yml: JSON");
     bad("- a\n- b\n", "the inventory must be a mapping");
     char err[256];
-    ck_assert_ptr_null(nz_inventory_load("tests/data/providers/no-such-inventory.yml", err, sizeof err));
+    ck_assert_ptr_null(
+        nz_inventory_load("tests/data/providers/no-such-inventory.yml", err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "No such file"));
 }
 END_TEST
 
 /* Normalizes a file with the inventory attached. */
-static int normalize_inv(zwt_collect *c, const char *path, zw_out_kind kind, const nz_inventory *inv)
+static int normalize_inv(zwt_collect *c, const char *path, zw_out_kind kind,
+                         const nz_inventory *inv)
 {
     nz_options o = {0};
     nz_sink s = {zwt_on_event, zwt_on_dead, c};
@@ -129,7 +138,9 @@ START_TEST(test_enrich_cloudtrail)
 {
     nz_inventory *inv = load_ok(INV);
     zwt_collect c;
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/aws-cloudtrail/edge-cases.jsonl", ZW_OUT_OCSF, inv), 0);
+    ck_assert_int_eq(
+        normalize_inv(&c, "tests/data/providers/aws-cloudtrail/edge-cases.jsonl", ZW_OUT_OCSF, inv),
+        0);
     fjson_object *e = zwt_ev(&c, 0); /* assumed role of the approved ExternalDNS role */
     zwt_assert_str(e, "unmapped.zone", "example.com");
     ck_assert(pt_bool(e, "unmapped.inventory.zone_known"));
@@ -154,7 +165,8 @@ START_TEST(test_enrich_cloudtrail)
     zwt_free(&c);
 
     /* without an id the record name decides: the delegated sub-zone wins */
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/aws-cloudtrail/subzone.jsonl", ZW_OUT_ECS, inv), 0);
+    ck_assert_int_eq(
+        normalize_inv(&c, "tests/data/providers/aws-cloudtrail/subzone.jsonl", ZW_OUT_ECS, inv), 0);
     e = zwt_ev(&c, 0);
     zwt_assert_str(e, "zonewarden.zone", "dev.example.com");
     ck_assert(pt_bool(e, "zonewarden.inventory.zone_known"));
@@ -169,7 +181,8 @@ START_TEST(test_enrich_other_providers)
 {
     nz_inventory *inv = load_ok(INV);
     zwt_collect c;
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/gcp-audit/edge-cases.jsonl", ZW_OUT_OCSF, inv), 0);
+    ck_assert_int_eq(
+        normalize_inv(&c, "tests/data/providers/gcp-audit/edge-cases.jsonl", ZW_OUT_OCSF, inv), 0);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "unmapped.zone", "example.com"); /* managed zone example-com */
     ck_assert(pt_bool(e, "unmapped.inventory.actor_approved"));
@@ -177,19 +190,23 @@ START_TEST(test_enrich_other_providers)
     ck_assert(!pt_bool(e, "unmapped.inventory.actor_approved")); /* mallory */
     zwt_free(&c);
 
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/gcp-audit/panther-dns-tests.jsonl", ZW_OUT_OCSF, inv), 0);
+    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/gcp-audit/panther-dns-tests.jsonl",
+                                   ZW_OUT_OCSF, inv),
+                     0);
     e = zwt_ev(&c, 0); /* managedZones.delete names only the managed zone */
     zwt_assert_str(e, "unmapped.zone", "test.detectiontesting.com");
     ck_assert(pt_bool(e, "unmapped.inventory.zone_known"));
     zwt_free(&c);
 
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/gcp-dns/test-dns.log", ZW_OUT_OCSF, inv), 0);
+    ck_assert_int_eq(
+        normalize_inv(&c, "tests/data/providers/gcp-dns/test-dns.log", ZW_OUT_OCSF, inv), 0);
     e = zwt_ev(&c, 0);
     ck_assert(pt_bool(e, "unmapped.inventory.peer_approved_scanner"));
     ck_assert(!pt_bool(e, "unmapped.inventory.zone_known")); /* elastic.co */
     zwt_free(&c);
 
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/azure-activity/eventhub-records.json", ZW_OUT_OCSF, inv),
+    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/azure-activity/eventhub-records.json",
+                                   ZW_OUT_OCSF, inv),
                      0);
     e = zwt_ev(&c, 0);
     zwt_assert_str(e, "unmapped.zone", "contoso.com");
@@ -199,13 +216,17 @@ START_TEST(test_enrich_other_providers)
     ck_assert(!pt_bool(e, "unmapped.inventory.zone_known")); /* old-contoso.com */
     zwt_free(&c);
 
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/cloudflare-audit/test-audit.log", ZW_OUT_OCSF, inv), 0);
+    ck_assert_int_eq(
+        normalize_inv(&c, "tests/data/providers/cloudflare-audit/test-audit.log", ZW_OUT_OCSF, inv),
+        0);
     e = zwt_ev(&c, 27); /* rec_add without a zone id: the metadata names the zone */
     zwt_assert_str(e, "unmapped.zone", "example.com");
     ck_assert(pt_bool(e, "unmapped.inventory.zone_known"));
     zwt_free(&c);
 
-    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/aws-route53-query/test-route53.log", ZW_OUT_OCSF, inv), 0);
+    ck_assert_int_eq(normalize_inv(&c, "tests/data/providers/aws-route53-query/test-route53.log",
+                                   ZW_OUT_OCSF, inv),
+                     0);
     e = zwt_ev(&c, 3); /* unknown hosted-zone id: the query name decides */
     zwt_assert_str(e, "unmapped.zone", "example.com");
     ck_assert(pt_bool(e, "unmapped.inventory.zone_known"));

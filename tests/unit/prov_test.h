@@ -30,8 +30,8 @@ static inline int pt_list_len(fjson_object *o, const char *path)
 static inline int pt_bool(fjson_object *o, const char *path)
 {
     fjson_object *v = zw_jget(o, path);
-    ck_assert_msg(v && fjson_object_is_type(v, fjson_type_boolean), "%s missing or not a bool in %s",
-                  path, fjson_object_to_json_string(o));
+    ck_assert_msg(v && fjson_object_is_type(v, fjson_type_boolean),
+                  "%s missing or not a bool in %s", path, fjson_object_to_json_string(o));
     return fjson_object_get_boolean(v);
 }
 
@@ -49,8 +49,9 @@ static inline const char *pt_res(fjson_object *o, const char *key)
  * cloud.json, network_endpoint.json constraints), plus the base event attributes. */
 static inline void pt_ocsf_required(fjson_object *e)
 {
-    static const char *base[] = {"activity_id", "category_uid", "class_uid", "severity_id",
-                                 "time", "type_uid", "metadata.version", "metadata.product.name"};
+    static const char *base[] = {
+        "activity_id", "category_uid", "class_uid",        "severity_id",
+        "time",        "type_uid",     "metadata.version", "metadata.product.name"};
     for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
         ck_assert_msg(zw_jget(e, base[i]) != NULL, "%s missing in %s", base[i],
                       fjson_object_to_json_string(e));
