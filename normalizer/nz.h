@@ -39,6 +39,7 @@ typedef struct {
     const zw_time_ctx *tc;
     fjson_object *json; /* parsed document when the record is JSON, else NULL (borrowed) */
     void *state;        /* this parser's per-stream state (state_new), or NULL */
+    int forced;         /* 1 when --format chose this parser: no other will be tried */
 } nz_record;
 
 typedef struct nz_emitter nz_emitter;

@@ -256,6 +256,7 @@ static int try_parser(nz_stream *st, int i, nz_record *rec, char *err, size_t er
         return ZW_NOMATCH;
     }
     rec->state = st->state[i];
+    rec->forced = ctx->forced >= 0;
     zw_event_clear(&st->ev);
     err[0] = 0;
     int rc = p->parse(rec, &st->ev, &em, err, errsz);
@@ -432,7 +433,7 @@ static int flush_pending(nz_stream *st)
     nz_pos pos = {st->name, st->pending_line, NULL, -1, -1};
     int rc = 0;
     if (st->overflow) {
-        nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL};
+        nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL, 0};
         char reason[96];
         snprintf(reason, sizeof reason, "record longer than %zu bytes (truncated in dead letter)",
                  st->ctx->opt.max_record);
@@ -441,7 +442,7 @@ static int flush_pending(nz_stream *st)
         rc = dead(st, &rec, reason, "");
     } else if (st->pending.len) {
         if (st->json_depth > 0 || st->json_in_str) {
-            nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL};
+            nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL, 0};
             st->ctx->stats.records++;
             rc = dead(st, &rec, "truncated JSON document (unbalanced at end of input)", "");
         } else {
@@ -631,7 +632,7 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
                      zerr == Z_BUF_ERROR ? "truncated" : "corrupt", (long long)gztell(gz),
                      msg ? msg : "");
             nz_pos pos = {st->name, st->line + 1, NULL, -1, -1};
-            nz_record rec = {"", 0, &pos, NULL, NULL, NULL};
+            nz_record rec = {"", 0, &pos, NULL, NULL, NULL, 0};
             ctx->stats.records++;
             rc = dead(st, &rec, reason, "");
             goto out;

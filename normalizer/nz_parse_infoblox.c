@@ -10,7 +10,8 @@
  * A named line is claimed only when it carries an Infoblox mark (the response log, the
  * "responses" categories, Infoblox CEF, the NIOS syslog header "HOST IP named" or
  * "httpd[]") or when this stream already showed one; otherwise it is left to the bind
- * parser, so a plain BIND log is never labelled Infoblox.  Not for: DHCP lines, RPZ CEF
+ * parser, so a plain BIND log is never labelled Infoblox (with --format infoblox, every
+ * named line is taken).  Not for: DHCP lines, RPZ CEF
  * details (counted as noise), BloxOne / Infoblox Portal JSON audit records.
  *
  * Ownership: per-stream state is one small struct (state_new / state_free); events hold
@@ -591,7 +592,7 @@ static int parse_infoblox(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
             return do_response(slp, pt, pts, q, e, ev, em, errstr, errstr_size);
         }
     }
-    if (!mark && !(st && st->seen)) {
+    if (!mark && !(st && st->seen) && !rec->forced) {
         return ZW_NOMATCH; /* a plain named line: the bind parser's */
     }
     if (st) {

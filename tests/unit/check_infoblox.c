@@ -229,6 +229,20 @@ START_TEST(test_malformed_audit)
         zwt_assert_str(fjson_object_array_get_idx(c.dead, 0), "reason", cases[i].reason);
         zwt_free(&c);
     }
+    /* --format infoblox: a plain named line is taken (product Infoblox NIOS) */
+    {
+        zwt_collect c2;
+        nz_stats st2;
+        static const char plain[] = "<30>Nov 27 13:05:20 ns1 named[12]: client @0x1 "
+                                    "10.0.0.1#53 (a.test): query: a.test IN A + (10.0.0.2)\n";
+        ck_assert_int_eq(
+            zwt_normalize_mem(&c2, plain, sizeof plain - 1, "infoblox", ZW_OUT_OCSF, REF_MS, &st2),
+            0);
+        ck_assert_int_eq(st2.events, 1);
+        zwt_assert_str(zwt_ev(&c2, 0), "metadata.product.name", "Infoblox NIOS");
+        zwt_assert_str(zwt_ev(&c2, 0), "query.hostname", "a.test");
+        zwt_free(&c2);
+    }
     /* not Infoblox at all */
     zwt_collect c;
     nz_stats st;
