@@ -56,7 +56,8 @@ ex_verdict ex_attempt_judge(ex_attempt *a)
                      a->req.tsig ? a->req.tsig->name : "?", r->records, r->serial);
         } else {
             a->verdict = EX_V_ERROR;
-            snprintf(d, dn, "%s with key %s: key did not obtain the zone (%s%s%s)", a->label,
+            /* the error text is cut to fit detail[] (gcc -O1 -Wformat-truncation) */
+            snprintf(d, dn, "%s with key %s: key did not obtain the zone (%s%s%.120s)", a->label,
                      a->req.tsig ? a->req.tsig->name : "?", rn[0] ? rn : "no answer",
                      r->error[0] ? ": " : "", r->error);
         }
