@@ -111,6 +111,10 @@ static int take_remote(nz_cur *c, zw_str *addr, zw_str *proto)
     if (!nz_cur_lit(c, ", ") && !nz_cur_lit(c, ": ") && !nz_cur_eof(c)) {
         return 0;
     }
+    /* a configured remote by name: "remote NAME, address IP@PORT, ..." */
+    if (!proto->n && nz_cur_lit(c, "address ")) {
+        return take_remote(c, addr, proto);
+    }
     *addr = a;
     return 1;
 }

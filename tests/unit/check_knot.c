@@ -167,12 +167,14 @@ START_TEST(test_syslog_and_ipv6)
         "finished, 0.25 seconds, 3 messages, 4096 bytes\n"
         "2026-11-27T13:05:33+0100 info: [example.test.] AXFR, incoming, remote 192.0.2.9@53, "
         "failed "
-        "(connection refused)\n";
+        "(connection refused)\n"
+        "2026-11-27T13:05:34+0000 info: [example.test.] IXFR, incoming, remote primary1, address "
+        "192.0.2.53@53, started\n";
     zwt_collect c;
     nz_stats s;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, NULL, ZW_OUT_OCSF, REF_MS, &s), 0);
     ck_assert_int_eq(s.dead, 0);
-    ck_assert_int_eq(s.events, 4);
+    ck_assert_int_eq(s.events, 5);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "unmapped.source_format", "knot");
     zwt_assert_str(e, "src_endpoint.ip", "2001:db8::7");
@@ -196,6 +198,10 @@ START_TEST(test_syslog_and_ipv6)
     zwt_assert_str(e, "status_detail", "connection refused");
     zwt_assert_str(e, "unmapped.xfer.phase", "failed");
     zwt_assert_int(e, "time", 1795784733000LL - 3600000);
+    e = zwt_ev(&c, 4); /* a remote configured by name */
+    zwt_assert_str(e, "dst_endpoint.ip", "192.0.2.53");
+    zwt_assert_int(e, "dst_endpoint.port", 53);
+    zwt_assert_str(e, "unmapped.xfer.phase", "started");
     zwt_free(&c);
 }
 END_TEST
