@@ -65,7 +65,8 @@ static void stage_usage(FILE *f, const char *mode)
 {
     fprintf(f,
             "usage: zonewarden %s --brokers HOST:PORT --group G --input-topic T[:FORMAT]...\n"
-            "         --output-topic O [--dlq-topic D] [--rules rules.zwt --alert-topic A] [--eos]\n"
+            "         --output-topic O [--dlq-topic D] [--rules rules.zwt --alert-topic A\n"
+            "         [--state-topic S] [--checkpoint-ms MS]] [--eos]\n"
             "         [-X librdkafka.property=value]... [--kafka-config FILE]\n"
             "         [--output ocsf|ecs] [--format F] [--raw] [--tz +HH:MM]\n"
             "         [--client-id ID] [--transactional-id ID] [--txn-max-records N] [--txn-max-ms MS]\n"
@@ -90,6 +91,7 @@ static const struct {
     {"metrics-port", required_argument},     {"exit-idle", required_argument},
     {"txn-max-records", required_argument},  {"txn-max-ms", required_argument},
     {"max-in-flight", required_argument},    {"rules", required_argument},
+    {"state-topic", required_argument},      {"checkpoint-ms", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 

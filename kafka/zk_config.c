@@ -19,6 +19,7 @@ void zk_config_init(zk_config *c)
     c->txn_max_records = 1000;
     c->txn_max_ms = 200;
     c->max_in_flight = 100000;
+    c->checkpoint_ms = 1000;
 }
 
 void zk_config_free(zk_config *c)
@@ -36,6 +37,7 @@ void zk_config_free(zk_config *c)
     free(c->dlq_topic);
     free(c->alert_topic);
     free(c->rules);
+    free(c->state_topic);
     free(c->format);
     free(c->client_id);
     free(c->transactional_id);
@@ -172,6 +174,12 @@ int zk_config_set(zk_config *c, const char *key, const char *v, char *errstr, si
     if (!strcmp(key, "alert-topic")) {
         return set_str(&c->alert_topic, v, key, errstr, errstr_size);
     }
+    if (!strcmp(key, "state-topic")) {
+        return set_str(&c->state_topic, v, key, errstr, errstr_size);
+    }
+    if (!strcmp(key, "checkpoint-ms")) {
+        return set_int(&c->checkpoint_ms, v, 10, 3600000, key, errstr, errstr_size);
+    }
     if (!strcmp(key, "rules")) {
         return set_str(&c->rules, v, key, errstr, errstr_size);
     }
@@ -300,6 +308,9 @@ int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size)
     if (c->alert_topic && !c->rules) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "alert-topic needs rules (a tables file)");
     }
+    if (c->state_topic && !c->rules) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "state-topic needs rules");
+    }
     if (c->rules && !c->alert_topic) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules need an alert-topic to write to");
     }
@@ -312,7 +323,8 @@ int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size)
         }
         const char *t = c->inputs[i].topic;
         if (!strcmp(t, c->output_topic) || (c->dlq_topic && !strcmp(t, c->dlq_topic)) ||
-            (c->alert_topic && !strcmp(t, c->alert_topic))) {
+            (c->alert_topic && !strcmp(t, c->alert_topic)) ||
+            (c->state_topic && !strcmp(t, c->state_topic))) {
             return zw_errf(errstr, errstr_size, ZW_EINVAL,
                            "topic '%s' is both input and output: that would loop", t);
         }

@@ -65,7 +65,15 @@ typedef struct {
     int64_t store_offset; /* offset to store next flush; -1 none */
     int64_t stored;       /* last stored */
     int in_txn;           /* processed records in the open transaction */
+    /* correlation state (rules given) */
+    int64_t skip_below;  /* records below this offset are already in the restored state */
+    int64_t snap_acked;  /* offset the last acknowledged snapshot covers; -1 none */
+    int64_t snap_offset; /* offset the waiting / in-flight snapshot covers */
+    int snap_state;      /* SNAP_NONE, SNAP_WAITING (for the acked prefix), SNAP_INFLIGHT */
+    zw_buf snap;         /* eos: state at the last commit; at-least-once: waiting snapshot */
 } zk_part;
+
+enum { SNAP_NONE = 0, SNAP_WAITING = 1, SNAP_INFLIGHT = 2 };
 
 typedef struct {
     char *topic;
@@ -83,9 +91,12 @@ struct zk_stage {
     zk_config cfg; /* scalars and callbacks; its string pointers are the stage's copies or NULL */
     zk_in in[ZK_MAX_INPUTS];
     int nin;
-    char *out_topic, *dlq_topic, *alert_topic;
+    char *out_topic, *dlq_topic, *alert_topic, *state_topic, *group, *brokers;
     rd_kafka_t *cons, *prod;
-    rd_kafka_topic_t *out_rkt, *dlq_rkt, *alert_rkt;
+    rd_kafka_topic_t *out_rkt, *dlq_rkt, *alert_rkt, *state_rkt;
+    char **pass_props; /* security.*, ssl.*, sasl.* properties for the changelog reader */
+    int npass;
+    int64_t last_ckpt_ms;
 
     /* detection (rules given): the engine pipeline (matcher + correlator) */
     en_tables *tables;
@@ -151,6 +162,12 @@ static void set_fatal(zk_stage *s, const char *fmt, ...)
 }
 
 /* ---- per-partition state ---- */
+
+/* Correlator partition id: input topic index and partition in one int32. */
+static int32_t corr_partition(const zk_part *p)
+{
+    return (int32_t)((p->tidx << 20) | (p->partition & 0xfffff));
+}
 
 static zk_part *part_find(zk_stage *s, int tidx, int32_t partition)
 {
@@ -218,6 +235,8 @@ static zk_part *part_open(zk_stage *s, int tidx, int32_t partition)
     p->tidx = tidx;
     p->partition = partition;
     p->next_offset = p->store_offset = p->stored = -1;
+    p->skip_below = p->snap_acked = p->snap_offset = -1;
+    zw_buf_init(&p->snap);
     s->ptab[id] = p;
     in->bypart[partition] = p;
     s->nparts++;
@@ -235,6 +254,10 @@ static void part_close(zk_stage *s, zk_part *p)
     s->in[p->tidx].bypart[p->partition] = NULL;
     s->ptab[p->id] = NULL;
     s->nparts--;
+    if (s->pipe) {
+        en_corr_drop_partition(en_pipe_corr(s->pipe), corr_partition(p));
+    }
+    zw_buf_free(&p->snap);
     nz_stream_destroy(p->st);
     free(p->ring);
     free(p);
@@ -302,15 +325,22 @@ static void flush_stores(zk_stage *s)
     }
     for (int i = 0; i < ZK_MAX_PARTS; i++) {
         zk_part *p = s->ptab[i];
-        if (!p || p->store_offset < 0 || p->store_offset == p->stored) {
+        if (!p) {
+            continue;
+        }
+        int64_t off = p->store_offset;
+        if (s->state_rkt && p->snap_acked < off) {
+            /* never commit past the correlation state that has reached the changelog */
+            off = p->snap_acked;
+        }
+        if (off < 0 || off == p->stored) {
             continue;
         }
         if (!l && !(l = rd_kafka_topic_partition_list_new(8))) {
             return;
         }
-        rd_kafka_topic_partition_list_add(l, s->in[p->tidx].topic, p->partition)->offset =
-            p->store_offset;
-        p->stored = p->store_offset;
+        rd_kafka_topic_partition_list_add(l, s->in[p->tidx].topic, p->partition)->offset = off;
+        p->stored = off;
     }
     if (l) {
         rd_kafka_resp_err_t err = rd_kafka_offsets_store(s->cons, l);
@@ -346,7 +376,14 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
     if (!s->cfg.eos && o) {
         int id = (int)(o >> SEQ_BITS) - 1;
         zk_part *p = id >= 0 && id < ZK_MAX_PARTS ? s->ptab[id] : NULL;
-        if (p) {
+        if (p && (o & SEQ_MASK) == SEQ_MASK) {
+            /* a correlation state snapshot */
+            if (!m->err) {
+                p->snap_acked = p->snap_offset;
+                s->cnt.checkpoints++;
+            }
+            p->snap_state = SNAP_NONE;
+        } else if (p) {
             ring_release(p, o & SEQ_MASK, m->err != 0);
         }
     }
@@ -422,16 +459,13 @@ static int on_alert(void *ud, const en_alert *a)
                    s->buf.p, s->buf.len, "alert", s->cur_fmt);
 }
 
-/* Correlator partition id: input topic index and partition in one int32. */
-static int32_t corr_partition(const zk_part *p)
-{
-    return (int32_t)((p->tidx << 20) | (p->partition & 0xfffff));
-}
-
 /* Runs the event through the engine pipeline (alerts go to on_alert). */
 static int detect(zk_stage *s, const zw_event *ev, zw_str zone, const char *fmt)
 {
     char pos[300];
+    if (s->cur_msg->offset < s->cur->skip_below) {
+        return 0; /* already counted in the restored correlation state */
+    }
     snprintf(pos, sizeof pos, "%s/%d/%" PRId64, s->in[s->cur->tidx].topic,
              (int)s->cur_msg->partition, s->cur_msg->offset);
     s->cur_zone = zone;
@@ -483,6 +517,224 @@ static int on_dead(void *opaque, const nz_dead *d)
                    in->format ? in->format : "auto");
 }
 
+/* ---- correlation state changelog ---- */
+
+static void state_key(const zk_stage *s, const zk_part *p, char *key, size_t n)
+{
+    snprintf(key, n, "%s|%s|%d", s->group, s->in[p->tidx].topic, (int)p->partition);
+}
+
+/* Produces one partition's snapshot (value = en_corr blob, zw-offset = the input offset
+ * it covers).  At-least-once: tracked by the partition (opaque marker); eos: by the
+ * transaction. */
+static int produce_state(zk_stage *s, zk_part *p, const zw_buf *blob, int64_t offset)
+{
+    char key[600], off[24];
+    uintptr_t op = s->cfg.eos ? 0 : ((uintptr_t)(p->id + 1) << SEQ_BITS) | (uintptr_t)SEQ_MASK;
+    rd_kafka_resp_err_t err;
+    state_key(s, p, key, sizeof key);
+    snprintf(off, sizeof off, "%" PRId64, offset);
+    for (;;) {
+        err = rd_kafka_producev(s->prod, RD_KAFKA_V_RKT(s->state_rkt),
+                                RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_VALUE(blob->p, blob->len),
+                                RD_KAFKA_V_KEY(key, strlen(key)),
+                                RD_KAFKA_V_HEADER("zw-kind", "state", -1),
+                                RD_KAFKA_V_HEADER("zw-offset", off, -1),
+                                RD_KAFKA_V_OPAQUE((void *)op), RD_KAFKA_V_END);
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || s->fatal) {
+            break;
+        }
+        rd_kafka_poll(s->prod, 50);
+    }
+    if (err) {
+        if (s->cfg.eos) {
+            s->txn_abort = 1;
+            return ZW_EIO;
+        }
+        set_fatal(s, "produce to %s: %s", s->state_topic, rd_kafka_err2str(err));
+        return ZW_EIO;
+    }
+    s->in_flight++;
+    return 0;
+}
+
+/* At-least-once checkpoints: a snapshot is taken every checkpoint_ms (or now, when
+ * forced) and produced once every output of the records it covers is acknowledged, so
+ * the changelog never holds state ahead of the outputs; offsets are never committed
+ * past the last acknowledged snapshot (flush_stores). */
+static void checkpoint_tick(zk_stage *s, int force)
+{
+    int64_t now = zw_now_ms();
+    int take = force || now - s->last_ckpt_ms >= s->cfg.checkpoint_ms;
+    if (!s->state_rkt || s->cfg.eos) {
+        return;
+    }
+    if (take) {
+        s->last_ckpt_ms = now;
+    }
+    for (int i = 0; i < ZK_MAX_PARTS && !s->fatal; i++) {
+        zk_part *p = s->ptab[i];
+        if (!p) {
+            continue;
+        }
+        if (take && p->snap_state == SNAP_NONE && p->next_offset > p->snap_acked) {
+            zw_buf_clear(&p->snap);
+            if (en_corr_export_partition(en_pipe_corr(s->pipe), corr_partition(p), &p->snap)) {
+                set_fatal(s, "out of memory");
+                return;
+            }
+            p->snap_offset = p->next_offset;
+            p->snap_state = SNAP_WAITING;
+        }
+        if (p->snap_state == SNAP_WAITING && p->store_offset >= p->snap_offset) {
+            if (produce_state(s, p, &p->snap, p->snap_offset) == 0) {
+                p->snap_state = SNAP_INFLIGHT;
+            }
+        }
+    }
+}
+
+/* Reads the changelog from the start and imports the latest snapshot of each of the
+ * given partitions.  Runs in the rebalance callback, before the partitions are
+ * assigned; a missing snapshot is a fresh start. */
+static void restore_parts(zk_stage *s, zk_part **ps, int n)
+{
+    rd_kafka_conf_t *c = rd_kafka_conf_new();
+    rd_kafka_t *rk = NULL;
+    rd_kafka_topic_partition_list_t *l = NULL;
+    const rd_kafka_metadata_t *md = NULL;
+    char e[512], key[600];
+    int64_t *offs = calloc((size_t)n + 1, sizeof *offs);
+    zw_buf *vals = calloc((size_t)n + 1, sizeof *vals);
+    int npart = 0, eofs = 0;
+
+    if (!offs || !vals) {
+        set_fatal(s, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        offs[i] = -1;
+        zw_buf_init(&vals[i]);
+    }
+    rd_kafka_conf_set(c, "bootstrap.servers", s->brokers, NULL, 0);
+    rd_kafka_conf_set(c, "enable.partition.eof", "true", NULL, 0);
+    rd_kafka_conf_set(c, "isolation.level", "read_committed", NULL, 0);
+    rd_kafka_conf_set(c, "client.id", "zonewarden-state", NULL, 0);
+    /* a group id only so that the consumer API can be used; it never commits */
+    snprintf(key, sizeof key, "%s.state-reader", s->group);
+    rd_kafka_conf_set(c, "group.id", key, NULL, 0);
+    rd_kafka_conf_set(c, "enable.auto.commit", "false", NULL, 0);
+    for (int i = 0; i < s->npass; i++) {
+        char *eq = strchr(s->pass_props[i], '=');
+        *eq = 0;
+        rd_kafka_conf_set(c, s->pass_props[i], eq + 1, NULL, 0);
+        *eq = '=';
+    }
+    if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, c, e, sizeof e))) {
+        rd_kafka_conf_destroy(c);
+        set_fatal(s, "state reader: %s", e);
+        goto out;
+    }
+    if (rd_kafka_metadata(rk, 1, NULL, &md, 10000) == 0) {
+        for (int t = 0; t < md->topic_cnt; t++) {
+            if (!strcmp(md->topics[t].topic, s->state_topic)) {
+                npart = md->topics[t].partition_cnt;
+            }
+        }
+    }
+    if (npart <= 0) {
+        slog(s, ZK_LOG_WARNING, "state topic %s not found: correlation state starts empty",
+             s->state_topic);
+        goto import;
+    }
+    l = rd_kafka_topic_partition_list_new(npart);
+    for (int i = 0; i < npart; i++) {
+        int64_t lo = 0, hi = 0;
+        if (rd_kafka_query_watermark_offsets(rk, s->state_topic, i, &lo, &hi, 10000) == 0 &&
+            hi <= lo) {
+            eofs++; /* empty partition: nothing to read */
+            continue;
+        }
+        rd_kafka_topic_partition_list_add(l, s->state_topic, i)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (l->cnt) {
+        rd_kafka_assign(rk, l);
+    }
+    for (int64_t deadline = zw_now_ms() + 30000; eofs < npart && zw_now_ms() < deadline;) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 200);
+        if (!m) {
+            continue;
+        }
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            eofs++;
+        } else if (!m->err && m->key) {
+            for (int i = 0; i < n; i++) {
+                state_key(s, ps[i], key, sizeof key);
+                if (m->key_len != strlen(key) || memcmp(m->key, key, m->key_len)) {
+                    continue;
+                }
+                rd_kafka_headers_t *h = NULL;
+                const void *v;
+                size_t vn;
+                char num[24];
+                if (rd_kafka_message_headers(m, &h) ||
+                    rd_kafka_header_get_last(h, "zw-offset", &v, &vn) || vn >= sizeof num) {
+                    break;
+                }
+                memcpy(num, v, vn);
+                num[vn] = 0;
+                offs[i] = strtoll(num, NULL, 10);
+                zw_buf_clear(&vals[i]);
+                zw_buf_append(&vals[i], m->payload, m->len);
+            }
+        }
+        rd_kafka_message_destroy(m);
+    }
+    if (eofs < npart) {
+        set_fatal(s, "could not read the state topic %s to its end in 30 s", s->state_topic);
+        goto out;
+    }
+import:
+    for (int i = 0; i < n; i++) {
+        zk_part *p = ps[i];
+        en_corr_drop_partition(en_pipe_corr(s->pipe), corr_partition(p));
+        if (offs[i] < 0) {
+            continue;
+        }
+        if (en_corr_import_partition(en_pipe_corr(s->pipe), corr_partition(p), vals[i].p,
+                                     vals[i].len, e, sizeof e)) {
+            slog(s, ZK_LOG_WARNING, "state of %s [%d] not restored: %s", s->in[p->tidx].topic,
+                 (int)p->partition, e);
+            continue;
+        }
+        p->skip_below = offs[i];
+        p->snap_acked = offs[i];
+        zw_buf_clear(&p->snap);
+        zw_buf_append(&p->snap, vals[i].p, vals[i].len);
+        s->cnt.restores++;
+        slog(s, ZK_LOG_INFO, "restored correlation state of %s [%d] at offset %" PRId64,
+             s->in[p->tidx].topic, (int)p->partition, offs[i]);
+    }
+out:
+    if (md) {
+        rd_kafka_metadata_destroy(md);
+    }
+    if (l) {
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+    if (rk) {
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
+    }
+    for (int i = 0; vals && i < n; i++) {
+        zw_buf_free(&vals[i]);
+    }
+    free(vals);
+    free(offs);
+}
+
 /* ---- transactions ---- */
 
 /* Reports a transactional API error.  Returns 1 if the caller should abort. */
@@ -515,6 +767,16 @@ static void rewind_all(zk_stage *s)
         if (p) {
             rd_kafka_topic_partition_list_add(l, s->in[p->tidx].topic, p->partition);
             p->in_txn = 0;
+            if (s->pipe) {
+                /* the correlator goes back to its state at the last commit */
+                en_corr *c = en_pipe_corr(s->pipe);
+                char e[256];
+                en_corr_drop_partition(c, corr_partition(p));
+                if (p->snap.len && en_corr_import_partition(c, corr_partition(p), p->snap.p,
+                                                            p->snap.len, e, sizeof e)) {
+                    set_fatal(s, "cannot roll correlation state back: %s", e);
+                }
+            }
         }
     }
     if (l->cnt) {
@@ -588,6 +850,22 @@ static int txn_commit(zk_stage *s)
         txn_abort(s);
         return -1;
     }
+    /* correlation state of every partition in this transaction, committed with it */
+    for (int i = 0; i < ZK_MAX_PARTS && s->pipe; i++) {
+        zk_part *p = s->ptab[i];
+        if (!p || !p->in_txn || p->next_offset < 0) {
+            continue;
+        }
+        zw_buf_clear(&p->snap);
+        if (en_corr_export_partition(en_pipe_corr(s->pipe), corr_partition(p), &p->snap)) {
+            set_fatal(s, "out of memory");
+            return -1;
+        }
+        if (s->state_rkt && produce_state(s, p, &p->snap, p->next_offset)) {
+            txn_abort(s);
+            return -1;
+        }
+    }
     l = rd_kafka_topic_partition_list_new(8);
     for (int i = 0; i < ZK_MAX_PARTS; i++) {
         zk_part *p = s->ptab[i];
@@ -627,6 +905,9 @@ static int txn_commit(zk_stage *s)
     s->cnt.committed++;
     for (int i = 0; i < ZK_MAX_PARTS; i++) {
         if (s->ptab[i]) {
+            if (s->ptab[i]->in_txn && s->state_rkt) {
+                s->cnt.checkpoints++;
+            }
             s->ptab[i]->in_txn = 0;
         }
     }
@@ -647,6 +928,18 @@ static void finish_all(zk_stage *s)
         slog(s, ZK_LOG_WARNING, "flush: %s (%d records still in flight)", rd_kafka_err2str(err),
              rd_kafka_outq_len(s->prod));
     }
+    if (s->state_rkt) {
+        /* a last snapshot of every partition, so its next owner resumes where we stop */
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < ZK_MAX_PARTS; i++) {
+                if (s->ptab[i] && s->ptab[i]->snap_state == SNAP_INFLIGHT) {
+                    rd_kafka_flush(s->prod, FLUSH_MS);
+                }
+            }
+            checkpoint_tick(s, 1);
+            rd_kafka_flush(s->prod, FLUSH_MS);
+        }
+    }
     flush_stores(s);
     err = rd_kafka_commit(s->cons, NULL, 0); /* counted by commit_cb */
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
@@ -664,12 +957,19 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 
     s->cnt.rebalances++;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        zk_part **opened = calloc((size_t)parts->cnt + 1, sizeof *opened);
+        int nopened = 0;
         for (int i = 0; i < parts->cnt; i++) {
             int t = topic_index(s, parts->elems[i].topic);
-            if (t >= 0) {
-                part_open(s, t, parts->elems[i].partition);
+            zk_part *p = t >= 0 ? part_open(s, t, parts->elems[i].partition) : NULL;
+            if (p && opened) {
+                opened[nopened++] = p;
             }
         }
+        if (s->pipe && s->state_rkt && nopened) {
+            restore_parts(s, opened, nopened);
+        }
+        free(opened);
         slog(s, ZK_LOG_INFO, "assigned %d partition(s)", parts->cnt);
         if (coop) {
             e = rd_kafka_incremental_assign(rk, parts);
@@ -899,7 +1199,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     s->cfg.dlq_topic = s->dlq_topic;
     /* the stage keeps only its own copies of strings; the rest is read here, once */
     s->cfg.brokers = s->cfg.group = s->cfg.client_id = s->cfg.transactional_id = NULL;
-    s->cfg.alert_topic = s->cfg.format = s->cfg.rules = NULL;
+    s->cfg.alert_topic = s->cfg.format = s->cfg.rules = s->cfg.state_topic = NULL;
     s->cfg.nprops = 0;
     s->cfg.ninputs = 0;
     for (int i = 0; i < c->ninputs; i++) {
@@ -919,6 +1219,23 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         }
     }
     s->alert_topic = c->alert_topic ? strdup(c->alert_topic) : NULL;
+    s->state_topic = c->state_topic ? strdup(c->state_topic) : NULL;
+    s->group = strdup(c->group);
+    s->brokers = strdup(c->brokers);
+    s->pass_props = calloc((size_t)c->nprops + 1, sizeof *s->pass_props);
+    for (int i = 0; s->pass_props && i < c->nprops; i++) {
+        const char *pp = c->props[i];
+        if (!strncmp(pp, "consumer.", 9)) {
+            pp += 9;
+        }
+        if (!strncmp(pp, "security.", 9) || !strncmp(pp, "ssl.", 4) || !strncmp(pp, "sasl.", 5)) {
+            s->pass_props[s->npass++] = strdup(pp);
+        }
+    }
+    if (!s->group || !s->brokers || !s->pass_props || (c->state_topic && !s->state_topic)) {
+        zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        goto fail;
+    }
     if (!s->out_topic || (c->dlq_topic && !s->dlq_topic) || (c->alert_topic && !s->alert_topic)) {
         zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
         goto fail;
@@ -944,6 +1261,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     s->out_rkt = rd_kafka_topic_new(s->prod, s->out_topic, NULL);
     s->dlq_rkt = s->dlq_topic ? rd_kafka_topic_new(s->prod, s->dlq_topic, NULL) : NULL;
     s->alert_rkt = s->alert_topic ? rd_kafka_topic_new(s->prod, s->alert_topic, NULL) : NULL;
+    s->state_rkt = s->state_topic ? rd_kafka_topic_new(s->prod, s->state_topic, NULL) : NULL;
     if (!s->out_rkt || (s->dlq_topic && !s->dlq_rkt) || (s->alert_topic && !s->alert_rkt)) {
         zw_errf(errstr, errstr_size, ZW_EINVAL, "cannot create topic handles");
         goto fail;
@@ -978,6 +1296,9 @@ void zk_stage_destroy(zk_stage *s)
     if (s->alert_rkt) {
         rd_kafka_topic_destroy(s->alert_rkt);
     }
+    if (s->state_rkt) {
+        rd_kafka_topic_destroy(s->state_rkt);
+    }
     if (s->prod) {
         rd_kafka_destroy(s->prod);
     }
@@ -990,6 +1311,13 @@ void zk_stage_destroy(zk_stage *s)
     free(s->out_topic);
     free(s->dlq_topic);
     free(s->alert_topic);
+    free(s->state_topic);
+    free(s->group);
+    free(s->brokers);
+    for (int i = 0; i < s->npass; i++) {
+        free(s->pass_props[i]);
+    }
+    free(s->pass_props);
     en_pipe_destroy(s->pipe);
     en_tables_destroy(s->tables);
     zw_buf_free(&s->buf);
@@ -1055,12 +1383,13 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
             : zw_buf_printf(
                   b,
                   ",\"consumed\":%" PRIu64 ",\"produced\":%" PRIu64 ",\"produce_failed\":%" PRIu64
-                  ",\"events\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"alerts\":%" PRIu64 ",\"dead_dropped\":%" PRIu64
+                  ",\"events\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"alerts\":%" PRIu64 ",\"checkpoints\":%" PRIu64 ",\"restores\":%" PRIu64 ",\"dead_dropped\":%" PRIu64
                   ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
                   ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
                   ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
                   ",\"formats\":{",
                   c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->alerts,
+                  c->checkpoints, c->restores,
                   c->dead_dropped,
                   t->noise, s->in_flight, c->lag, s->nparts, s->paused, c->pauses, c->rebalances,
                   c->committed, c->aborted);
@@ -1104,6 +1433,8 @@ static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
         {"events_total", "counter", "events produced to the output topic", (double)c->events},
         {"dead_lettered_total", "counter", "dead letters produced", (double)c->dead},
         {"alerts_total", "counter", "alerts produced", (double)c->alerts},
+        {"checkpoints_total", "counter", "correlation state snapshots committed", (double)c->checkpoints},
+        {"restores_total", "counter", "partition states restored from the changelog", (double)c->restores},
         {"dead_dropped_total", "counter", "dead letters with no dlq topic", (double)c->dead_dropped},
         {"noise_total", "counter", "records counted as operational noise", (double)t->noise},
         {"commits_total", "counter", "offset commits or committed transactions", (double)c->committed},
@@ -1292,6 +1623,7 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
                 txn_commit(s);
             }
         }
+        checkpoint_tick(s, 0);
         flush_stores(s);
         metrics_tick(s, 0);
         if (s->last_rebalance_ms > last_msg) {

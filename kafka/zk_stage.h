@@ -43,6 +43,7 @@ typedef struct {
     char *dlq_topic;    /* NULL: dead letters are counted and dropped with a warning */
     char *alert_topic;  /* alerts (OCSF Detection Findings); needs rules */
     char *rules;        /* compiled tables file (`zonewarden compile`); NULL: no detection */
+    char *state_topic;  /* compacted changelog of correlation state per input partition */
     char *format;       /* default format for inputs without ":format"; NULL = auto */
     char *client_id;
     char *transactional_id; /* eos only; default "<group>-<hostname>-<pid>" */
@@ -58,6 +59,7 @@ typedef struct {
     int txn_max_records;     /* eos: records per transaction (default 1000) */
     int txn_max_ms;          /* eos: longest a transaction stays open (default 200) */
     int max_in_flight;       /* pause input while this many produced records await acks */
+    int checkpoint_ms;       /* state-topic: at-least-once checkpoint interval (default 1000) */
 
     /* Callbacks (any may be NULL).  Called on the thread that runs zk_stage_run, except
      * log, which librdkafka may call from its own threads. */
@@ -90,6 +92,8 @@ typedef struct {
     uint64_t events;         /* events produced to the output topic */
     uint64_t dead;           /* dead letters produced */
     uint64_t alerts;         /* alerts produced to the alert topic */
+    uint64_t checkpoints;    /* correlation state snapshots acknowledged */
+    uint64_t restores;       /* partitions whose state was restored from the changelog */
     uint64_t dead_dropped;   /* dead letters with no --dlq-topic to go to */
     uint64_t noise;
     uint64_t committed;      /* offset commits (or transactions committed) */

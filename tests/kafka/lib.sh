@@ -58,7 +58,7 @@ kcount() {
 stage_start() {
     local name=$1
     shift
-    "$ZW_BIN" normalize --brokers "$BROKER" "$@" 2>>"$WORK/$name.log" &
+    "$ZW_BIN" "${ZW_STAGE_CMD:-normalize}" --brokers "$BROKER" "$@" 2>>"$WORK/$name.log" &
     STAGE_PID=$!
     STAGE_PIDS+=("$STAGE_PID")
     echo "$STAGE_PID" >"$WORK/$name.pid"
