@@ -1629,8 +1629,9 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
         if (s->last_rebalance_ms > last_msg) {
             last_msg = s->last_rebalance_ms; /* idle time counts from the last rebalance */
         }
-        /* idle time counts only once the group has given this member an assignment */
-        if (s->cfg.exit_idle_ms > 0 && s->last_rebalance_ms &&
+        /* idle time counts only while this member holds partitions (not while the group
+         * is rebalancing or the broker is away) */
+        if (s->cfg.exit_idle_ms > 0 && s->last_rebalance_ms && s->nparts > 0 &&
             zw_now_ms() - last_msg >= s->cfg.exit_idle_ms &&
             s->in_flight == 0 && !s->txn_open) {
             slog(s, ZK_LOG_INFO, "idle for %d ms: stopping", s->cfg.exit_idle_ms);

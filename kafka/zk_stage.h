@@ -55,7 +55,8 @@ typedef struct {
     int tz_offset_min;
     int metrics_interval_ms; /* 0: no periodic metrics lines */
     int metrics_port;        /* 0: no Prometheus endpoint; serves on 127.0.0.1 */
-    int exit_idle_ms;        /* >0: stop after this long with nothing consumed and all acked */
+    int exit_idle_ms;        /* >0: stop after this long holding partitions with nothing
+                              * consumed and all acked */
     int txn_max_records;     /* eos: records per transaction (default 1000) */
     int txn_max_ms;          /* eos: longest a transaction stays open (default 200) */
     int max_in_flight;       /* pause input while this many produced records await acks */
