@@ -128,10 +128,11 @@ done
     --output-topic lat-out --dlq-topic dlq --exit-idle 3000 2>"$work/lat.log" &
 lat_pid=$!
 pids+=("$lat_pid")
-head -20000 "$work/bind.log" | split -n l/40 -d -a 2 - "$work/lat."
+head -20000 "$work/bind.log" >"$work/lat.log"
+split -n l/40 -d -a 2 "$work/lat.log" "$work/lat."
 sleep 3 # group join
-for f in "$work"/lat.[0-9]*; do
-    kcat -P -b "$B" -t lat-in -p $(($(basename "$f" | sed 's/lat\.0*//;s/^$/0/') % 4)) <"$f"
+for f in "$work"/lat.[0-9][0-9]; do
+    kcat -P -b "$B" -t lat-in <"$f"
     sleep 0.05
 done
 wait "$lat_pid" || true

@@ -1572,7 +1572,7 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
 {
     rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(s->nin);
     rd_kafka_resp_err_t err;
-    int64_t last_msg = zw_now_ms();
+    int64_t last_msg = zw_now_ms(), last_scan = 0;
     int hi = s->cfg.max_in_flight, lo = s->cfg.max_in_flight / 2;
 
     if (s->cfg.eos) {
@@ -1623,8 +1623,13 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
                 txn_commit(s);
             }
         }
-        checkpoint_tick(s, 0);
-        flush_stores(s);
+        /* per-partition bookkeeping scans every partition slot: at most every 50 ms */
+        int64_t now = zw_now_ms();
+        if (now - last_scan >= 50) {
+            last_scan = now;
+            checkpoint_tick(s, 0);
+            flush_stores(s);
+        }
         metrics_tick(s, 0);
         if (s->last_rebalance_ms > last_msg) {
             last_msg = s->last_rebalance_ms; /* idle time counts from the last rebalance */
