@@ -52,7 +52,9 @@ produce_chunks() { # NAME FROM TO
     local c p
     for c in $(seq -f '%02g' "$2" "$3"); do
         for p in 0 1 2 3; do
-            [ -f "$WORK/$1/chunk.p$p.$c" ] && kproduce "$1-in" "$p" "$WORK/$1/chunk.p$p.$c"
+            if [ -f "$WORK/$1/chunk.p$p.$c" ]; then
+                kproduce "$1-in" "$p" "$WORK/$1/chunk.p$p.$c" || kfail "$1: producing chunk $c failed"
+            fi
         done
         sleep 0.2
     done
@@ -64,6 +66,9 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 sys.exit(0 if rows and rows[-1]["consumed"] >= int(sys.argv[2]) else 1)' "$1" "$2"
 }
 verify() { # NAME [--exactly-once]
+    local have
+    have=$(kcount "$1-in")
+    [ "$have" -eq "$N" ] || kfail "$1: the input topic holds $have of $N records (producer side)"
     kdump "$1-out" "$WORK/$1/out.json"
     kdump "$1-dlq" "$WORK/$1/dlq.json"
     $K cover "$WORK/$1/manifest.jsonl" "$WORK/$1/out.json" "$WORK/$1/dlq.json" "${@:2}" ||
@@ -126,6 +131,9 @@ pid=$STAGE_PID
 produce_chunks C 0 4
 wait_until 30 consumed_now "$WORK/C1.metrics" 1 || kfail "C: nothing consumed"
 "$KDIR/broker" restart >/dev/null || kfail "C: broker restart failed"
+# the broker accepts requests before every partition has its leader back
+leaders() { [ "$(kcat -b "$BROKER" -L -t C-in 2>/dev/null | grep -c 'leader 1,')" -eq 4 ]; }
+wait_until 60 leaders || kfail "C: partitions without a leader after the restart"
 echo "C: broker restarted"
 produce_chunks C 5 9
 stage_wait "$pid" 150 || kfail "C: stage exited with $? after the broker restart"
