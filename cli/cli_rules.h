@@ -12,6 +12,8 @@
 const char *cli_default_fieldmaps(void);
 /* Prints diagnostics as file:line:col: kind: reason; max_warnings < 0 prints all. */
 void cli_print_diags(const dc_diags *d, int max_warnings);
+/* Set to compile search identifiers as extra rules (explain). */
+extern int cli_explain_mode;
 /* Compiles paths; returns the ruleset (caller frees) or NULL on out-of-memory. */
 dc_ruleset *cli_compile(int npaths, char **paths, const char *tuning, const char *fieldmaps,
                         dc_diags *diags, dc_stats *stats);

@@ -63,6 +63,8 @@ void cli_print_diags(const dc_diags *d, int max_warnings)
     }
 }
 
+int cli_explain_mode;
+
 dc_ruleset *cli_compile(int npaths, char **paths, const char *tuning, const char *fieldmaps,
                         dc_diags *diags, dc_stats *stats)
 {
@@ -70,6 +72,7 @@ dc_ruleset *cli_compile(int npaths, char **paths, const char *tuning, const char
     if (!c) {
         return NULL;
     }
+    dc_compiler_explain_mode(c, cli_explain_mode);
     if (!fieldmaps) {
         fieldmaps = cli_default_fieldmaps();
     }

@@ -655,7 +655,9 @@ int cmd_explain(int argc, char **argv)
     }
     dc_diags d;
     dc_diags_init(&d);
+    cli_explain_mode = 1;
     dc_ruleset *rs = cli_compile(1, argv + optind, tuning, fm, &d, NULL);
+    cli_explain_mode = 0;
     cli_print_diags(&d, 0);
     int status = CLI_OK;
     en_tables *t = NULL;
@@ -669,12 +671,29 @@ int cmd_explain(int argc, char **argv)
     zw_buf b;
     zw_buf_init(&b);
     int any = 0;
+    en_matcher *m = en_matcher_new(t);
+    const uint32_t *res = NULL;
+    int nres = m ? en_match_json(m, ev, &res) : 0;
     for (uint32_t i = 0; i < r->nrules; i++) {
-        if (only && strcmp(r->rules[i].id, only) != 0) {
+        if (r->rules[i].kind == DC_RK_SELECTION || (only && strcmp(r->rules[i].id, only) != 0)) {
             continue;
         }
         any |= en_explain_json(t, i, ev, &b) > 0;
+        int first = 1;
+        for (uint32_t j = i + 1; j < r->nrules && r->rules[j].kind == DC_RK_SELECTION; j++) {
+            int hit = 0;
+            for (int k = 0; k < nres; k++) {
+                hit |= res[k] == j;
+            }
+            zw_buf_printf(&b, "%s%s=%s", first ? "  selections: " : ", ", r->rules[j].title,
+                          hit ? "match" : "no");
+            first = 0;
+        }
+        if (!first) {
+            zw_buf_putc(&b, '\n');
+        }
     }
+    en_matcher_destroy(m);
     fwrite(b.p, 1, b.len, stdout);
     zw_buf_free(&b);
     status = any ? CLI_OK : CLI_FAIL;

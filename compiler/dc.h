@@ -39,6 +39,10 @@ int dc_compiler_tuning(dc_compiler *c, const char *path, dc_diags *diags);
 /* Loads every .yml field map file under dir (Sigma taxonomy -> OCSF paths). */
 int dc_compiler_fieldmaps(dc_compiler *c, const char *dir, dc_diags *diags);
 
+/* Explain mode: every search identifier also becomes a rule of kind DC_RK_SELECTION
+ * (id "<rule id> / <identifier>", generate 0), so explain can say which matched. */
+void dc_compiler_explain_mode(dc_compiler *c, int on);
+
 /* Compiles one file or a directory tree.  Returns 0 when everything compiled, 1 when
  * something was skipped or failed (diagnostics say what), negative on I/O errors. */
 int dc_compile_path(dc_compiler *c, const char *path, dc_diags *diags);

@@ -41,6 +41,7 @@ void dc_compiler_destroy(dc_compiler *c)
     if (!c) {
         return;
     }
+    dc_explain_flush(c, "", 0);
     dc_ruleset_free(c->rs);
     dc_ydoc_free(c->tuning);
     for (size_t i = 0; i < c->nfm; i++) {
@@ -59,6 +60,46 @@ void dc_compiler_destroy(dc_compiler *c)
     }
     free(c->filters);
     free(c);
+}
+
+void dc_compiler_explain_mode(dc_compiler *c, int on)
+{
+    c->explain = on;
+}
+
+void dc_explain_flush(dc_compiler *c, const char *parent_id, int keep)
+{
+    for (size_t i = 0; i < c->nx; i++) {
+        dc_rule *r = keep ? dc_ruleset_add_rule(c->rs) : NULL;
+        if (r) {
+            size_t l = strlen(parent_id) + strlen(c->xnames[i]) + 4;
+            r->kind = DC_RK_SELECTION;
+            r->id = malloc(l);
+            if (r->id) {
+                snprintf(r->id, l, "%s / %s", parent_id, c->xnames[i]);
+            }
+            r->name = strdup("");
+            r->title = strdup(c->xnames[i]);
+            r->level = strdup("informational");
+            r->description = strdup("");
+            r->file = strdup("");
+            r->product = strdup("");
+            r->category = strdup("");
+            r->service = strdup("");
+            r->strategy_id = strdup("");
+            r->strategy_name = strdup("");
+            r->prog = c->xprogs[i].v;
+            r->nprog = (uint32_t)c->xprogs[i].n;
+            c->xprogs[i].v = NULL;
+        }
+        dc_prog_free(&c->xprogs[i]);
+        free(c->xnames[i]);
+    }
+    free(c->xnames);
+    free(c->xprogs);
+    c->xnames = NULL;
+    c->xprogs = NULL;
+    c->nx = 0;
 }
 
 const dc_stats *dc_compiler_stats(const dc_compiler *c)
@@ -257,7 +298,8 @@ static int walk(const char *dir, char ***v, size_t *n)
         if (!p) {
             break;
         }
-        snprintf(p, l, "%s/%s", dir, e->d_name);
+        size_t dl = strlen(dir);
+        snprintf(p, l, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name);
         struct stat sb;
         if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             walk(p, v, n);

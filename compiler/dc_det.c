@@ -415,9 +415,13 @@ int dc_det_strategy(dc_doc *x, const dc_ynode *root)
                 }
                 r->prog = prog.v;
                 r->nprog = (uint32_t)prog.n;
+                uint32_t ridx = x->c->rs->nrules - 1;
                 const dc_ynode *exs = dc_ymap_get(an, "examples");
-                add_examples(x, dc_ymap_get(exs, "must_match"), x->c->rs->nrules - 1, 1);
-                add_examples(x, dc_ymap_get(exs, "must_not_match"), x->c->rs->nrules - 1, 0);
+                add_examples(x, dc_ymap_get(exs, "must_match"), ridx, 1);
+                add_examples(x, dc_ymap_get(exs, "must_not_match"), ridx, 0);
+                if (x->c->explain) {
+                    dc_explain_flush(x->c, aid, 1);
+                }
                 if (!cr && (!dc_ymap_get(exs, "must_match") || !dc_ymap_get(exs, "must_not_match"))) {
                     dc_diag_add(x->d, DC_DIAG_WARNING, x->file, an->line, an->col,
                                 "analytic %s has no must_match / must_not_match examples", aid);

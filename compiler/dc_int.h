@@ -48,7 +48,15 @@ struct dc_compiler {
     size_t nfm;
     dc_filter *filters;
     size_t nfilters;
+    int explain;           /* also emit one DC_RK_SELECTION rule per search identifier */
+    char **xnames;         /* identifiers of the last detection compiled (explain mode) */
+    dc_prog *xprogs;
+    size_t nx;
 };
+
+/* Explain mode: appends the stashed identifier programs as DC_RK_SELECTION rules named
+ * "<parent id> / <identifier>" after the rule just added, then clears the stash. */
+void dc_explain_flush(dc_compiler *c, const char *parent_id, int keep);
 
 /* One YAML document being compiled. */
 typedef struct {

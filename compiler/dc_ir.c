@@ -638,8 +638,8 @@ int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, s
             c->aliases[j].rule = r_str(&r);
             c->aliases[j].field = r_str(&r);
         }
-        if (r.bad) {
-            c->naliases = 0;
+        if (!c->aliases) {
+            c->naliases = 0; /* entries not read stay NULL and free() skips them */
         }
         c->timespan_ms = (int64_t)r_u64(&r);
         c->field = r_str(&r);

@@ -63,7 +63,9 @@ enum { DC_P_LEAF = 0, DC_P_AND = 1, DC_P_OR = 2, DC_P_NOT = 3, DC_P_CONST = 4 };
 #define DC_P_OPC(w) ((w) >> 28)
 #define DC_P_ARG(w) ((w) & 0x0fffffffu)
 
-typedef enum { DC_RK_SIGMA = 0, DC_RK_DET = 1 } dc_rule_kind;
+/* DC_RK_SELECTION: one search identifier of the rule before it, compiled only for
+ * `zonewarden explain` (never alerts). */
+typedef enum { DC_RK_SIGMA = 0, DC_RK_DET = 1, DC_RK_SELECTION = 2 } dc_rule_kind;
 
 typedef struct {
     uint8_t kind;     /* dc_rule_kind */

@@ -1177,6 +1177,18 @@ int dc_sigma_detection(dc_doc *x, const dc_ynode *det, dc_prog *out)
         rc = -1;
     }
 out:
+    if (x->c->explain && rc == 0) {
+        dc_explain_flush(x->c, "", 0);
+        x->c->xnames = calloc(nids + 1, sizeof *x->c->xnames);
+        x->c->xprogs = calloc(nids + 1, sizeof *x->c->xprogs);
+        for (size_t i = 0; i < nids && x->c->xnames && x->c->xprogs; i++) {
+            x->c->xnames[i] = strdup(ids[i].name);
+            x->c->xprogs[i] = ids[i].prog; /* handed over */
+            ids[i].prog.v = NULL;
+            ids[i].prog.n = ids[i].prog.cap = 0;
+            x->c->nx++;
+        }
+    }
     for (size_t i = 0; i < nids; i++) {
         dc_prog_free(&ids[i].prog);
     }
@@ -1355,6 +1367,9 @@ int dc_sigma_rule(dc_doc *x, const dc_ynode *root)
     dc_strv(x, dc_ymap_get(root, "tags"), &r->tags, &r->ntags);
     r->prog = prog.v;
     r->nprog = (uint32_t)prog.n;
+    if (x->c->explain) {
+        dc_explain_flush(x->c, r->id[0] ? r->id : r->title, 1);
+    }
     return 0;
 }
 

@@ -252,6 +252,32 @@ START_TEST(test_sigma_corpus_sample)
 }
 END_TEST
 
+START_TEST(test_explain_mode_selections)
+{
+    dc_compiler *c = dc_compiler_new();
+    dc_diags d;
+    dc_diags_init(&d);
+    dc_compiler_explain_mode(c, 1);
+    const char *y = "title: x\nid: x1\nlogsource: {product: p}\ndetection:\n  sel: {A: 1}\n"
+                    "  filter: {B: 2}\n  condition: sel and not filter\n";
+    dc_compile_text(c, "x.yml", y, strlen(y), &d);
+    dc_ruleset *rs = dc_compiler_finish(c, &d);
+    ck_assert_uint_eq(rs->nrules, 3);
+    ck_assert_int_eq(rs->rules[1].kind, DC_RK_SELECTION);
+    ck_assert_str_eq(rs->rules[1].id, "x1 / sel");
+    ck_assert_str_eq(rs->rules[2].title, "filter");
+    ck_assert_int_eq(rs->rules[2].generate, 0);
+    en_tables *t;
+    char err[100];
+    ck_assert_int_eq(en_tables_new(rs, &t, err, sizeof err), 0);
+    ck_assert(zrt_match_rule(t, 2, "{\"A\":1,\"B\":2}"));
+    ck_assert(!zrt_match_rule(t, 0, "{\"A\":1,\"B\":2}"));
+    en_tables_destroy(t);
+    dc_compiler_destroy(c);
+    dc_diags_free(&d);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("compiler");
@@ -263,6 +289,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_det_errors);
     tcase_add_test(tc, test_tables_round_trip);
     tcase_add_test(tc, test_sigma_corpus_sample);
+    tcase_add_test(tc, test_explain_mode_selections);
     suite_add_tcase(s, tc);
     return s;
 }
