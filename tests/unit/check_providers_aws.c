@@ -451,6 +451,32 @@ START_TEST(test_route53_cloudwatch_shapes)
 }
 END_TEST
 
+/* AccessDenied: CloudTrail logs no request parameters; still one event, with the error */
+START_TEST(test_access_denied_without_parameters)
+{
+    static const char in[] =
+        "{\"eventVersion\":\"1.09\",\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":"
+        "\"arn:aws:iam::111122223333:user/eve\",\"userName\":\"eve\"},\"eventTime\":"
+        "\"2026-11-20T10:00:00Z\",\"eventSource\":\"route53.amazonaws.com\",\"eventName\":"
+        "\"ChangeResourceRecordSets\",\"sourceIPAddress\":\"203.0.113.99\",\"errorCode\":"
+        "\"AccessDenied\",\"errorMessage\":\"User is not authorized\",\"requestParameters\":null,"
+        "\"responseElements\":null,\"requestID\":\"r1\",\"eventID\":\"e1\"}\n";
+    zwt_collect c;
+    nz_stats st;
+    ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, NULL, ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(st.dead, 0);
+    ck_assert_int_eq(fjson_object_array_length(c.events), 1);
+    fjson_object *e = zwt_ev(&c, 0);
+    pt_ocsf_required(e);
+    zwt_assert_str(e, "api.response.error", "AccessDenied");
+    zwt_assert_str(e, "status", "Failure");
+    zwt_assert_str(e, "unmapped.change.kind", "record");
+    zwt_assert_str(e, "actor.user.name", "eve");
+    zwt_assert_absent(e, "unmapped.record");
+    zwt_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("providers_aws");
@@ -463,6 +489,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_route53_public_query_log);
     tcase_add_test(tc, test_route53_resolver_query_log);
     tcase_add_test(tc, test_route53_cloudwatch_shapes);
+    tcase_add_test(tc, test_access_denied_without_parameters);
     suite_add_tcase(s, tc);
     return s;
 }
