@@ -1050,17 +1050,14 @@ static int do_xfer_in(bline *b, const char *p, const char *e, const char *msg)
     if (!eat(&p, e, ": ")) {
         return malformed(b, "incoming transfer without message");
     }
-    int failed = 0, ended = 0;
     if (starts(p, e, "connected using ") || starts(p, e, "Transfer status: success")) {
         return ZW_NOISE;
     }
-    if (starts(p, e, "Transfer completed: ")) {
-        ended = 1;
-    } else if (starts(p, e, "Transfer status: ") || find_s(p, e, "fail") || find_s(p, e, "error") ||
-               find_s(p, e, "refused") || find_s(p, e, "timed out") || find_s(p, e, "giving up")) {
-        failed = 1;
-    } else {
-        return ZW_NOISE;
+    int ended = starts(p, e, "Transfer completed: ");
+    if (!ended && !starts(p, e, "Transfer status: ") && !find_s(p, e, "fail") &&
+        !find_s(p, e, "error") && !find_s(p, e, "refused") && !find_s(p, e, "timed out") &&
+        !find_s(p, e, "giving up")) {
+        return ZW_NOISE; /* progress: "requesting IXFR", "got nonincremental response", ... */
     }
     int rc = base(b, ZW_CLASS_DNS_ACTIVITY, 6);
     if (rc) {
@@ -1092,7 +1089,6 @@ static int do_xfer_in(bline *b, const char *p, const char *e, const char *msg)
         zw_ev_set_status(ev, ZW_STATUS_SUCCESS);
         return emit(b);
     }
-    (void)failed;
     const char *d = p;
     eat(&d, e, "Transfer status: ");
     zw_str r = trailing_paren(d, e);

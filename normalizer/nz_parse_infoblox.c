@@ -146,11 +146,10 @@ static int contains(zw_str s, const char *lit)
 }
 
 /* "ACTION[(VERB) URI INDATA SECS] OBJTYPE OBJNAME [k=v ...][: Set|Changed ...]" */
-static int audit_change(const nz_record *rec, const nz_syslog *sl, int64_t t, zw_str ts,
-                        zw_str user, const char *p, const char *e, zw_event *ev, nz_emitter *em,
-                        char *errstr, size_t errstr_size)
+static int audit_change(const nz_syslog *sl, int64_t t, zw_str ts, zw_str user, const char *p,
+                        const char *e, zw_event *ev, nz_emitter *em, char *errstr,
+                        size_t errstr_size)
 {
-    (void)rec;
     const char *msg = p;
     const char *a = p;
     while (p < e && *p != ' ' && *p != '(') {
@@ -372,9 +371,8 @@ static const char *audit_prefix(const nz_record *rec, const char *p, const char 
     return ue + 3;
 }
 
-static int do_audit(const nz_record *rec, const nz_syslog *sl, int64_t t, zw_str ts, zw_str user,
-                    const char *p, const char *e, zw_event *ev, nz_emitter *em, char *errstr,
-                    size_t errstr_size)
+static int do_audit(const nz_syslog *sl, int64_t t, zw_str ts, zw_str user, const char *p,
+                    const char *e, zw_event *ev, nz_emitter *em, char *errstr, size_t errstr_size)
 {
     static const char *const auth[] = {"Login_Allowed", "Login_Denied",         "Logout",
                                        "First_Login",   "Password_Reset_Error", "Password_Reset",
@@ -395,7 +393,7 @@ static int do_audit(const nz_record *rec, const nz_syslog *sl, int64_t t, zw_str
     if (zw_str_eq(action, "Called")) {
         return audit_called(sl, t, ts, user, p, e, ev, em, errstr, errstr_size);
     }
-    return audit_change(rec, sl, t, ts, user, p, e, ev, em, errstr, errstr_size);
+    return audit_change(sl, t, ts, user, p, e, ev, em, errstr, errstr_size);
 }
 
 /* ---- DNS response log ---- */
@@ -433,12 +431,10 @@ static int do_response(const nz_syslog *sl, int64_t t, zw_str ts, const char *p,
         view = zw_str_make(v, (size_t)(ve - v));
         p = ve + 2;
     }
-    const char *proto = p;
     int tcp = eat(&p, e, "TCP");
     if (!tcp && !eat(&p, e, "UDP")) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "response line without UDP/TCP");
     }
-    (void)proto;
     if (!eat(&p, e, ": query: ")) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "response line without query");
     }
@@ -551,7 +547,7 @@ static int parse_infoblox(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
             if (st) {
                 st->seen = 1;
             }
-            return do_audit(rec, slp, t, ts, user, m, e, ev, em, errstr, errstr_size);
+            return do_audit(slp, t, ts, user, m, e, ev, em, errstr, errstr_size);
         }
     }
     if (!slp || !nz_bind_is_named_app(sl.app)) {
