@@ -22,10 +22,11 @@
 /* The entry, whichever shape it came in. */
 typedef struct {
     zw_str action, info, email, actor_id, ip, actor_type, id, iface, owner, res_id, res_type;
+    zw_str product, zone_id, zone_name; /* audit_logs_v2 only */
     fjson_object *result, *when, *metadata, *newv, *oldv;
 } cf_entry;
 
-#define CF_MAX_PARSED 2
+#define CF_MAX_PARSED 4
 
 typedef struct {
     fjson_object *parsed[CF_MAX_PARSED]; /* JSON text values parsed for this entry */
@@ -127,6 +128,15 @@ static int read_logpush(fjson_object *o, cf_entry *e, cf_docs *d)
     e->metadata = as_object(zw_jget(o, "Metadata"), d);
     e->newv = as_object(zw_jget(o, "NewValue"), d);
     e->oldv = as_object(zw_jget(o, "OldValue"), d);
+    /* audit_logs_v2: the product names the resource family, the response the new state */
+    e->product = nzp_str(o, "ResourceProduct");
+    e->zone_id = nzp_str(o, "ZoneID");
+    e->zone_name = nzp_str(o, "ZoneName");
+    if (!e->newv) {
+        fjson_object *resp = as_object(zw_jget(o, "ResourceResponse"), d);
+        fjson_object *res = resp ? zw_jget(resp, "result") : NULL;
+        e->newv = res && fjson_object_is_type(res, fjson_type_object) ? res : resp;
+    }
     return 0;
 }
 
@@ -293,6 +303,12 @@ static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, c
         zname = nzp_str(e.metadata, "zone_name");
     }
     int is_zone_res = zw_str_ieq(e.res_type, "zone");
+    if (!nzp_ok(zid)) {
+        zid = e.zone_id;
+    }
+    if (!nzp_ok(zname)) {
+        zname = e.zone_name;
+    }
     if (!nzp_ok(zid) && is_zone_res) {
         zid = e.res_id;
     }
@@ -310,7 +326,8 @@ static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, c
     if ((rc = nzp_api_class(ev, activity))) {
         goto out;
     }
-    if (is_dns_record(e.res_type) || zw_starts(e.action.p, e.action.n, "rec_")) {
+    if (is_dns_record(e.res_type) || is_dns_record(e.product) ||
+        zw_starts(e.action.p, e.action.n, "rec_")) {
         const char *act = activity == 1 ? "CREATE" : activity == 4 ? "DELETE" : "UPDATE";
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_ACTION, act, strlen(act));
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_KIND, "record", 6);
@@ -323,6 +340,8 @@ static int cf_emit(fjson_object *o, int logpush, zw_event *ev, nz_emitter *em, c
         if (zw_ev_has(ev, ZW_F_U_RECORD_NAME)) {
             zw_str rn = ev->v[ZW_F_U_RECORD_NAME].s;
             zw_ev_set_ref(ev, ZW_F_U_CHANGE_TARGET, rn.p, rn.n);
+        } else {
+            nzp_ref_s(ev, ZW_F_U_CHANGE_TARGET, e.res_id); /* the record's id, at least */
         }
     } else if (zw_str_eq(e.action, "change_setting") ||
                zw_memmem(e.action.p, e.action.n, "settings", 8)) {

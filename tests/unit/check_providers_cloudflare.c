@@ -194,6 +194,37 @@ START_TEST(test_envelope_and_bad)
 }
 END_TEST
 
+START_TEST(test_logpush_v2)
+{
+    zwt_collect c;
+    nz_stats st;
+    ck_assert_int_eq(zwt_normalize_file(&c, CF "logpush-v2.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(st.dead, 0);
+    ck_assert_int_eq(fjson_object_array_length(c.events), 2);
+    all_required(&c);
+    fjson_object *e = zwt_ev(&c, 0);
+    zwt_assert_str(e, "api.operation", "create");
+    zwt_assert_int(e, "activity_id", 1);
+    zwt_assert_str(e, "unmapped.change.action", "CREATE");
+    zwt_assert_str(e, "unmapped.change.kind", "record");
+    zwt_assert_str(e, "unmapped.record.name", "vpn.example.com");
+    pt_assert_list(e, "unmapped.record.values", 0, "203.0.113.200");
+    zwt_assert_int(e, "unmapped.record.ttl", 300);
+    zwt_assert_str(e, "unmapped.zone", "example.com");
+    zwt_assert_str(e, "actor.user.uid", "tok-7f3a");
+    zwt_assert_str(e, "src_endpoint.ip", "198.51.100.78");
+    zwt_assert_str(e, "cloud.account.uid", "01a7362d577a6c3019a474fd6f485823");
+    zwt_assert_str(e, "api.request.uid", "v2-create");
+    zwt_assert_int(e, "time", 1795183200000LL);
+    ck_assert_str_eq(pt_res(e, "uid"), "023e105f4ecef8ad9ca31a8372d0c353");
+    e = zwt_ev(&c, 1);
+    zwt_assert_str(e, "status", "Failure");
+    zwt_assert_int(e, "activity_id", 4);
+    zwt_assert_str(e, "unmapped.change.target", "rid-2");
+    zwt_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("providers_cloudflare");
@@ -201,6 +232,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_elastic_sample);
     tcase_add_test(tc, test_logpush);
     tcase_add_test(tc, test_envelope_and_bad);
+    tcase_add_test(tc, test_logpush_v2);
     suite_add_tcase(s, tc);
     return s;
 }
