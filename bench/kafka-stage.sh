@@ -95,7 +95,8 @@ run_stage() { # MODE RUN
     if [ "$mode" = run ]; then
         extra=(--rules "$rules" --alert-topic alerts)
     fi
-    "$ZW_BIN" "$mode" --brokers "$B" --group "bench-$mode-$i" --input-topic in:bind \
+    /usr/bin/time -f '%U %S' -o "$work/$mode-$i.cpu" \
+        "$ZW_BIN" "$mode" --brokers "$B" --group "bench-$mode-$i" --input-topic in:bind \
         --output-topic out --dlq-topic dlq "${extra[@]}" --metrics-interval 50 \
         --metrics-file "$work/$mode-$i.metrics" --exit-idle 1500 2>"$work/$mode-$i.log" &
     local pid=$!
@@ -105,32 +106,40 @@ run_stage() { # MODE RUN
     stage_secs "$work/$mode-$i.metrics"
 }
 
-run_pass() {
-    local t0 t1
+run_pass() { # RUN
+    local t0 t1 i=$1
     t0=$(date +%s.%N)
-    kcat -C -b "$B" -t in -o beginning -e -q -u -c "$N" | kcat -P -b "$B" -t pass
+    /usr/bin/time -f '%U %S' -o "$work/pass-c-$i.cpu" kcat -C -b "$B" -t in -o beginning -e -q -u -c "$N" |
+        /usr/bin/time -f '%U %S' -o "$work/pass-p-$i.cpu" kcat -P -b "$B" -t pass
     t1=$(date +%s.%N)
     python3 -c "print('%.3f' % ($t1 - $t0))"
 }
 
 declare -A secs
 for i in $(seq 1 "$RUNS"); do
-    secs[pass]+="$(run_pass) "
-    secs[normalize]+="$(run_stage normalize "$i") "
+    t=$(run_pass "$i")
+    secs[pass]+="$t "
+    t=$(run_stage normalize "$i")
+    secs[normalize]+="$t "
     if [ -n "$rules" ]; then
-        secs[run]+="$(run_stage run "$i") "
+        t=$(run_stage run "$i")
+        secs[run]+="$t "
     fi
 done
 [ "$(count pass)" -eq $((N * RUNS)) ] || { echo "bench: passthrough lost records" >&2; exit 1; }
 
 # latency: paced input to a running stage
 "$ZW_BIN" normalize --brokers "$B" --group bench-lat --input-topic lat-in:bind \
-    --output-topic lat-out --dlq-topic dlq --exit-idle 3000 2>"$work/lat.log" &
+    --output-topic lat-out --dlq-topic dlq --exit-idle 4000 --metrics-interval 100 \
+    --metrics-file "$work/lat.metrics" 2>"$work/lat.log" &
 lat_pid=$!
 pids+=("$lat_pid")
 head -20000 "$work/bind.log" >"$work/lat.log"
 split -n l/40 -d -a 2 "$work/lat.log" "$work/lat."
-sleep 3 # group join
+for _ in $(seq 1 150); do # group join, at most 30 s
+    grep -q '"assigned_partitions":[1-9]' "$work/lat.metrics" 2>/dev/null && break
+    sleep 0.2
+done
 for f in "$work"/lat.[0-9][0-9]; do
     kcat -P -b "$B" -t lat-in <"$f"
     sleep 0.05
@@ -140,8 +149,8 @@ kcat -C -b "$B" -t lat-in -e -q -f '%p %o %T\n' >"$work/lat-in.txt"
 kcat -C -b "$B" -t lat-out -e -q -J >"$work/lat-out.json"
 
 python3 - "$N" "$work/lat-in.txt" "$work/lat-out.json" "${secs[pass]}" "${secs[normalize]}" \
-    "${secs[run]:-}" "${BENCH_STRICT:-0}" <<'PY'
-import json, statistics, sys
+    "${secs[run]:-}" "${BENCH_STRICT:-0}" "$work" <<'PY'
+import glob, json, statistics, sys
 n = int(sys.argv[1])
 ts = {}
 for l in open(sys.argv[2]):
@@ -165,9 +174,17 @@ if sys.argv[6].strip():
 print("kafka-stage: %d BIND lines, one process each, medians of %d runs" % (n, len(sys.argv[4].split())))
 ok = True
 targets = {"zonewarden normalize": 0.70, "zonewarden run": 0.50}
+def cpu(pattern):
+    runs = {}
+    for f in glob.glob(sys.argv[8] + "/" + pattern):
+        run = f.rsplit("-", 1)[1]
+        runs[run] = runs.get(run, 0) + sum(float(x) for x in open(f).read().split()[:2])
+    return statistics.median(runs.values()) if runs else float("nan")
+cpus = {"kcat passthrough": cpu("pass-?-*.cpu"), "zonewarden normalize": cpu("normalize-*.cpu"),
+        "zonewarden run": cpu("run-*.cpu")}
 for name, s in rows:
     r = n / s
-    line = "  %-22s %7.3f s  %9.0f records/s" % (name, s, r)
+    line = "  %-22s %7.3f s  %9.0f records/s  (CPU %.2f s)" % (name, s, r, cpus[name])
     if name in targets:
         ratio = r / (n / p)
         met = ratio >= targets[name]
