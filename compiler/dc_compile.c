@@ -28,6 +28,7 @@ static void free_fm(dc_fieldmap *f)
     free(f->product);
     free(f->category);
     free(f->service);
+    free(f->formats);
     for (size_t i = 0; i < f->n; i++) {
         free(f->from[i]);
         free(f->to[i]);
@@ -88,6 +89,7 @@ void dc_explain_flush(dc_compiler *c, const char *parent_id, int keep)
             r->service = strdup("");
             r->strategy_id = strdup("");
             r->strategy_name = strdup("");
+            r->routes = strdup("");
             r->prog = c->xprogs[i].v;
             r->nprog = (uint32_t)c->xprogs[i].n;
             c->xprogs[i].v = NULL;
@@ -252,6 +254,26 @@ static int fm_load(dc_compiler *c, const char *path, dc_diags *diags)
         f->product = (s = dc_ystr(dc_ymap_get(ls, "product"))) ? strdup(s) : NULL;
         f->category = (s = dc_ystr(dc_ymap_get(ls, "category"))) ? strdup(s) : NULL;
         f->service = (s = dc_ystr(dc_ymap_get(ls, "service"))) ? strdup(s) : NULL;
+        const dc_ynode *fmts = dc_ymap_get(doc->root, "formats");
+        if (fmts && fmts->kind == DC_Y_SEQ) {
+            size_t tl = 1;
+            for (size_t i = 0; i < fmts->n; i++) {
+                tl += (fmts->items[i]->str ? fmts->items[i]->len : 0) + 1;
+            }
+            f->formats = calloc(tl, 1);
+            for (size_t i = 0; f->formats && i < fmts->n; i++) {
+                if (fmts->items[i]->kind == DC_Y_SCALAR) {
+                    if (f->formats[0]) {
+                        strcat(f->formats, ",");
+                    }
+                    strcat(f->formats, fmts->items[i]->str);
+                }
+            }
+        } else if (fmts) {
+            dc_diag_add(diags, DC_DIAG_ERROR, path, fmts->line, fmts->col,
+                        "formats must be a list of normalizer format names");
+            rc = -1;
+        }
         f->from = calloc(fields->n + 1, sizeof *f->from);
         f->to = calloc(fields->n + 1, sizeof *f->to);
         for (size_t i = 0; i < fields->n; i++) {
@@ -341,6 +363,21 @@ int dc_compiler_fieldmaps(dc_compiler *c, const char *dir, dc_diags *diags)
 static int ls_match(const char *want, const char *have)
 {
     return !want || (have && strcmp(want, have) == 0);
+}
+
+const char *dc_routes(dc_doc *x)
+{
+    for (size_t i = 0; i < x->c->nfm; i++) {
+        dc_fieldmap *f = &x->c->fms[i];
+        if (!f->formats || (!f->product && !f->category && !f->service)) {
+            continue;
+        }
+        if (ls_match(f->product, x->product) && ls_match(f->category, x->category) &&
+            ls_match(f->service, x->service)) {
+            return f->formats;
+        }
+    }
+    return x->product && strcmp(x->product, "zonewarden") == 0 ? "" : "-";
 }
 
 const char *dc_map_field(dc_doc *x, const char *name)

@@ -408,6 +408,7 @@ int dc_det_strategy(dc_doc *x, const dc_ynode *root)
                 r->service = strdup(fmts.p ? fmts.p : "");
                 r->strategy_id = dc_strdup0(sid);
                 r->strategy_name = dc_strdup0(sname);
+                r->routes = strdup(fmts.p ? fmts.p : "");
                 r->ntags = ntech;
                 r->tags = calloc(ntech ? ntech : 1, sizeof *r->tags);
                 for (uint32_t i = 0; i < ntech; i++) {

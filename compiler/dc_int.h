@@ -24,6 +24,7 @@ void dc_prog_free(dc_prog *p);
 
 typedef struct {
     char *product, *category, *service; /* NULL: any */
+    char *formats;                      /* comma list of normalizer formats, or NULL */
     char **from, **to;
     size_t n;
 } dc_fieldmap;
@@ -85,6 +86,8 @@ int dc_sigma_filter(dc_doc *x, const dc_ynode *root);
 /* DET strategy document (dc_det.c). */
 int dc_det_strategy(dc_doc *x, const dc_ynode *root);
 
+/* Routing of a Sigma rule by its log source (dc_rule.routes), borrowed. */
+const char *dc_routes(dc_doc *x);
 /* Field name after the field map for the document's log source (borrowed). */
 const char *dc_map_field(dc_doc *x, const char *name);
 

@@ -90,6 +90,7 @@ void dc_ruleset_free(dc_ruleset *rs)
         free(r->service);
         free(r->strategy_id);
         free(r->strategy_name);
+        free(r->routes);
         free_strv(r->tags, r->ntags);
         free(r->prog);
     }
@@ -240,6 +241,7 @@ void dc_ruleset_pop_rule(dc_ruleset *rs)
     free(r->service);
     free(r->strategy_id);
     free(r->strategy_name);
+    free(r->routes);
     free_strv(r->tags, r->ntags);
     free(r->prog);
     rs->nrules--;
@@ -322,7 +324,7 @@ static int w_body(zw_buf *b, const dc_ruleset *rs)
         rc = zw_buf_append(b, h, 4) || w_str(b, r->id) || w_str(b, r->name) || w_str(b, r->title) ||
              w_str(b, r->level) || w_str(b, r->description) || w_str(b, r->file) ||
              w_u32(b, r->line) || w_str(b, r->product) || w_str(b, r->category) ||
-             w_str(b, r->service) || w_str(b, r->strategy_id) || w_str(b, r->strategy_name) ||
+             w_str(b, r->service) || w_str(b, r->strategy_id) || w_str(b, r->strategy_name) || w_str(b, r->routes) ||
              w_strv(b, r->tags, r->ntags) || w_u32(b, r->nprog);
         for (uint32_t j = 0; j < r->nprog && !rc; j++) {
             rc = w_u32(b, r->prog[j]);
@@ -569,6 +571,7 @@ int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, s
         ru->service = r_str(&r);
         ru->strategy_id = r_str(&r);
         ru->strategy_name = r_str(&r);
+        ru->routes = r_str(&r);
         ru->tags = r_strv(&r, &ru->ntags);
         ru->nprog = r_count(&r, 4);
         if (ru->nprog && !r.bad) {

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define DC_TABLES_MAGIC "ZWTABLES"
-#define DC_TABLES_VERSION 1u
+#define DC_TABLES_VERSION 2u
 
 typedef enum {
     DC_OP_MATCH,    /* string pattern, Sigma glob syntax normalised (\\ \* \? escapes) */
@@ -80,6 +80,10 @@ typedef struct {
     uint32_t line;
     char *product, *category, *service; /* log source, "" when unset */
     char *strategy_id, *strategy_name;  /* DET only, else "" */
+    /* Log-source routing for canonical / normalized events: "" = every event; a comma
+     * list of normalizer formats (unmapped.source_format); "-" = none (the rule's log
+     * source is not one the normalizer produces: it runs on raw JSON only). */
+    char *routes;
     char **tags;      /* attack.t1590.002 ... */
     uint32_t ntags;
     uint32_t *prog;

@@ -1364,6 +1364,7 @@ int dc_sigma_rule(dc_doc *x, const dc_ynode *root)
     r->service = dc_strdup0(x->service);
     r->strategy_id = dc_strdup0(NULL);
     r->strategy_name = dc_strdup0(NULL);
+    r->routes = strdup(dc_routes(x));
     dc_strv(x, dc_ymap_get(root, "tags"), &r->tags, &r->ntags);
     r->prog = prog.v;
     r->nprog = (uint32_t)prog.n;

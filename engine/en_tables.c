@@ -1035,13 +1035,13 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
         if (en_prog_eval(ru->prog, ru->nprog, lv)) {
             push_u32(&t->always_rules, &t->nalways_rules, r);
         }
-        if (ru->service && ru->service[0] && ru->kind == DC_RK_DET) {
+        if (ru->routes && ru->routes[0]) {
             size_t k = 1;
-            for (const char *s = ru->service; *s; s++) {
+            for (const char *s = ru->routes; *s; s++) {
                 k += *s == ',';
             }
             char **v = calloc(k + 1, sizeof *v);
-            char *dup = strdup(ru->service);
+            char *dup = strdup(ru->routes);
             size_t j = 0;
             for (char *tok = dup ? strtok(dup, ",") : NULL; tok && v; tok = strtok(NULL, ",")) {
                 v[j++] = strdup(tok);

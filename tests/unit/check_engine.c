@@ -101,6 +101,34 @@ START_TEST(test_canonical_event_slots)
 }
 END_TEST
 
+START_TEST(test_sigma_routing)
+{
+    /* no field map: a Windows rule runs on raw JSON only, never on normalized events */
+    en_tables *t = zrt_build("title: w\nid: w\nlogsource: {product: windows}\n"
+                             "detection:\n  s: {Image: x}\n  condition: not s\n");
+    ck_assert(zrt_match(t, "{\"query\":{\"type\":\"A\"}}"));
+    ck_assert(!zrt_match(t, "{\"unmapped\":{\"source_format\":\"bind\"}}"));
+    zw_arena *a = zw_arena_new(0);
+    zw_event ev;
+    zw_event_init(&ev, a);
+    zw_ev_set_cstr(&ev, ZW_F_U_SOURCE_FORMAT, "bind");
+    en_matcher *m = en_matcher_new(t);
+    const uint32_t *rules;
+    ck_assert_int_eq(en_match_event(m, &ev, &rules), 0);
+    en_matcher_destroy(m);
+    en_tables_destroy(t);
+    /* product zonewarden: every event */
+    t = zrt_build("title: z\nid: z\nlogsource: {product: zonewarden}\n"
+                  "detection:\n  s: {query.type: AXFR}\n  condition: s\n");
+    zw_ev_set_cstr(&ev, ZW_F_QUERY_TYPE, "AXFR");
+    m = en_matcher_new(t);
+    ck_assert_int_eq(en_match_event(m, &ev, &rules), 1);
+    en_matcher_destroy(m);
+    en_tables_destroy(t);
+    zw_arena_destroy(a);
+}
+END_TEST
+
 START_TEST(test_explain)
 {
     en_tables *t = zrt_build(det_rule);
@@ -127,6 +155,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_aho_corasick);
     tcase_add_test(tc, test_fold);
     tcase_add_test(tc, test_canonical_event_slots);
+    tcase_add_test(tc, test_sigma_routing);
     tcase_add_test(tc, test_explain);
     suite_add_tcase(s, tc);
     return s;
