@@ -249,8 +249,53 @@ static const char *ecs_type(int64_t cls, int64_t activity)
 }
 
 /* The ECS-only slots: ecs.version, event.kind / category / type / outcome. */
+/* ECS spells DNS response codes in upper case (NOERROR, NXDOMAIN, REFUSED, ...). */
+static const char *ecs_rcode(int64_t id)
+{
+    static const char *names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+                                  "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+                                  "NOTZONE", "DSOTYPENI", NULL, NULL, NULL, NULL,
+                                  "BADSIG", "BADKEY", "BADTIME", "BADMODE", "BADNAME",
+                                  "BADALG", "BADTRUNC", "BADCOOKIE"};
+    return id >= 0 && id < (int64_t)ZW_ARRAY_LEN(names) ? names[id] : NULL;
+}
+
+/* ECS network.direction values from OCSF connection_info.direction_id. */
+static const char *ecs_direction(int64_t id)
+{
+    switch (id) {
+    case 1:
+        return "inbound";
+    case 2:
+        return "outbound";
+    case 3:
+    case 4:
+        return "internal";
+    }
+    return "unknown";
+}
+
 static int set_ecs_derived(zw_event *ev)
 {
+    if (zw_ev_has(ev, ZW_F_CONN_DIRECTION_ID)) {
+        const char *d = ecs_direction(zw_ev_int(ev, ZW_F_CONN_DIRECTION_ID));
+        zw_ev_set_ref(ev, ZW_F_E_NETWORK_DIRECTION, d, strlen(d));
+    }
+    if (zw_ev_has(ev, ZW_F_RCODE_ID) && ecs_rcode(zw_ev_int(ev, ZW_F_RCODE_ID))) {
+        const char *r = ecs_rcode(zw_ev_int(ev, ZW_F_RCODE_ID));
+        zw_ev_set_ref(ev, ZW_F_E_DNS_RESPONSE_CODE, r, strlen(r));
+    } else if (zw_ev_has(ev, ZW_F_RCODE)) {
+        zw_str r = zw_ev_str(ev, ZW_F_RCODE);
+        char up[32];
+        size_t n = r.n < sizeof up ? r.n : sizeof up;
+        for (size_t i = 0; i < n; i++) {
+            up[i] = (r.p[i] >= 'a' && r.p[i] <= 'z') ? (char)(r.p[i] - 32) : r.p[i];
+        }
+        if (zw_ev_set_str(ev, ZW_F_E_DNS_RESPONSE_CODE, up, n)) {
+            return ZW_ENOMEM;
+        }
+    }
+
     int64_t cls = zw_ev_int(ev, ZW_F_CLASS_UID);
     int64_t act = zw_ev_int(ev, ZW_F_ACTIVITY_ID);
     int64_t st = zw_ev_int(ev, ZW_F_STATUS_ID);

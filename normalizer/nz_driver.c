@@ -35,6 +35,7 @@ struct nz_ctx {
 struct nz_stream {
     nz_ctx *ctx;
     char *name;
+    uint64_t name_hash; /* of name, for event uids */
     void *state[NZ_MAX_PARSERS];
     int last; /* parser index that matched last, -1 none */
     int64_t line;
@@ -115,6 +116,31 @@ const nz_stats *nz_ctx_stats(const nz_ctx *ctx)
     return &ctx->stats;
 }
 
+/* A stable uid for the same input: a word-at-a-time multiplicative hash of the
+ * position, the event's index within its record and the record's first 64 bytes (the
+ * bytes tell apart rotated files with the same name).  Not cryptographic. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+static uint64_t hash_bytes(uint64_t h, const char *p, size_t n)
+{
+    uint64_t w;
+    while (n >= 8) {
+        memcpy(&w, p, 8);
+        h = mix(h, w);
+        p += 8;
+        n -= 8;
+    }
+    w = 0;
+    if (n) {
+        memcpy(&w, p, n);
+    }
+    return mix(h, w ^ ((uint64_t)n << 56));
+}
+
 nz_stream *nz_stream_new(nz_ctx *ctx, const char *name)
 {
     nz_stream *st = calloc(1, sizeof *st);
@@ -128,6 +154,7 @@ nz_stream *nz_stream_new(nz_ctx *ctx, const char *name)
         nz_stream_destroy(st);
         return NULL;
     }
+    st->name_hash = hash_bytes(0, st->name, strlen(st->name));
     st->last = ctx->forced;
     st->tc.tz_offset_min = ctx->opt.tz_offset_min;
     st->tc.ref_ms = ctx->opt.ref_ms ? ctx->opt.ref_ms : zw_now_ms();
@@ -169,15 +196,21 @@ void nz_stream_set_ref_time(nz_stream *st, int64_t ref_ms)
     }
 }
 
-/* FNV-1a 64 over the position and sequence: a stable uid for the same input. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+static uint64_t event_uid(const nz_stream *st, const nz_record *rec, uint64_t seq)
 {
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ull;
+    const nz_pos *pos = rec->pos;
+    uint64_t h = 0x243F6A8885A308D3ull;
+    if (pos->file) {
+        h = pos->file == st->name ? mix(h, st->name_hash)
+                                  : hash_bytes(h, pos->file, strlen(pos->file));
+        h = mix(h, (uint64_t)pos->line);
     }
-    return h;
+    if (pos->topic) {
+        h = hash_bytes(h, pos->topic, strlen(pos->topic));
+        h = mix(h, ((uint64_t)(uint32_t)pos->partition << 32) ^ (uint64_t)pos->offset);
+    }
+    h = mix(h, seq);
+    return hash_bytes(h, rec->p, rec->n < 64 ? rec->n : 64);
 }
 
 int nz_emit(nz_emitter *em, zw_event *ev)
@@ -187,15 +220,12 @@ int nz_emit(nz_emitter *em, zw_event *ev)
     const nz_record *rec = em->rec;
     const nz_pos *pos = rec->pos;
     int rc;
-    char uid[40];
-    uint64_t h = 1469598103934665603ull;
+    char uid[16];
 
     zw_ev_set_ref(ev, ZW_F_U_SOURCE_FORMAT, em->parser->name, strlen(em->parser->name));
     if (pos->file) {
         zw_ev_set_ref(ev, ZW_F_U_POS_FILE, pos->file, strlen(pos->file));
         zw_ev_set_int(ev, ZW_F_U_POS_LINE, pos->line);
-        h = fnv(h, pos->file, strlen(pos->file));
-        h = fnv(h, &pos->line, sizeof pos->line);
     } else {
         zw_ev_unset(ev, ZW_F_U_POS_FILE);
         zw_ev_unset(ev, ZW_F_U_POS_LINE);
@@ -204,17 +234,13 @@ int nz_emit(nz_emitter *em, zw_event *ev)
         zw_ev_set_ref(ev, ZW_F_U_POS_TOPIC, pos->topic, strlen(pos->topic));
         zw_ev_set_int(ev, ZW_F_U_POS_PARTITION, pos->partition);
         zw_ev_set_int(ev, ZW_F_U_POS_OFFSET, pos->offset);
-        h = fnv(h, pos->topic, strlen(pos->topic));
-        h = fnv(h, &pos->partition, sizeof pos->partition);
-        h = fnv(h, &pos->offset, sizeof pos->offset);
-    }
-    h = fnv(h, &em->seq, sizeof em->seq);
-    h = fnv(h, rec->p, rec->n < 256 ? rec->n : 256);
-    for (int i = 15; i >= 0; i--) { /* "%016llx" without snprintf (hot path) */
-        uid[i] = "0123456789abcdef"[h & 15];
-        h >>= 4;
     }
     if (!zw_ev_has(ev, ZW_F_META_UID)) {
+        uint64_t h = event_uid(st, rec, em->seq);
+        for (int i = 15; i >= 0; i--) { /* "%016llx" without snprintf (hot path) */
+            uid[i] = "0123456789abcdef"[h & 15];
+            h >>= 4;
+        }
         if ((rc = zw_ev_set_str(ev, ZW_F_META_UID, uid, 16))) {
             return rc;
         }
