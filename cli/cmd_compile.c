@@ -58,8 +58,8 @@ void cli_print_diags(const dc_diags *d, int max_warnings)
         if (g->kind == DC_DIAG_WARNING && max_warnings >= 0 && w++ >= max_warnings) {
             continue;
         }
-        fprintf(stderr, "%s:%d:%d: %s: %s\n", g->file, g->line, g->col,
-                dc_diag_kind_name(g->kind), g->msg);
+        fprintf(stderr, "%s:%d:%d: %s: %s\n", g->file, g->line, g->col, dc_diag_kind_name(g->kind),
+                g->msg);
     }
 }
 
@@ -96,7 +96,8 @@ dc_ruleset *cli_compile(int npaths, char **paths, const char *tuning, const char
 static void usage(FILE *f, const char *cmd)
 {
     fprintf(f,
-            "usage: zonewarden %s RULE_PATH... [--tuning FILE] [--fieldmaps DIR|none] [--keep-going]%s\n"
+            "usage: zonewarden %s RULE_PATH... [--tuning FILE] [--fieldmaps DIR|none] "
+            "[--keep-going]%s\n"
             "Compiles DET-style strategies, Sigma rules, correlations and filters (files or\n"
             "directories of *.yml).  Every problem is reported as file:line:col: kind: reason.\n",
             cmd, strcmp(cmd, "compile") == 0 ? " -o rules.zwt" : "");
@@ -105,9 +106,12 @@ static void usage(FILE *f, const char *cmd)
 static int run(int argc, char **argv, int lint)
 {
     static const struct option opts[] = {
-        {"tuning", required_argument, NULL, 't'},  {"fieldmaps", required_argument, NULL, 'F'},
-        {"keep-going", no_argument, NULL, 'k'},    {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {"tuning", required_argument, NULL, 't'},
+        {"fieldmaps", required_argument, NULL, 'F'},
+        {"keep-going", no_argument, NULL, 'k'},
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *tuning = NULL, *fieldmaps = NULL, *out = NULL;

@@ -109,7 +109,8 @@ static int detect_stream(det_state *s, FILE *f)
         int k;
         if (s->pipe) {
             char pos[600];
-            int pl = snprintf(pos, sizeof pos, "%s:%lld", s->src ? s->src : "-", (long long)s->line);
+            int pl =
+                snprintf(pos, sizeof pos, "%s:%lld", s->src ? s->src : "-", (long long)s->line);
             k = en_pipe_json(s->pipe, o, zw_str_make(pos, (size_t)pl), -1);
             rules = en_pipe_last(s->pipe, &k);
             if (k < 0) {
@@ -179,11 +180,16 @@ static int on_nz_dead(void *opaque, const nz_dead *d)
 static int det_main(int argc, char **argv, int run)
 {
     static const struct option opts[] = {
-        {"rules", required_argument, NULL, 'r'}, {"output", required_argument, NULL, 'O'},
-        {"stats", no_argument, NULL, 's'},       {"format", required_argument, NULL, 'f'},
-        {"state", required_argument, NULL, 'S'}, {"lateness", required_argument, NULL, 'L'},
-        {"max-groups", required_argument, NULL, 'G'}, {"merge", required_argument, NULL, 'M'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"rules", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, 'O'},
+        {"stats", no_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'},
+        {"state", required_argument, NULL, 'S'},
+        {"lateness", required_argument, NULL, 'L'},
+        {"max-groups", required_argument, NULL, 'G'},
+        {"merge", required_argument, NULL, 'M'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *rules = NULL, *outp = NULL, *format = NULL, *state = NULL;
     en_corr_opts co;
@@ -229,7 +235,8 @@ static int det_main(int argc, char **argv, int run)
         case 'L':
         case 'M':
             if (dc_parse_duration(optarg) < 0) {
-                fprintf(stderr, "zonewarden %s: bad duration '%s' (30s, 5m, 1h)\n", argv[0], optarg);
+                fprintf(stderr, "zonewarden %s: bad duration '%s' (30s, 5m, 1h)\n", argv[0],
+                        optarg);
                 return CLI_USAGE;
             }
             if (c == 'L') {
@@ -508,8 +515,10 @@ static void common_usage(FILE *f, const char *cmd)
 int cmd_test(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"tuning", required_argument, NULL, 't'}, {"fieldmaps", required_argument, NULL, 'F'},
-        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {"tuning", required_argument, NULL, 't'},
+        {"fieldmaps", required_argument, NULL, 'F'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *tuning = NULL, *fm = NULL;
@@ -572,8 +581,9 @@ int cmd_test(int argc, char **argv)
             fails++;
             fprintf(stderr, "%s:%u:1: FAIL: %s %s: %s\n", ex->file, ex->line, ru->id,
                     ex->must_match ? "must_match" : "must_not_match",
-                    hit < 0 ? "example is not a JSON event and no parser accepted it"
-                            : ex->must_match ? "did not match" : "matched");
+                    hit < 0          ? "example is not a JSON event and no parser accepted it"
+                    : ex->must_match ? "did not match"
+                                     : "matched");
         } else {
             passes++;
             if (verbose) {
@@ -596,8 +606,10 @@ int cmd_test(int argc, char **argv)
 int cmd_explain(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"tuning", required_argument, NULL, 't'}, {"fieldmaps", required_argument, NULL, 'F'},
-        {"rule", required_argument, NULL, 'R'},   {"help", no_argument, NULL, 'h'},
+        {"tuning", required_argument, NULL, 't'},
+        {"fieldmaps", required_argument, NULL, 'F'},
+        {"rule", required_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *tuning = NULL, *fm = NULL, *only = NULL;

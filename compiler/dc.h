@@ -24,10 +24,10 @@
 typedef struct dc_compiler dc_compiler;
 
 typedef struct {
-    size_t files;      /* files read */
-    size_t documents;  /* YAML documents that are detections */
-    size_t compiled;   /* rules + analytics + correlations + filters compiled */
-    size_t skipped;    /* documents skipped because of errors */
+    size_t files;     /* files read */
+    size_t documents; /* YAML documents that are detections */
+    size_t compiled;  /* rules + analytics + correlations + filters compiled */
+    size_t skipped;   /* documents skipped because of errors */
 } dc_stats;
 
 dc_compiler *dc_compiler_new(void);

@@ -439,7 +439,7 @@ int dc_compile_text(dc_compiler *c, const char *name, const char *p, size_t n, d
         } else if (dc_ymap_get(root, "action")) {
             dc_unsup(&x, root, "Sigma 1.x rule collection ('action: %s')",
                      dc_ystr(dc_ymap_get(root, "action")) ? dc_ystr(dc_ymap_get(root, "action"))
-                                                           : "?");
+                                                          : "?");
             rc = -1;
         } else {
             dc_err(&x, root,
@@ -545,8 +545,9 @@ dc_ruleset *dc_compiler_finish(dc_compiler *c, dc_diags *diags)
                 }
             }
             for (uint32_t k = 0; k < rs->ncorrs && !found; k++) {
-                found = k != i && ((co->rules[j][0] && strcmp(rs->corrs[k].id, co->rules[j]) == 0) ||
-                                   strcmp(rs->corrs[k].name, co->rules[j]) == 0);
+                found =
+                    k != i && ((co->rules[j][0] && strcmp(rs->corrs[k].id, co->rules[j]) == 0) ||
+                               strcmp(rs->corrs[k].name, co->rules[j]) == 0);
             }
             if (!found) {
                 dc_diag_add(diags, DC_DIAG_ERROR, co->file, (int)co->line, 1,

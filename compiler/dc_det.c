@@ -107,8 +107,9 @@ static dc_ynode *build_params(dc_doc *x, const dc_ynode *decl, const char *sid)
             ok |= strcmp(type, ptypes[t]) == 0;
         }
         if (!name || d->kind != DC_Y_MAP || !ok) {
-            dc_err(x, d, "parameter %s needs type: one of cidr_list, name_list, string_list, "
-                         "string, duration, threshold, number, bool",
+            dc_err(x, d,
+                   "parameter %s needs type: one of cidr_list, name_list, string_list, "
+                   "string, duration, threshold, number, bool",
                    name ? name : "?");
             continue;
         }
@@ -242,8 +243,9 @@ static int det_correlation(dc_doc *x, const dc_ynode *cr, const dc_ynode *an, co
         }
     }
     if (t < 0) {
-        dc_err(x, cr, "correlation type must be one of event_count, value_count, temporal, "
-                      "temporal_ordered, value_sum, value_avg, value_percentile");
+        dc_err(x, cr,
+               "correlation type must be one of event_count, value_count, temporal, "
+               "temporal_ordered, value_sum, value_avg, value_percentile");
         return -1;
     }
     dc_corr *c = dc_ruleset_add_corr(x->c->rs);
@@ -259,8 +261,8 @@ static int det_correlation(dc_doc *x, const dc_ynode *cr, const dc_ynode *an, co
     c->field = dc_strdup0(dc_ystr(dc_ymap_get(cr, "field")));
     c->generate = 0;
     dc_strv(x, dc_ymap_get(cr, "rules"), &c->rules, &c->nrules);
-    dc_strv(x, dc_ymap_get(cr, "group_by") ? dc_ymap_get(cr, "group_by")
-                                           : dc_ymap_get(cr, "group-by"),
+    dc_strv(x,
+            dc_ymap_get(cr, "group_by") ? dc_ymap_get(cr, "group_by") : dc_ymap_get(cr, "group-by"),
             &c->group_by, &c->ngroup);
     const char *ts = param_scalar(x, dc_ymap_get(cr, "timespan"));
     c->timespan_ms = ts ? dc_parse_duration(ts) : -1;
@@ -329,8 +331,8 @@ int dc_det_strategy(dc_doc *x, const dc_ynode *root)
     dc_strv(x, dc_ymap_get(st, "techniques"), &techs, &ntech);
     for (uint32_t i = 0; i < ntech; i++) {
         if (techs[i][0] != 'T' || !isdigit((unsigned char)techs[i][1])) {
-            dc_err(x, dc_ymap_get(st, "techniques"), "technique '%s' is not an ATT&CK id (T1590.002)",
-                   techs[i]);
+            dc_err(x, dc_ymap_get(st, "techniques"),
+                   "technique '%s' is not an ATT&CK id (T1590.002)", techs[i]);
         }
     }
     dc_ynode *params = build_params(x, dc_ymap_get(root, "parameters"), sid);
@@ -364,15 +366,17 @@ int dc_det_strategy(dc_doc *x, const dc_ynode *root)
         zw_buf_init(&fmts);
         const dc_ynode *ls = dc_ymap_get(an, "log_sources");
         if (!ls || ls->kind != DC_Y_SEQ || ls->n == 0) {
-            dc_err(x, ls ? ls : an, "analytic %s needs log_sources: (list of {data_component, "
-                                    "name, channel})",
+            dc_err(x, ls ? ls : an,
+                   "analytic %s needs log_sources: (list of {data_component, "
+                   "name, channel})",
                    aid);
         }
         for (size_t i = 0; ls && ls->kind == DC_Y_SEQ && i < ls->n; i++) {
             const char *nm = dc_ystr(dc_ymap_get(ls->items[i], "name"));
             if (!nm || !dc_ystr(dc_ymap_get(ls->items[i], "data_component"))) {
-                dc_err(x, ls->items[i], "log source needs data_component and name (a "
-                                        "normalizer format)");
+                dc_err(x, ls->items[i],
+                       "log source needs data_component and name (a "
+                       "normalizer format)");
                 continue;
             }
             if (fmts.len) {
@@ -423,7 +427,8 @@ int dc_det_strategy(dc_doc *x, const dc_ynode *root)
                 if (x->c->explain) {
                     dc_explain_flush(x->c, aid, 1);
                 }
-                if (!cr && (!dc_ymap_get(exs, "must_match") || !dc_ymap_get(exs, "must_not_match"))) {
+                if (!cr &&
+                    (!dc_ymap_get(exs, "must_match") || !dc_ymap_get(exs, "must_not_match"))) {
                     dc_diag_add(x->d, DC_DIAG_WARNING, x->file, an->line, an->col,
                                 "analytic %s has no must_match / must_not_match examples", aid);
                 }

@@ -49,8 +49,8 @@ struct dc_compiler {
     size_t nfm;
     dc_filter *filters;
     size_t nfilters;
-    int explain;           /* also emit one DC_RK_SELECTION rule per search identifier */
-    char **xnames;         /* identifiers of the last detection compiled (explain mode) */
+    int explain;   /* also emit one DC_RK_SELECTION rule per search identifier */
+    char **xnames; /* identifiers of the last detection compiled (explain mode) */
     dc_prog *xprogs;
     size_t nx;
 };
@@ -66,8 +66,8 @@ typedef struct {
     const char *file;
     int errors;
     const char *product, *category, *service; /* rule's log source (field maps) */
-    const dc_ynode *params; /* DET: MAP name -> value node (tuning applied) */
-    int det;                /* DET analytic: fields are canonical paths, %param% expands */
+    const dc_ynode *params;                   /* DET: MAP name -> value node (tuning applied) */
+    int det; /* DET analytic: fields are canonical paths, %param% expands */
 } dc_doc;
 
 void dc_err(dc_doc *x, const dc_ynode *at, const char *fmt, ...)

@@ -324,8 +324,8 @@ static int w_body(zw_buf *b, const dc_ruleset *rs)
         rc = zw_buf_append(b, h, 4) || w_str(b, r->id) || w_str(b, r->name) || w_str(b, r->title) ||
              w_str(b, r->level) || w_str(b, r->description) || w_str(b, r->file) ||
              w_u32(b, r->line) || w_str(b, r->product) || w_str(b, r->category) ||
-             w_str(b, r->service) || w_str(b, r->strategy_id) || w_str(b, r->strategy_name) || w_str(b, r->routes) ||
-             w_strv(b, r->tags, r->ntags) || w_u32(b, r->nprog);
+             w_str(b, r->service) || w_str(b, r->strategy_id) || w_str(b, r->strategy_name) ||
+             w_str(b, r->routes) || w_strv(b, r->tags, r->ntags) || w_u32(b, r->nprog);
         for (uint32_t j = 0; j < r->nprog && !rc; j++) {
             rc = w_u32(b, r->prog[j]);
         }
@@ -333,8 +333,8 @@ static int w_body(zw_buf *b, const dc_ruleset *rs)
     rc = rc || w_u32(b, rs->ncorrs);
     for (uint32_t i = 0; i < rs->ncorrs && !rc; i++) {
         const dc_corr *c = &rs->corrs[i];
-        unsigned char h[8] = {c->type,    c->generate, c->severity, c->has_min,
-                              c->min_incl, c->has_max, c->max_incl, 0};
+        unsigned char h[8] = {c->type,     c->generate, c->severity, c->has_min,
+                              c->min_incl, c->has_max,  c->max_incl, 0};
         rc = zw_buf_append(b, h, 8) || w_str(b, c->id) || w_str(b, c->name) || w_str(b, c->title) ||
              w_str(b, c->level) || w_str(b, c->description) || w_str(b, c->file) ||
              w_u32(b, c->line) || w_strv(b, c->rules, c->nrules) ||

@@ -19,12 +19,12 @@
 #define DC_TABLES_VERSION 2u
 
 typedef enum {
-    DC_OP_MATCH,    /* string pattern, Sigma glob syntax normalised (\\ \* \? escapes) */
-    DC_OP_RE,       /* PCRE2 pattern (flags DC_LF_RE_*) */
-    DC_OP_CIDR,     /* "10.0.0.0/8", "fe80::/10" */
-    DC_OP_EXISTS,   /* num != 0: field present; num == 0: field absent */
-    DC_OP_NULL,     /* field absent or JSON null */
-    DC_OP_NUM_EQ,   /* numeric equality with num (a string value is parsed as a number) */
+    DC_OP_MATCH,  /* string pattern, Sigma glob syntax normalised (\\ \* \? escapes) */
+    DC_OP_RE,     /* PCRE2 pattern (flags DC_LF_RE_*) */
+    DC_OP_CIDR,   /* "10.0.0.0/8", "fe80::/10" */
+    DC_OP_EXISTS, /* num != 0: field present; num == 0: field absent */
+    DC_OP_NULL,   /* field absent or JSON null */
+    DC_OP_NUM_EQ, /* numeric equality with num (a string value is parsed as a number) */
     DC_OP_LT,
     DC_OP_LTE,
     DC_OP_GT,
@@ -35,10 +35,10 @@ typedef enum {
 } dc_op;
 
 enum {
-    DC_LF_CASED = 1,         /* case-sensitive string comparison */
-    DC_LF_RE_I = 2,          /* re|i */
-    DC_LF_RE_M = 4,          /* re|m */
-    DC_LF_RE_S = 8,          /* re|s */
+    DC_LF_CASED = 1, /* case-sensitive string comparison */
+    DC_LF_RE_I = 2,  /* re|i */
+    DC_LF_RE_M = 4,  /* re|m */
+    DC_LF_RE_S = 8,  /* re|s */
     DC_LF_FREF_CONTAINS = 16,
     DC_LF_FREF_START = 32,
     DC_LF_FREF_END = 64,
@@ -59,9 +59,9 @@ typedef struct {
 
 /* Postfix condition program: each word is (opcode << 28) | argument. */
 enum { DC_P_LEAF = 0, DC_P_AND = 1, DC_P_OR = 2, DC_P_NOT = 3, DC_P_CONST = 4 };
-#define DC_P_MAKE(op, arg) (((uint32_t)(op) << 28) | ((uint32_t)(arg) & 0x0fffffffu))
+#define DC_P_MAKE(op, arg) (((uint32_t)(op) << 28) | ((uint32_t)(arg)&0x0fffffffu))
 #define DC_P_OPC(w) ((w) >> 28)
-#define DC_P_ARG(w) ((w) & 0x0fffffffu)
+#define DC_P_ARG(w) ((w)&0x0fffffffu)
 
 /* DC_RK_SELECTION: one search identifier of the rule before it, compiled only for
  * `zonewarden explain` (never alerts). */
@@ -74,7 +74,7 @@ typedef struct {
     char *id;         /* Sigma id (uuid) or DET analytic id */
     char *name;       /* Sigma `name` (for correlations) or "" */
     char *title;
-    char *level;      /* informational/low/medium/high/critical */
+    char *level; /* informational/low/medium/high/critical */
     char *description;
     char *file;
     uint32_t line;
@@ -84,7 +84,7 @@ typedef struct {
      * list of normalizer formats (unmapped.source_format); "-" = none (the rule's log
      * source is not one the normalizer produces: it runs on raw JSON only). */
     char *routes;
-    char **tags;      /* attack.t1590.002 ... */
+    char **tags; /* attack.t1590.002 ... */
     uint32_t ntags;
     uint32_t *prog;
     uint32_t nprog;
@@ -131,9 +131,9 @@ typedef struct {
 
 /* An embedded example event of a DET analytic (not stored in the tables file). */
 typedef struct {
-    uint32_t rule;  /* index in rules */
+    uint32_t rule; /* index in rules */
     uint8_t must_match;
-    char *json;     /* the event as JSON text */
+    char *json; /* the event as JSON text */
     char *file;
     uint32_t line;
 } dc_example;

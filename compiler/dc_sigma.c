@@ -81,7 +81,8 @@ static upat up_parse(const char *s, size_t n, int wildcards)
         unsigned char ch = (unsigned char)s[i];
         if (!wildcards) {
             up_push(&p, ch);
-        } else if (ch == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
+        } else if (ch == '\\' && i + 1 < n &&
+                   (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
             up_push(&p, (unsigned char)s[++i]);
         } else if (ch == '*') {
             up_push(&p, U_STAR);
@@ -148,8 +149,7 @@ void dc_unsup(dc_doc *x, const dc_ynode *at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    dc_diag_add(x->d, DC_DIAG_UNSUPPORTED, x->file, at ? at->line : 0, at ? at->col : 0, "%s",
-                buf);
+    dc_diag_add(x->d, DC_DIAG_UNSUPPORTED, x->file, at ? at->line : 0, at ? at->col : 0, "%s", buf);
     x->errors++;
 }
 
@@ -484,9 +484,8 @@ static int validate_cidr(const char *s)
  * parameters. Appends the expansions to out. */
 static int expand_value(dc_doc *x, const dc_ynode *at, const char *s, char ***out, size_t *nout);
 
-static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const char *field,
-                        size_t fl, const mods *mp, const dc_ynode *const *vals, size_t nv,
-                        dc_prog *out);
+static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const char *field, size_t fl,
+                        const mods *mp, const dc_ynode *const *vals, size_t nv, dc_prog *out);
 
 /* Compiles one `field|mods: values` item into out (postfix).  Returns 0 / -1. */
 static int field_item(dc_doc *x, const dc_ynode *key, const dc_ynode *val, dc_prog *out)
@@ -585,9 +584,8 @@ static int field_item(dc_doc *x, const dc_ynode *key, const dc_ynode *val, dc_pr
     return rcx;
 }
 
-static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const char *field,
-                        size_t fl, const mods *mp, const dc_ynode *const *vals, size_t nv,
-                        dc_prog *out)
+static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const char *field, size_t fl,
+                        const mods *mp, const dc_ynode *const *vals, size_t nv, dc_prog *out)
 {
     mods m = *mp;
     if (!fl && (m.exists || m.fieldref || m.cmp || m.timepart)) {
@@ -1055,8 +1053,9 @@ static void c_primary(cparse *c)
         return;
     }
     if (t.t == T_PIPE) {
-        cerr(c, t.p, "unsupported: aggregation '| count()' in condition (Sigma 1.x); use a "
-                     "correlation rule");
+        cerr(c, t.p,
+             "unsupported: aggregation '| count()' in condition (Sigma 1.x); use a "
+             "correlation rule");
         return;
     }
     cerr(c, t.p, t.t == T_EOF ? "unexpected end of condition" : "unexpected token");
@@ -1109,8 +1108,9 @@ static int parse_condition(dc_doc *x, const dc_ynode *cond, ident *ids, size_t n
     if (!c.err) {
         tok t = next_tok(&c, 0);
         if (t.t == T_PIPE) {
-            cerr(&c, t.p, "unsupported: aggregation '| count()' in condition (Sigma 1.x); use a "
-                          "correlation rule");
+            cerr(&c, t.p,
+                 "unsupported: aggregation '| count()' in condition (Sigma 1.x); use a "
+                 "correlation rule");
         } else if (t.t != T_EOF) {
             cerr(&c, t.p, "unexpected text after the condition");
         }
@@ -1143,8 +1143,9 @@ int dc_sigma_detection(dc_doc *x, const dc_ynode *det, dc_prog *out)
             continue;
         }
         if (strcmp(name, "timeframe") == 0) {
-            dc_unsup(x, k, "'timeframe' in detection (Sigma 1.x aggregation); use a correlation "
-                           "rule");
+            dc_unsup(x, k,
+                     "'timeframe' in detection (Sigma 1.x aggregation); use a correlation "
+                     "rule");
             continue;
         }
         ids[nids].name = name;
@@ -1489,8 +1490,8 @@ int dc_sigma_correlation(dc_doc *x, const dc_ynode *root)
         }
     }
     if (t < 0) {
-        dc_unsup(x, dc_ymap_get(cr, "type") ? dc_ymap_get(cr, "type") : cr,
-                 "correlation type '%s'", type ? type : "(missing)");
+        dc_unsup(x, dc_ymap_get(cr, "type") ? dc_ymap_get(cr, "type") : cr, "correlation type '%s'",
+                 type ? type : "(missing)");
         return -1;
     }
     dc_corr *c = dc_ruleset_add_corr(x->c->rs);

@@ -60,7 +60,8 @@ static int add_anchor(ld *l, const unsigned char *name, dc_ynode *node)
         l->anchors = na;
         l->capanch = c;
     }
-    l->anchors[l->nanch].name = zw_arena_strndup(l->a, (const char *)name, strlen((const char *)name));
+    l->anchors[l->nanch].name =
+        zw_arena_strndup(l->a, (const char *)name, strlen((const char *)name));
     l->anchors[l->nanch++].node = node;
     return 0;
 }

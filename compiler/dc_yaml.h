@@ -17,10 +17,10 @@ typedef struct dc_ynode dc_ynode;
 struct dc_ynode {
     dc_ykind kind;
     int line, col;
-    char *str;    /* SCALAR: NUL-terminated text (may contain NULs; len is the truth) */
+    char *str; /* SCALAR: NUL-terminated text (may contain NULs; len is the truth) */
     size_t len;
-    int plain;    /* SCALAR: unquoted (so "null", "42", "true" are typed) */
-    size_t n;     /* SEQ: items; MAP: pairs */
+    int plain;        /* SCALAR: unquoted (so "null", "42", "true" are typed) */
+    size_t n;         /* SEQ: items; MAP: pairs */
     dc_ynode **items; /* SEQ: n items; MAP: 2n nodes, key then value */
 };
 

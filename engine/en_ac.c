@@ -13,10 +13,10 @@
 typedef struct {
     uint32_t edges; /* index of first edge in a->ev (after compile) */
     uint16_t nedges;
-    int32_t dense;  /* row in a->dense for nodes with many edges, else -1 */
-    int32_t out;    /* pattern id ending here, or -1 */
+    int32_t dense; /* row in a->dense for nodes with many edges, else -1 */
+    int32_t out;   /* pattern id ending here, or -1 */
     uint32_t fail;
-    uint32_t dict;  /* nearest proper suffix node with out >= 0, or 0 */
+    uint32_t dict; /* nearest proper suffix node with out >= 0, or 0 */
 } node;
 
 typedef struct {

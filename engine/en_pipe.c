@@ -25,7 +25,7 @@ struct en_pipe {
     en_corr_def *defs;
     en_corr_member **members;
     uint32_t **gfields;
-    strtab fields; /* field handle -> path */
+    strtab fields;           /* field handle -> path */
     uint32_t **leaf_handles; /* per leaf: handle of its field (UINT32_MAX for keywords) */
     /* per event */
     fjson_object *jev;
@@ -90,8 +90,8 @@ static en_attack *tags_attacks(char **tags, uint32_t n, size_t *na)
     return a;
 }
 
-static void meta_fill(en_rule_meta *m, const char *id, const char *title, const char *desc,
-                      int sev, en_attack *at, size_t nat)
+static void meta_fill(en_rule_meta *m, const char *id, const char *title, const char *desc, int sev,
+                      en_attack *at, size_t nat)
 {
     m->uid = id[0] ? id : title;
     m->name = title;
@@ -140,8 +140,8 @@ en_pipe *en_pipe_new(const en_tables *t, const en_corr_opts *opt, const en_alert
     p->leaf_handles = calloc(1, sizeof *p->leaf_handles);
     p->vcap = 4096;
     p->vbuf = malloc(p->vcap);
-    if (!p->m || !p->rmeta || !p->cmeta || !p->attacks || !p->defs || !p->members ||
-        !p->gfields || !p->vbuf || !p->leaf_handles) {
+    if (!p->m || !p->rmeta || !p->cmeta || !p->attacks || !p->defs || !p->members || !p->gfields ||
+        !p->vbuf || !p->leaf_handles) {
         zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
         goto fail;
     }
@@ -466,7 +466,8 @@ int en_pipe_json(en_pipe *p, fjson_object *ev, zw_str pos, int32_t partition)
     fjson_object *md, *u;
     const char *uid = NULL;
     if (fjson_object_object_get_ex(ev, "metadata", &md) &&
-        fjson_object_object_get_ex(md, "uid", &u) && fjson_object_get_type(u) == fjson_type_string) {
+        fjson_object_object_get_ex(md, "uid", &u) &&
+        fjson_object_get_type(u) == fjson_type_string) {
         uid = fjson_object_get_string(u);
         ul = strlen(uid);
     }

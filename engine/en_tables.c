@@ -20,14 +20,27 @@
 #define U_STAR 256
 #define U_QMARK 257
 
-enum { K_EXACT, K_PREFIX, K_SUFFIX, K_CONTAINS, K_GLOB, K_ANY, K_RE, K_NUM, K_CIDR, K_EXISTS,
-       K_NULL, K_FREF, K_NONE };
+enum {
+    K_EXACT,
+    K_PREFIX,
+    K_SUFFIX,
+    K_CONTAINS,
+    K_GLOB,
+    K_ANY,
+    K_RE,
+    K_NUM,
+    K_CIDR,
+    K_EXISTS,
+    K_NULL,
+    K_FREF,
+    K_NONE
+};
 
 typedef struct {
     uint8_t kind;
     uint8_t cased;
-    int32_t field;    /* index in t->fields */
-    uint16_t *units;  /* MATCH: compiled glob (folded unless cased) */
+    int32_t field;   /* index in t->fields */
+    uint16_t *units; /* MATCH: compiled glob (folded unless cased) */
     uint32_t nunits;
     pcre2_code *re;
     int32_t ref_field; /* FIELDREF: index of the other field */
@@ -94,7 +107,7 @@ struct en_tables {
     uint32_t nalways_rules;
     uint32_t *fref;
     uint32_t nfref;
-    uint32_t **clauses; /* per rule: [len, leaf...]* 0 - necessary ORs of leaves, or NULL */
+    uint32_t **clauses;      /* per rule: [len, leaf...]* 0 - necessary ORs of leaves, or NULL */
     uint32_t *absent_fields; /* fields with EXISTS / NULL leaves */
     uint32_t nabsent_fields;
     char ***routes; /* per rule: NULL-terminated list of formats, or NULL */
@@ -199,7 +212,11 @@ static uint16_t *glob_units(const char *s, size_t n, int cased, uint32_t *nu)
 
 static size_t utf8_len(unsigned char c)
 {
-    return c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    return c < 0x80             ? 1
+           : (c & 0xE0) == 0xC0 ? 2
+           : (c & 0xF0) == 0xE0 ? 3
+           : (c & 0xF8) == 0xF0 ? 4
+                                : 1;
 }
 
 /* Wildcard match of units against text (backtracking on the last star only). */
@@ -816,8 +833,7 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
             if (!c->re) {
                 PCRE2_UCHAR msg[200];
                 pcre2_get_error_message(ec, msg, sizeof msg);
-                rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "regex /%s/: %s", l->val,
-                             (char *)msg);
+                rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "regex /%s/: %s", l->val, (char *)msg);
                 break;
             }
             pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
@@ -831,8 +847,9 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
                     break;
                 }
                 int32_t pid = en_ac_add(f->ac, g, gl);
-                if (pid < 0 || (np == capp && !(pend = realloc(pend, (capp = capp ? capp * 2 : 1024) *
-                                                                      sizeof *pend)))) {
+                if (pid < 0 ||
+                    (np == capp &&
+                     !(pend = realloc(pend, (capp = capp ? capp * 2 : 1024) * sizeof *pend)))) {
                     rc = ZW_ENOMEM;
                     break;
                 }
@@ -875,8 +892,7 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
             break;
         }
         default:
-            rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "leaf %u: unknown operation %u", i,
-                         l->op);
+            rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "leaf %u: unknown operation %u", i, l->op);
         }
         if (rc) {
             break;
@@ -1436,8 +1452,9 @@ static int match_value(en_matcher *m, const field *f, const char *p, size_t n, i
                     set_leaf(m, l);
                 }
             } else if (dl->op == DC_OP_BOOL) {
-                int b = (n == 4 && memcmp(m->fb, "true", 4) == 0) ? 1
-                        : (n == 5 && memcmp(m->fb, "false", 5) == 0) ? 0 : -1;
+                int b = (n == 4 && memcmp(m->fb, "true", 4) == 0)    ? 1
+                        : (n == 5 && memcmp(m->fb, "false", 5) == 0) ? 0
+                                                                     : -1;
                 if (b >= 0 && b == (dl->num != 0)) {
                     set_leaf(m, l);
                 }
@@ -1601,7 +1618,8 @@ static int finish_event(en_matcher *m, const char *fmt, size_t fl, const uint32_
             uint32_t l = f->absent[k];
             const dc_leaf *dl = &t->rs->leaves[l];
             int seen = m->fseen[fi] == m->estamp;
-            if (dl->op == DC_OP_EXISTS ? (seen == (dl->num != 0)) : (!seen || m->fnull[fi] == m->estamp)) {
+            if (dl->op == DC_OP_EXISTS ? (seen == (dl->num != 0))
+                                       : (!seen || m->fnull[fi] == m->estamp)) {
                 set_leaf(m, l);
             }
         }
@@ -1844,7 +1862,7 @@ int en_match_event(en_matcher *m, const zw_event *ev, const uint32_t **rules)
     if (t->kwfield >= 0) {
         for (int s = 0; s < ZW_F__COUNT; s++) {
             if (zw_ev_has(ev, (zw_field)s) && (zw_field_get((zw_field)s)->type == ZW_T_STR ||
-                                              zw_field_get((zw_field)s)->type == ZW_T_IP)) {
+                                               zw_field_get((zw_field)s)->type == ZW_T_IP)) {
                 kw_value(m, ev->v[s].s.p ? ev->v[s].s.p : "", ev->v[s].s.n);
             }
         }

@@ -23,14 +23,14 @@ static int has_diag(const dc_diags *d, int line, int col, const char *needle)
 
 START_TEST(test_all_errors_with_positions)
 {
-    const char *y = "title: bad\n"                               /* 1 */
-                    "logsource: {product: x}\n"                  /* 2 */
-                    "detection:\n"                               /* 3 */
-                    "  sel:\n"                                   /* 4 */
-                    "    F|frobnicate: x\n"                      /* 5 */
-                    "    G|re: '(unclosed'\n"                    /* 6 */
-                    "    H|cidr: '10.0.0.0/99'\n"                /* 7 */
-                    "  condition: sel and nosuch\n";             /* 8 */
+    const char *y = "title: bad\n"                   /* 1 */
+                    "logsource: {product: x}\n"      /* 2 */
+                    "detection:\n"                   /* 3 */
+                    "  sel:\n"                       /* 4 */
+                    "    F|frobnicate: x\n"          /* 5 */
+                    "    G|re: '(unclosed'\n"        /* 6 */
+                    "    H|cidr: '10.0.0.0/99'\n"    /* 7 */
+                    "  condition: sel and nosuch\n"; /* 8 */
     dc_diags d;
     size_t n = zrt_diags(y, &d);
     ck_assert_uint_ge(n, 3);
@@ -154,7 +154,8 @@ START_TEST(test_det_errors)
     dc_diags d;
     zrt_diags("strategy: {id: X1, name: n, techniques: [bogus]}\n"
               "parameters:\n  P: {type: duration, default: soon}\n"
-              "analytics:\n  - id: AN1\n    name: a\n    severity: extreme\n", &d);
+              "analytics:\n  - id: AN1\n    name: a\n    severity: extreme\n",
+              &d);
     ck_assert(has_diag(&d, 1, 0, "DET0001"));
     ck_assert(has_diag(&d, 1, 0, "technique 'bogus'"));
     ck_assert(has_diag(&d, 3, 0, "not a duration"));
@@ -244,8 +245,10 @@ START_TEST(test_sigma_corpus_sample)
         "  filter_optional_x:\n    ParentImage|startswith: 'C:\\Program Files\\'\n"
         "  condition: all of selection_* and not 1 of filter_optional_*\nlevel: medium\n";
     en_tables *t = zrt_build(y);
-    ck_assert(zrt_match(t, "{\"Image\":\"C:\\\\x\\\\PowerShell.exe\",\"CommandLine\":\"powershell /e AA\"}"));
-    ck_assert(zrt_match(t, "{\"OriginalFileName\":\"powershell.exe\",\"CommandLine\":\"p -e AA\"}"));
+    ck_assert(zrt_match(
+        t, "{\"Image\":\"C:\\\\x\\\\PowerShell.exe\",\"CommandLine\":\"powershell /e AA\"}"));
+    ck_assert(
+        zrt_match(t, "{\"OriginalFileName\":\"powershell.exe\",\"CommandLine\":\"p -e AA\"}"));
     ck_assert(!zrt_match(t, "{\"Image\":\"C:\\\\x\\\\PowerShell.exe\",\"CommandLine\":\"p -e A\","
                             "\"ParentImage\":\"C:\\\\Program Files\\\\a.exe\"}"));
     en_tables_destroy(t);

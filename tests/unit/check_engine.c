@@ -49,7 +49,8 @@ START_TEST(test_fold)
     char out[64];
     const char *in = "ABC \xc3\x84\xc3\x96 \xd0\x96 \xce\xa9 \xc3\x97 \xe2\x80\x93";
     en_fold(in, strlen(in), out);
-    ck_assert(memcmp(out, "abc \xc3\xa4\xc3\xb6 \xd0\xb6 \xcf\x89 \xc3\x97 \xe2\x80\x93", strlen(in)) == 0);
+    ck_assert(memcmp(out, "abc \xc3\xa4\xc3\xb6 \xd0\xb6 \xcf\x89 \xc3\x97 \xe2\x80\x93",
+                     strlen(in)) == 0);
 }
 END_TEST
 
@@ -132,8 +133,9 @@ END_TEST
 START_TEST(test_explain)
 {
     en_tables *t = zrt_build(det_rule);
-    fjson_object *ev = fjson_tokener_parse("{\"query\":{\"type\":\"AXFR\"},\"status_id\":2,"
-                                           "\"src_endpoint\":{\"ip\":\"127.0.0.9\",\"port\":5000}}");
+    fjson_object *ev =
+        fjson_tokener_parse("{\"query\":{\"type\":\"AXFR\"},\"status_id\":2,"
+                            "\"src_endpoint\":{\"ip\":\"127.0.0.9\",\"port\":5000}}");
     zw_buf b;
     zw_buf_init(&b);
     ck_assert_int_eq(en_explain_json(t, 0, ev, &b), 0);

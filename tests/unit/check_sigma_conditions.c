@@ -79,13 +79,14 @@ END_TEST
 
 START_TEST(test_filter_document)
 {
-    const char *y = "title: base\nid: 0e1f0000-0000-4000-8000-000000000001\nname: base_rule\n"
-                    "logsource: {product: windows, category: process_creation}\n"
-                    "detection:\n  sel: {Image|endswith: '\\whoami.exe'}\n  condition: sel\n"
-                    "---\n"
-                    "title: allow admin\nlogsource: {product: windows, category: process_creation}\n"
-                    "filter:\n  rules:\n    - 0e1f0000-0000-4000-8000-000000000001\n"
-                    "  selection:\n    User: 'CORP\\admin'\n  condition: not selection\n";
+    const char *y =
+        "title: base\nid: 0e1f0000-0000-4000-8000-000000000001\nname: base_rule\n"
+        "logsource: {product: windows, category: process_creation}\n"
+        "detection:\n  sel: {Image|endswith: '\\whoami.exe'}\n  condition: sel\n"
+        "---\n"
+        "title: allow admin\nlogsource: {product: windows, category: process_creation}\n"
+        "filter:\n  rules:\n    - 0e1f0000-0000-4000-8000-000000000001\n"
+        "  selection:\n    User: 'CORP\\admin'\n  condition: not selection\n";
     en_tables *t = zrt_build(y);
     ck_assert(zrt_match(t, "{\"Image\":\"C:\\\\w\\\\whoami.exe\",\"User\":\"bob\"}"));
     ck_assert(!zrt_match(t, "{\"Image\":\"C:\\\\w\\\\whoami.exe\",\"User\":\"corp\\\\ADMIN\"}"));

@@ -14,7 +14,8 @@ typedef struct {
 
 static const mcase cases[] = {
     /* plain value: exact, case-insensitive */
-    {"Image: 'C:\\Windows\\cmd.exe'", {"{\"Image\":\"c:\\\\windows\\\\CMD.EXE\"}"},
+    {"Image: 'C:\\Windows\\cmd.exe'",
+     {"{\"Image\":\"c:\\\\windows\\\\CMD.EXE\"}"},
      {"{\"Image\":\"c:\\\\windows\\\\cmd.exe2\"}", "{}"}},
     /* \* is a literal star; a lone backslash before another char is literal */
     {"F: 'foo\\*bar'", {"{\"F\":\"foo*bar\"}"}, {"{\"F\":\"fooXbar\"}"}},
@@ -22,7 +23,9 @@ static const mcase cases[] = {
     {"F: 'C:\\\\*'", {"{\"F\":\"C:\\\\x\\\\y\"}", "{\"F\":\"c:\\\\\"}"}, {"{\"F\":\"C:x\"}"}},
     /* \? literal question mark; ? wildcard one character */
     {"F: 'a\\?b'", {"{\"F\":\"a?b\"}"}, {"{\"F\":\"axb\"}"}},
-    {"F: 'a?c'", {"{\"F\":\"abc\"}", "{\"F\":\"a\\u00e9c\"}"}, {"{\"F\":\"ac\"}", "{\"F\":\"abbc\"}"}},
+    {"F: 'a?c'",
+     {"{\"F\":\"abc\"}", "{\"F\":\"a\\u00e9c\"}"},
+     {"{\"F\":\"ac\"}", "{\"F\":\"abbc\"}"}},
     /* interior wildcard with contains */
     {"F|contains: 'net*user'", {"{\"F\":\"cmd /c NET.exe  USER x\"}"}, {"{\"F\":\"user net\"}"}},
     {"F|startswith: 'abc'", {"{\"F\":\"ABCdef\"}"}, {"{\"F\":\"xabc\"}"}},
@@ -39,20 +42,31 @@ static const mcase cases[] = {
     {"F|lte: 10", {"{\"F\":10}", "{\"F\":-3}"}, {"{\"F\":11}"}},
     /* arrays: any member */
     {"F: b", {"{\"F\":[\"a\",\"B\"]}", "{\"F\":[{\"x\":1},\"b\"]}"}, {"{\"F\":[\"a\",\"c\"]}"}},
-    {"a.b: v", {"{\"a\":{\"b\":\"V\"}}", "{\"a\":[{\"b\":\"x\"},{\"b\":\"v\"}]}", "{\"a.b\":\"v\"}"},
+    {"a.b: v",
+     {"{\"a\":{\"b\":\"V\"}}", "{\"a\":[{\"b\":\"x\"},{\"b\":\"v\"}]}", "{\"a.b\":\"v\"}"},
      {"{\"a\":{\"c\":\"v\"}}"}},
     /* non-ASCII case folding (Latin-1, Cyrillic, Greek) */
-    {"F|contains: '\xc3\x84\xc3\x96\xc3\x9c'", {"{\"F\":\"x\xc3\xa4\xc3\xb6\xc3\xbcy\"}"}, {"{\"F\":\"aou\"}"}},
+    {"F|contains: '\xc3\x84\xc3\x96\xc3\x9c'",
+     {"{\"F\":\"x\xc3\xa4\xc3\xb6\xc3\xbcy\"}"},
+     {"{\"F\":\"aou\"}"}},
     {"F: '\xd0\x9f\xd0\xa0\xd0\x98\xd0\x92\xd0\x95\xd0\xa2'",
-     {"{\"F\":\"\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82\"}"}, {"{\"F\":\"privet\"}"}},
-    {"F|contains: '\xce\xa3\xce\x9f\xce\xa6'", {"{\"F\":\"\xcf\x83\xce\xbf\xcf\x86\"}"}, {"{\"F\":\"sof\"}"}},
+     {"{\"F\":\"\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82\"}"},
+     {"{\"F\":\"privet\"}"}},
+    {"F|contains: '\xce\xa3\xce\x9f\xce\xa6'",
+     {"{\"F\":\"\xcf\x83\xce\xbf\xcf\x86\"}"},
+     {"{\"F\":\"sof\"}"}},
     /* cased */
     {"F|cased: Foo", {"{\"F\":\"Foo\"}"}, {"{\"F\":\"foo\"}"}},
     {"F|contains|cased: Foo", {"{\"F\":\"xFooy\"}"}, {"{\"F\":\"xfooy\"}"}},
     /* windash: - / en dash, em dash, horizontal bar at the start of a word */
     {"CommandLine|windash|contains: ' -enc '",
-     {"{\"CommandLine\":\"powershell /enc AA\"}", "{\"CommandLine\":\"powershell \xe2\x80\x93" "enc AA\"}",
-      "{\"CommandLine\":\"powershell \xe2\x80\x94" "enc AA\"}", "{\"CommandLine\":\"p \xe2\x80\x95" "enc \"}"},
+     {"{\"CommandLine\":\"powershell /enc AA\"}",
+      "{\"CommandLine\":\"powershell \xe2\x80\x93"
+      "enc AA\"}",
+      "{\"CommandLine\":\"powershell \xe2\x80\x94"
+      "enc AA\"}",
+      "{\"CommandLine\":\"p \xe2\x80\x95"
+      "enc \"}"},
      {"{\"CommandLine\":\"powershell enc AA\"}"}},
     /* regex, case-sensitive by default, i/m/s flags */
     {"F|re: '^ab+c$'", {"{\"F\":\"abbbc\"}"}, {"{\"F\":\"ABC\"}", "{\"F\":\"xabc\"}"}},
@@ -60,20 +74,29 @@ static const mcase cases[] = {
     {"F|re|s: 'a.b'", {"{\"F\":\"a\\nb\"}"}, {"{\"F\":\"ab\"}"}},
     {"F|re|m: '^x$'", {"{\"F\":\"a\\nx\\nb\"}"}, {"{\"F\":\"axb\"}"}},
     /* cidr */
-    {"ip|cidr: ['10.0.0.0/8', 'fe80::/10']", {"{\"ip\":\"10.1.2.3\"}", "{\"ip\":\"fe80::1\"}"},
+    {"ip|cidr: ['10.0.0.0/8', 'fe80::/10']",
+     {"{\"ip\":\"10.1.2.3\"}", "{\"ip\":\"fe80::1\"}"},
      {"{\"ip\":\"11.0.0.1\"}", "{\"ip\":\"2001:db8::1\"}", "{\"ip\":\"nonsense\"}"}},
     /* base64 / base64offset / wide */
     {"F|base64: 'abc'", {"{\"F\":\"YWJj\"}"}, {"{\"F\":\"abc\"}"}},
-    {"F|base64offset|contains: 'http'", {"{\"F\":\"xx aHR0cDovL2V4YW1wbGU= yy\"}",
-                                        "{\"F\":\"eGh0dHA6Ly8=\"}", "{\"F\":\"eHhodHRwOi8v\"}"},
+    {"F|base64offset|contains: 'http'",
+     {"{\"F\":\"xx aHR0cDovL2V4YW1wbGU= yy\"}", "{\"F\":\"eGh0dHA6Ly8=\"}",
+      "{\"F\":\"eHhodHRwOi8v\"}"},
      {"{\"F\":\"http\"}"}},
-    {"F|wide|base64offset|contains: 'ping'", {"{\"F\":\"cABpAG4AZwA=\"}"}, {"{\"F\":\"cGluZw==\"}"}},
+    {"F|wide|base64offset|contains: 'ping'",
+     {"{\"F\":\"cABpAG4AZwA=\"}"},
+     {"{\"F\":\"cGluZw==\"}"}},
     /* fieldref */
-    {"a|fieldref: b", {"{\"a\":\"X\",\"b\":\"x\"}"}, {"{\"a\":\"x\",\"b\":\"y\"}", "{\"a\":\"x\"}"}},
+    {"a|fieldref: b",
+     {"{\"a\":\"X\",\"b\":\"x\"}"},
+     {"{\"a\":\"x\",\"b\":\"y\"}", "{\"a\":\"x\"}"}},
     /* time parts */
-    {"time|hour: 13", {"{\"time\":\"2026-11-27T13:05:20Z\"}", "{\"time\":1795784720921}"},
+    {"time|hour: 13",
+     {"{\"time\":\"2026-11-27T13:05:20Z\"}", "{\"time\":1795784720921}"},
      {"{\"time\":\"2026-11-27T14:05:20Z\"}"}},
-    {"time|month: 11", {"{\"time\":\"2026-11-27T13:05:20Z\"}"}, {"{\"time\":\"2026-10-27T13:05:20Z\"}"}},
+    {"time|month: 11",
+     {"{\"time\":\"2026-11-27T13:05:20Z\"}"},
+     {"{\"time\":\"2026-10-27T13:05:20Z\"}"}},
     /* neq */
     {"F|neq: a", {"{\"F\":\"b\"}", "{}"}, {"{\"F\":\"A\"}"}},
     /* booleans */
