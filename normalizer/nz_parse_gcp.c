@@ -357,6 +357,13 @@ static int parse_audit(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
         if (!change) {
             change = zw_jget(pp, "response.change");
         }
+        if (!change && zw_ev_int(ev, ZW_F_STATUS_ID) == ZW_STATUS_FAILURE) {
+            /* a refused call may log no request body: still one event, with the error */
+            if ((rc = nzp_api_class(ev, 3))) {
+                return rc;
+            }
+            return nz_emit(em, ev);
+        }
         return changes_create(ev, em, change, err, errsz);
     }
     int activity = nzp_verb_activity(method.p, method.n);

@@ -232,6 +232,32 @@ START_TEST(test_dns_query_log)
 }
 END_TEST
 
+/* A refused dns.changes.create whose entry carries no request body: one event. */
+START_TEST(test_denied_without_request)
+{
+    static const char in[] =
+        "{\"protoPayload\":{\"serviceName\":\"dns.googleapis.com\",\"methodName\":\"dns.changes."
+        "create\","
+        "\"authenticationInfo\":{\"principalEmail\":\"eve@example.org\"},\"requestMetadata\":{"
+        "\"callerIp\":"
+        "\"192.0.2.66\"},\"status\":{\"code\":7,\"message\":\"Forbidden\"}},\"insertId\":\"d1\","
+        "\"resource\":{\"type\":\"dns_managed_zone\",\"labels\":{\"project_id\":\"p1\",\"zone_"
+        "name\":"
+        "\"example-com\"}},\"timestamp\":\"2026-11-20T11:00:00Z\"}\n";
+    zwt_collect c;
+    nz_stats st;
+    ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, NULL, ZW_OUT_OCSF, 0, &st), 0);
+    ck_assert_int_eq(st.dead, 0);
+    ck_assert_int_eq(fjson_object_array_length(c.events), 1);
+    fjson_object *e = zwt_ev(&c, 0);
+    pt_ocsf_required(e);
+    zwt_assert_str(e, "api.response.error", "PERMISSION_DENIED");
+    zwt_assert_str(e, "unmapped.change.kind", "record");
+    ck_assert_str_eq(pt_res(e, "uid"), "example-com");
+    zwt_free(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("providers_gcp");
@@ -240,6 +266,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_edge_cases);
     tcase_add_test(tc, test_bad);
     tcase_add_test(tc, test_dns_query_log);
+    tcase_add_test(tc, test_denied_without_request);
     suite_add_tcase(s, tc);
     return s;
 }
