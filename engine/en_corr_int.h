@@ -111,7 +111,7 @@ struct en_corr {
     uint64_t signature;
     en_corr_stats stats;
     zw_buf scratch, scratch_a, scratch_k; /* per-feed key building, reused */
-    double *pbuf; /* percentile scratch, max_group_events */
+    double *pbuf;                         /* percentile scratch, max_group_events */
 };
 
 /* Event times beyond +-2^61 ms are refused, so window arithmetic never overflows. */
