@@ -116,8 +116,25 @@ struct en_tables {
     en_tables_stats st;
 };
 
+/* Per-matcher memo of (field, value) -> leaves fired: values repeat a lot in logs
+ * (image paths, parents, users, channels), and a field's leaves depend only on the
+ * value.  Only a field's first value in an event is memoised, so the recorded list is
+ * exactly what that value fired. */
+#define MEMO_SLOTS 4096
+#define MEMO_VMAX 192
+#define MEMO_LMAX 12
+typedef struct {
+    uint64_t h;
+    int32_t field;
+    uint16_t n;
+    uint8_t nl;
+    uint32_t leaves[MEMO_LMAX];
+    char v[MEMO_VMAX];
+} memo;
+
 struct en_matcher {
     const en_tables *t;
+    memo *memo;
     uint8_t *lv;
     uint32_t *touched;
     uint32_t ntouched;
@@ -1210,6 +1227,7 @@ en_matcher *en_matcher_new(const en_tables *t)
     m->md = pcre2_match_data_create(8, NULL);
     m->fbcap = 4096;
     m->fb = malloc(m->fbcap);
+    m->memo = calloc(MEMO_SLOTS, sizeof *m->memo); /* optional: NULL disables it */
     if (!m->lv || !m->touched || !m->stamp || !m->rstamp || !m->cand || !m->res || !m->fseen ||
         !m->fnull || !m->stack || !m->md || !m->fb) {
         en_matcher_destroy(m);
@@ -1232,6 +1250,7 @@ void en_matcher_destroy(en_matcher *m)
     free(m->fseen);
     free(m->fnull);
     free(m->stack);
+    free(m->memo);
     pcre2_match_data_free(m->md);
     free(m->fb);
     free(m);
@@ -1394,9 +1413,44 @@ static void cidr_lookup(en_matcher *m, const cnode *nd, const unsigned char *b, 
     }
 }
 
-/* One scalar value of field f.  isnum: a JSON/slot number (num valid). */
+static int match_value_raw(en_matcher *m, const field *f, const char *p, size_t n, int isnum,
+                           double num);
+
+/* One scalar value of field f.  isnum: a JSON/slot number (num valid).  first: the
+ * field's first value in this event (memoisable). */
 static int match_value(en_matcher *m, const field *f, const char *p, size_t n, int isnum,
-                       double num)
+                       double num, int first)
+{
+    if (!first || !m->memo || n > MEMO_VMAX) {
+        return match_value_raw(m, f, p, n, isnum, num);
+    }
+    int32_t fi = (int32_t)(f - m->t->fields);
+    uint64_t h = hash_bytes(p, n) ^ ((uint64_t)fi * 0x9E3779B97F4A7C15ull) ^ (uint64_t)isnum;
+    memo *e = &m->memo[h & (MEMO_SLOTS - 1)];
+    if (e->h == h && e->field == fi && e->n == n && memcmp(e->v, p, n) == 0) {
+        for (uint32_t k = 0; k < e->nl; k++) {
+            set_leaf(m, e->leaves[k]);
+        }
+        return 0;
+    }
+    uint32_t before = m->ntouched;
+    int rc = match_value_raw(m, f, p, n, isnum, num);
+    uint32_t fired = m->ntouched - before;
+    if (rc == 0 && fired <= MEMO_LMAX) {
+        e->h = h;
+        e->field = fi;
+        e->n = (uint16_t)n;
+        e->nl = (uint8_t)fired;
+        memcpy(e->v, p, n);
+        memcpy(e->leaves, m->touched + before, fired * sizeof *e->leaves);
+    } else {
+        e->h = 0;
+    }
+    return rc;
+}
+
+static int match_value_raw(en_matcher *m, const field *f, const char *p, size_t n, int isnum,
+                           double num)
 {
     if (n + 1 > m->fbcap) {
         size_t c = m->fbcap;
@@ -1689,7 +1743,7 @@ int en_matcher_leaf(const en_matcher *m, uint32_t leaf)
 static void kw_value(en_matcher *m, const char *p, size_t n)
 {
     if (m->t->kwfield >= 0) {
-        match_value(m, &m->t->fields[m->t->kwfield], p, n, 0, 0);
+        match_value(m, &m->t->fields[m->t->kwfield], p, n, 0, 0, 0);
     }
 }
 
@@ -1742,9 +1796,10 @@ static void json_visit(en_matcher *m, int32_t fi, fjson_object *v, size_t plen, 
         const char *s = fjson_object_get_string(v);
         size_t n = (size_t)fjson_object_get_string_len(v);
         if (fi >= 0) {
+            int first = m->fseen[fi] != m->estamp;
             m->fseen[fi] = m->estamp;
             if (f->has_value_leaves) {
-                match_value(m, f, s, n, 0, 0);
+                match_value(m, f, s, n, 0, 0, first);
             }
         }
         kw_value(m, s, n);
@@ -1754,11 +1809,12 @@ static void json_visit(en_matcher *m, int32_t fi, fjson_object *v, size_t plen, 
     case fjson_type_double:
     case fjson_type_boolean: {
         if (fi >= 0) {
+            int first = m->fseen[fi] != m->estamp;
             m->fseen[fi] = m->estamp;
             if (f->has_value_leaves) {
                 const char *s = fjson_object_get_string(v);
                 int isb = fjson_object_get_type(v) == fjson_type_boolean;
-                match_value(m, f, s, strlen(s), !isb, isb ? 0 : fjson_object_get_double(v));
+                match_value(m, f, s, strlen(s), !isb, isb ? 0 : fjson_object_get_double(v), first);
             }
         }
         return;
@@ -1826,25 +1882,25 @@ static void slot_visit(en_matcher *m, const field *f, int32_t fi, const zw_event
     switch (inf->type) {
     case ZW_T_STR:
     case ZW_T_IP:
-        match_value(m, f, ev->v[s].s.p ? ev->v[s].s.p : "", ev->v[s].s.n, 0, 0);
+        match_value(m, f, ev->v[s].s.p ? ev->v[s].s.p : "", ev->v[s].s.n, 0, 0, 1);
         break;
     case ZW_T_INT:
     case ZW_T_TIME: {
         char b[32];
         int n = snprintf(b, sizeof b, "%lld", (long long)ev->v[s].i);
-        match_value(m, f, b, (size_t)n, 1, (double)ev->v[s].i);
+        match_value(m, f, b, (size_t)n, 1, (double)ev->v[s].i, 1);
         break;
     }
     case ZW_T_BOOL:
         if (ev->v[s].i) {
-            match_value(m, f, "true", 4, 0, 0);
+            match_value(m, f, "true", 4, 0, 0, 1);
         } else {
-            match_value(m, f, "false", 5, 0, 0);
+            match_value(m, f, "false", 5, 0, 0, 1);
         }
         break;
     case ZW_T_LIST:
         for (const zw_list *l = ev->v[s].l.head; l; l = l->next) {
-            match_value(m, f, l->s.p, l->s.n, 0, 0);
+            match_value(m, f, l->s.p, l->s.n, 0, 0, l == ev->v[s].l.head);
         }
         break;
     }

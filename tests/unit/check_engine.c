@@ -130,6 +130,32 @@ START_TEST(test_sigma_routing)
 }
 END_TEST
 
+/* one matcher, repeated values: the (field, value) memo must give the same answers */
+START_TEST(test_value_memo)
+{
+    en_tables *t = zrt_build("title: m\nid: m\nlogsource: {product: p}\ndetection:\n"
+                             "  s: {F|contains: ab, G: x}\n  condition: s\n");
+    en_matcher *m = en_matcher_new(t);
+    static const struct {
+        const char *ev;
+        int want;
+    } seq[] = {
+        {"{\"F\":\"xaby\",\"G\":\"x\"}", 1}, {"{\"F\":\"xaby\",\"G\":\"y\"}", 0},
+        {"{\"F\":\"xaby\",\"G\":\"X\"}", 1}, {"{\"F\":[\"q\",\"xaby\"],\"G\":\"x\"}", 1},
+        {"{\"F\":\"q\",\"G\":\"x\"}", 0},    {"{\"F\":[\"xaby\",\"q\"],\"G\":\"x\"}", 1},
+        {"{\"F\":\"xaby\",\"G\":\"x\"}", 1},
+    };
+    for (size_t i = 0; i < ZW_ARRAY_LEN(seq); i++) {
+        fjson_object *o = fjson_tokener_parse(seq[i].ev);
+        const uint32_t *rules;
+        ck_assert_msg(en_match_json(m, o, &rules) == seq[i].want, "event %zu: %s", i, seq[i].ev);
+        fjson_object_put(o);
+    }
+    en_matcher_destroy(m);
+    en_tables_destroy(t);
+}
+END_TEST
+
 START_TEST(test_explain)
 {
     en_tables *t = zrt_build(det_rule);
@@ -158,6 +184,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_fold);
     tcase_add_test(tc, test_canonical_event_slots);
     tcase_add_test(tc, test_sigma_routing);
+    tcase_add_test(tc, test_value_memo);
     tcase_add_test(tc, test_explain);
     suite_add_tcase(s, tc);
     return s;
