@@ -1,7 +1,7 @@
 /*
  * cmd_stage.c - the Kafka mode of `zonewarden normalize` and `zonewarden run` (entered
- * when --brokers or --kafka-config is given): flags and config file into a zk_config, signals, log and
- * metrics lines to stderr (or --metrics-file), exit status.  The stage itself is
+ * when --brokers or --kafka-config is given): flags and config file into a zk_config, signals, log
+ * and metrics lines to stderr (or --metrics-file), exit status.  The stage itself is
  * kafka/zk_stage.c; this file only wires it to the process.
  */
 #include "../kafka/zk_stage.h"
@@ -30,7 +30,8 @@ typedef struct {
 static void on_log(void *opaque, int level, const char *msg)
 {
     const stage_io *io = opaque;
-    static const char *names[] = {"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"};
+    static const char *names[] = {"emerg",   "alert",  "crit", "error",
+                                  "warning", "notice", "info", "debug"};
     if (level > (io->verbose ? ZK_LOG_DEBUG : ZK_LOG_NOTICE) && level != ZK_LOG_INFO) {
         return;
     }
@@ -69,7 +70,8 @@ static void stage_usage(FILE *f, const char *mode)
             "         [--state-topic S] [--checkpoint-ms MS]] [--eos]\n"
             "         [-X librdkafka.property=value]... [--kafka-config FILE]\n"
             "         [--output ocsf|ecs] [--format F] [--raw] [--tz +HH:MM]\n"
-            "         [--client-id ID] [--transactional-id ID] [--txn-max-records N] [--txn-max-ms MS]\n"
+            "         [--client-id ID] [--transactional-id ID] [--txn-max-records N] [--txn-max-ms "
+            "MS]\n"
             "         [--max-in-flight N] [--metrics-interval MS] [--metrics-port PORT]\n"
             "         [--metrics-file FILE] [--exit-idle MS] [--verbose]\n"
             "Runs as a Kafka consumer-group stage until SIGINT/SIGTERM.  See docs/KAFKA.md.\n",
@@ -81,17 +83,28 @@ static const struct {
     const char *name;
     int has_arg;
 } keys[] = {
-    {"brokers", required_argument},          {"group", required_argument},
-    {"input-topic", required_argument},      {"output-topic", required_argument},
-    {"dlq-topic", required_argument},        {"alert-topic", required_argument},
-    {"format", required_argument},           {"client-id", required_argument},
-    {"transactional-id", required_argument}, {"output", required_argument},
-    {"eos", no_argument},                    {"raw", no_argument},
-    {"tz", required_argument},               {"metrics-interval", required_argument},
-    {"metrics-port", required_argument},     {"exit-idle", required_argument},
-    {"txn-max-records", required_argument},  {"txn-max-ms", required_argument},
-    {"max-in-flight", required_argument},    {"rules", required_argument},
-    {"state-topic", required_argument},      {"checkpoint-ms", required_argument},
+    {"brokers", required_argument},
+    {"group", required_argument},
+    {"input-topic", required_argument},
+    {"output-topic", required_argument},
+    {"dlq-topic", required_argument},
+    {"alert-topic", required_argument},
+    {"format", required_argument},
+    {"client-id", required_argument},
+    {"transactional-id", required_argument},
+    {"output", required_argument},
+    {"eos", no_argument},
+    {"raw", no_argument},
+    {"tz", required_argument},
+    {"metrics-interval", required_argument},
+    {"metrics-port", required_argument},
+    {"exit-idle", required_argument},
+    {"txn-max-records", required_argument},
+    {"txn-max-ms", required_argument},
+    {"max-in-flight", required_argument},
+    {"rules", required_argument},
+    {"state-topic", required_argument},
+    {"checkpoint-ms", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -196,9 +209,10 @@ int cmd_stage(const char *mode, int argc, char **argv)
             "zonewarden %s: consumed %llu, events %llu, dead-lettered %llu, alerts %llu, "
             "acknowledged %llu, failed %llu, commits %llu, aborts %llu, rebalances %llu\n",
             mode, (unsigned long long)k->consumed, (unsigned long long)k->events,
-            (unsigned long long)k->dead, (unsigned long long)k->alerts, (unsigned long long)k->produced,
-            (unsigned long long)k->produce_failed, (unsigned long long)k->committed,
-            (unsigned long long)k->aborted, (unsigned long long)k->rebalances);
+            (unsigned long long)k->dead, (unsigned long long)k->alerts,
+            (unsigned long long)k->produced, (unsigned long long)k->produce_failed,
+            (unsigned long long)k->committed, (unsigned long long)k->aborted,
+            (unsigned long long)k->rebalances);
 out:
     zk_stage_destroy(st);
     zk_config_free(&cfg);

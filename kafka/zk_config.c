@@ -72,8 +72,8 @@ static int set_int(int *dst, const char *v, int min, int max, const char *key, c
     errno = 0;
     x = strtol(v, &end, 10);
     if (errno || *end || x < min || x > max) {
-        return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: '%s' is not a number in %d..%d", key,
-                       v, min, max);
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: '%s' is not a number in %d..%d", key, v,
+                       min, max);
     }
     *dst = (int)x;
     return 0;
@@ -123,8 +123,7 @@ static int add_input(zk_config *c, const char *v, char *errstr, size_t errstr_si
 static int add_prop(zk_config *c, const char *v, char *errstr, size_t errstr_size)
 {
     if (!v || !strchr(v, '=') || v[0] == '=') {
-        return zw_errf(errstr, errstr_size, ZW_EINVAL, "-X wants name=value, got '%s'",
-                       v ? v : "");
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "-X wants name=value, got '%s'", v ? v : "");
     }
     if (c->nprops >= ZK_MAX_PROPS) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "at most %d -X properties", ZK_MAX_PROPS);

@@ -133,7 +133,8 @@ struct zk_stage {
     zw_buf mbuf;
 };
 
-static void slog(zk_stage *s, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void slog(zk_stage *s, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void slog(zk_stage *s, int level, const char *fmt, ...)
 {
     char msg[1024];
@@ -367,7 +368,8 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
             slog(s, ZK_LOG_WARNING, "delivery to %s failed: %s (transaction will abort)",
                  rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
         } else {
-            set_fatal(s, "delivery to %s failed for good: %s (no input offset past it is committed)",
+            set_fatal(s,
+                      "delivery to %s failed for good: %s (no input offset past it is committed)",
                       rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
         }
     } else {
@@ -395,7 +397,8 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
     const rd_kafka_message_t *m = s->cur_msg;
     zk_part *p = s->cur;
     char part[16], off[24];
-    const char *schema = s->cfg.kind == ZW_OUT_ECS ? "ecs/" ZW_ECS_VERSION : "ocsf/" ZW_OCSF_VERSION;
+    const char *schema =
+        s->cfg.kind == ZW_OUT_ECS ? "ecs/" ZW_ECS_VERSION : "ocsf/" ZW_OCSF_VERSION;
     uintptr_t op = 0;
     rd_kafka_resp_err_t err;
 
@@ -455,8 +458,8 @@ static int on_alert(void *ud, const en_alert *a)
         return ZW_ENOMEM;
     }
     s->cnt.alerts++;
-    return produce(s, s->alert_rkt, s->cur_zone.n ? s->cur_zone.p : NULL, s->cur_zone.n,
-                   s->buf.p, s->buf.len, "alert", s->cur_fmt);
+    return produce(s, s->alert_rkt, s->cur_zone.n ? s->cur_zone.p : NULL, s->cur_zone.n, s->buf.p,
+                   s->buf.len, "alert", s->cur_fmt);
 }
 
 /* Runs the event through the engine pipeline (alerts go to on_alert). */
@@ -486,8 +489,8 @@ static int on_event(void *opaque, zw_event *ev)
         return ZW_ENOMEM;
     }
     s->cnt.events++;
-    int rc = produce(s, s->out_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len, "event",
-                     fbuf);
+    int rc =
+        produce(s, s->out_rkt, zone.n ? zone.p : NULL, zone.n, s->buf.p, s->buf.len, "event", fbuf);
     if (!rc && s->pipe) {
         rc = detect(s, ev, zone, fbuf);
     }
@@ -503,8 +506,9 @@ static int on_dead(void *opaque, const nz_dead *d)
         s->cnt.dead_dropped++;
         if (!s->warned_no_dlq) {
             s->warned_no_dlq = 1;
-            slog(s, ZK_LOG_WARNING, "a record was dead-lettered but no dlq-topic is set: "
-                                    "dead letters are counted (dead_dropped) and dropped");
+            slog(s, ZK_LOG_WARNING,
+                 "a record was dead-lettered but no dlq-topic is set: "
+                 "dead letters are counted (dead_dropped) and dropped");
         }
         return 0;
     }
@@ -535,14 +539,11 @@ static int produce_state(zk_stage *s, zk_part *p, const zw_buf *blob, int64_t of
     state_key(s, p, key, sizeof key);
     snprintf(off, sizeof off, "%" PRId64, offset);
     for (;;) {
-        err = rd_kafka_producev(s->prod, RD_KAFKA_V_RKT(s->state_rkt),
-                                RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_VALUE(blob->p, blob->len),
-                                RD_KAFKA_V_KEY(key, strlen(key)),
-                                RD_KAFKA_V_HEADER("zw-kind", "state", -1),
-                                RD_KAFKA_V_HEADER("zw-offset", off, -1),
-                                RD_KAFKA_V_OPAQUE((void *)op), RD_KAFKA_V_END);
+        err = rd_kafka_producev(
+            s->prod, RD_KAFKA_V_RKT(s->state_rkt), RD_KAFKA_V_PARTITION(RD_KAFKA_PARTITION_UA),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(blob->p, blob->len),
+            RD_KAFKA_V_KEY(key, strlen(key)), RD_KAFKA_V_HEADER("zw-kind", "state", -1),
+            RD_KAFKA_V_HEADER("zw-offset", off, -1), RD_KAFKA_V_OPAQUE((void *)op), RD_KAFKA_V_END);
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || s->fatal) {
             break;
         }
@@ -697,26 +698,28 @@ static void restore_parts(zk_stage *s, zk_part **ps, int n)
         goto out;
     }
 import:
-    for (int i = 0; i < n; i++) {
-        zk_part *p = ps[i];
-        en_corr_drop_partition(en_pipe_corr(s->pipe), corr_partition(p));
-        if (offs[i] < 0) {
-            continue;
-        }
-        if (en_corr_import_partition(en_pipe_corr(s->pipe), corr_partition(p), vals[i].p,
-                                     vals[i].len, e, sizeof e)) {
-            slog(s, ZK_LOG_WARNING, "state of %s [%d] not restored: %s", s->in[p->tidx].topic,
-                 (int)p->partition, e);
-            continue;
-        }
-        p->skip_below = offs[i];
-        p->snap_acked = offs[i];
-        zw_buf_clear(&p->snap);
-        zw_buf_append(&p->snap, vals[i].p, vals[i].len);
-        s->cnt.restores++;
-        slog(s, ZK_LOG_INFO, "restored correlation state of %s [%d] at offset %" PRId64,
-             s->in[p->tidx].topic, (int)p->partition, offs[i]);
+    for (int i = 0;
+i < n; i++)
+{
+    zk_part *p = ps[i];
+    en_corr_drop_partition(en_pipe_corr(s->pipe), corr_partition(p));
+    if (offs[i] < 0) {
+        continue;
     }
+    if (en_corr_import_partition(en_pipe_corr(s->pipe), corr_partition(p), vals[i].p, vals[i].len,
+                                 e, sizeof e)) {
+        slog(s, ZK_LOG_WARNING, "state of %s [%d] not restored: %s", s->in[p->tidx].topic,
+             (int)p->partition, e);
+        continue;
+    }
+    p->skip_below = offs[i];
+    p->snap_acked = offs[i];
+    zw_buf_clear(&p->snap);
+    zw_buf_append(&p->snap, vals[i].p, vals[i].len);
+    s->cnt.restores++;
+    slog(s, ZK_LOG_INFO, "restored correlation state of %s [%d] at offset %" PRId64,
+         s->in[p->tidx].topic, (int)p->partition, offs[i]);
+}
 out:
     if (md) {
         rd_kafka_metadata_destroy(md);
@@ -744,7 +747,8 @@ static int txn_error(zk_stage *s, const char *what, rd_kafka_error_t *e)
     if (rd_kafka_error_is_fatal(e)) {
         set_fatal(s, "%s: %s", what, rd_kafka_error_string(e));
     } else if (rd_kafka_error_txn_requires_abort(e)) {
-        slog(s, ZK_LOG_WARNING, "%s: %s (aborting the transaction)", what, rd_kafka_error_string(e));
+        slog(s, ZK_LOG_WARNING, "%s: %s (aborting the transaction)", what,
+             rd_kafka_error_string(e));
         abort_it = 1;
     } else {
         slog(s, ZK_LOG_WARNING, "%s: %s", what, rd_kafka_error_string(e));
@@ -978,8 +982,9 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         }
     } else {
         if (rd_kafka_assignment_lost(rk)) {
-            slog(s, ZK_LOG_WARNING, "assignment lost: outputs of uncommitted records will be "
-                                    "produced again by the partitions' next owner");
+            slog(s, ZK_LOG_WARNING,
+                 "assignment lost: outputs of uncommitted records will be "
+                 "produced again by the partitions' next owner");
             if (s->cfg.eos && s->txn_open) {
                 s->txn_abort = 1;
                 txn_abort(s);
@@ -1097,7 +1102,9 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
     int rc = 0;
 
     rc = rc ? rc : conf_set(k, "bootstrap.servers", c->brokers, errstr, errstr_size);
-    rc = rc ? rc : conf_set(k, "client.id", c->client_id ? c->client_id : "zonewarden", errstr, errstr_size);
+    rc = rc ? rc
+            : conf_set(k, "client.id", c->client_id ? c->client_id : "zonewarden", errstr,
+                       errstr_size);
     if (c->metrics_interval_ms > 0 || c->metrics_port > 0) {
         snprintf(num, sizeof num, "%d", c->metrics_interval_ms > 0 ? c->metrics_interval_ms : 5000);
         rc = rc ? rc : conf_set(k, "statistics.interval.ms", num, errstr, errstr_size);
@@ -1122,9 +1129,12 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
         rd_kafka_conf_set_dr_msg_cb(k, dr_cb);
     } else {
         rc = rc ? rc : conf_set(k, "group.id", c->group, errstr, errstr_size);
-        rc = rc ? rc : conf_set(k, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size);
+        rc = rc ? rc
+                : conf_set(k, "partition.assignment.strategy", "cooperative-sticky", errstr,
+                           errstr_size);
         rc = rc ? rc : conf_set(k, "enable.auto.offset.store", "false", errstr, errstr_size);
-        rc = rc ? rc : conf_set(k, "enable.auto.commit", c->eos ? "false" : "true", errstr, errstr_size);
+        rc = rc ? rc
+                : conf_set(k, "enable.auto.commit", c->eos ? "false" : "true", errstr, errstr_size);
         rc = rc ? rc : conf_set(k, "auto.commit.interval.ms", "1000", errstr, errstr_size);
         rc = rc ? rc : conf_set(k, "auto.offset.reset", "earliest", errstr, errstr_size);
         rc = rc ? rc : conf_set(k, "isolation.level", "read_committed", errstr, errstr_size);
@@ -1268,7 +1278,8 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         zw_errf(errstr, errstr_size, ZW_EINVAL, "cannot create topic handles");
         goto fail;
     }
-    if (c->metrics_port > 0 && !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
+    if (c->metrics_port > 0 &&
+        !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
         goto fail;
     }
     return s;
@@ -1385,16 +1396,15 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
             : zw_buf_printf(
                   b,
                   ",\"consumed\":%" PRIu64 ",\"produced\":%" PRIu64 ",\"produce_failed\":%" PRIu64
-                  ",\"events\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"alerts\":%" PRIu64 ",\"checkpoints\":%" PRIu64 ",\"restores\":%" PRIu64 ",\"dead_dropped\":%" PRIu64
+                  ",\"events\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"alerts\":%" PRIu64
+                  ",\"checkpoints\":%" PRIu64 ",\"restores\":%" PRIu64 ",\"dead_dropped\":%" PRIu64
                   ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
                   ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
                   ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
                   ",\"formats\":{",
                   c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->alerts,
-                  c->checkpoints, c->restores,
-                  c->dead_dropped,
-                  t->noise, s->in_flight, c->lag, s->nparts, s->paused, c->pauses, c->rebalances,
-                  c->committed, c->aborted);
+                  c->checkpoints, c->restores, c->dead_dropped, t->noise, s->in_flight, c->lag,
+                  s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted);
     int first = 1;
     for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
         if (!t->fmt_records[i]) {
@@ -1430,40 +1440,50 @@ static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
         double v;
     } rows[] = {
         {"consumed_total", "counter", "input records consumed", (double)c->consumed},
-        {"produced_total", "counter", "output records acknowledged by the broker", (double)c->produced},
-        {"produce_failed_total", "counter", "output records refused for good", (double)c->produce_failed},
+        {"produced_total", "counter", "output records acknowledged by the broker",
+         (double)c->produced},
+        {"produce_failed_total", "counter", "output records refused for good",
+         (double)c->produce_failed},
         {"events_total", "counter", "events produced to the output topic", (double)c->events},
         {"dead_lettered_total", "counter", "dead letters produced", (double)c->dead},
         {"alerts_total", "counter", "alerts produced", (double)c->alerts},
-        {"checkpoints_total", "counter", "correlation state snapshots committed", (double)c->checkpoints},
-        {"restores_total", "counter", "partition states restored from the changelog", (double)c->restores},
-        {"dead_dropped_total", "counter", "dead letters with no dlq topic", (double)c->dead_dropped},
+        {"checkpoints_total", "counter", "correlation state snapshots committed",
+         (double)c->checkpoints},
+        {"restores_total", "counter", "partition states restored from the changelog",
+         (double)c->restores},
+        {"dead_dropped_total", "counter", "dead letters with no dlq topic",
+         (double)c->dead_dropped},
         {"noise_total", "counter", "records counted as operational noise", (double)t->noise},
-        {"commits_total", "counter", "offset commits or committed transactions", (double)c->committed},
+        {"commits_total", "counter", "offset commits or committed transactions",
+         (double)c->committed},
         {"aborts_total", "counter", "aborted transactions", (double)c->aborted},
         {"rebalances_total", "counter", "rebalance callbacks", (double)c->rebalances},
         {"pauses_total", "counter", "times input was paused for backpressure", (double)c->pauses},
         {"in_flight", "gauge", "produced records awaiting acknowledgement", (double)s->in_flight},
-        {"lag", "gauge", "records behind the high watermark, summed over partitions", (double)c->lag},
+        {"lag", "gauge", "records behind the high watermark, summed over partitions",
+         (double)c->lag},
         {"assigned_partitions", "gauge", "partitions assigned to this consumer", (double)s->nparts},
-        {"producer_queue_messages", "gauge", "librdkafka producer queue (msg_cnt)", (double)s->rks[1].msg_cnt},
+        {"producer_queue_messages", "gauge", "librdkafka producer queue (msg_cnt)",
+         (double)s->rks[1].msg_cnt},
     };
     int rc = 0;
     for (size_t i = 0; i < ZW_ARRAY_LEN(rows) && !rc; i++) {
-        rc = zw_buf_printf(b, "# HELP zonewarden_%s %s\n# TYPE zonewarden_%s %s\nzonewarden_%s %.0f\n",
-                           rows[i].name, rows[i].help, rows[i].name, rows[i].type, rows[i].name,
-                           rows[i].v);
+        rc = zw_buf_printf(
+            b, "# HELP zonewarden_%s %s\n# TYPE zonewarden_%s %s\nzonewarden_%s %.0f\n",
+            rows[i].name, rows[i].help, rows[i].name, rows[i].type, rows[i].name, rows[i].v);
     }
-    rc = rc ? rc : zw_buf_puts(b, "# HELP zonewarden_format_records_total records per source format\n"
-                                  "# TYPE zonewarden_format_records_total counter\n");
+    rc = rc ? rc
+            : zw_buf_puts(b, "# HELP zonewarden_format_records_total records per source format\n"
+                             "# TYPE zonewarden_format_records_total counter\n");
     for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
         if (t->fmt_records[i]) {
             rc = zw_buf_printf(b, "zonewarden_format_records_total{format=\"%s\"} %" PRIu64 "\n",
                                ps[i]->name, t->fmt_records[i]);
         }
     }
-    rc = rc ? rc : zw_buf_puts(b, "# HELP zonewarden_format_events_total events per source format\n"
-                                  "# TYPE zonewarden_format_events_total counter\n");
+    rc = rc ? rc
+            : zw_buf_puts(b, "# HELP zonewarden_format_events_total events per source format\n"
+                             "# TYPE zonewarden_format_events_total counter\n");
     for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
         if (t->fmt_records[i]) {
             rc = zw_buf_printf(b, "zonewarden_format_events_total{format=\"%s\"} %" PRIu64 "\n",
@@ -1646,8 +1666,7 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
         /* idle time counts only while this member holds partitions (not while the group
          * is rebalancing or the broker is away) */
         if (s->cfg.exit_idle_ms > 0 && s->last_rebalance_ms && s->nparts > 0 &&
-            now - last_msg >= s->cfg.exit_idle_ms &&
-            s->in_flight == 0 && !s->txn_open) {
+            now - last_msg >= s->cfg.exit_idle_ms && s->in_flight == 0 && !s->txn_open) {
             slog(s, ZK_LOG_INFO, "idle for %d ms: stopping", s->cfg.exit_idle_ms);
             break;
         }

@@ -46,7 +46,7 @@ typedef struct {
     char *state_topic;  /* compacted changelog of correlation state per input partition */
     char *format;       /* default format for inputs without ":format"; NULL = auto */
     char *client_id;
-    char *transactional_id; /* eos only; default "<group>-<hostname>-<pid>" */
+    char *transactional_id;    /* eos only; default "<group>-<hostname>-<pid>" */
     char *props[ZK_MAX_PROPS]; /* "name=value" librdkafka properties, both clients */
     int nprops;
     zw_out_kind kind;
@@ -97,8 +97,8 @@ typedef struct {
     uint64_t restores;       /* partitions whose state was restored from the changelog */
     uint64_t dead_dropped;   /* dead letters with no --dlq-topic to go to */
     uint64_t noise;
-    uint64_t committed;      /* offset commits (or transactions committed) */
-    uint64_t aborted;        /* transactions aborted */
+    uint64_t committed; /* offset commits (or transactions committed) */
+    uint64_t aborted;   /* transactions aborted */
     uint64_t rebalances;
     uint64_t pauses; /* times input was paused for backpressure */
     int64_t lag;     /* sum over assigned partitions at the last metrics tick */

@@ -61,10 +61,10 @@ static void produce_inputs(const mock *m)
             snprintf(junk, sizeof junk, "junk record %d", i);
             v = junk;
         }
-        rd_kafka_resp_err_t e = rd_kafka_producev(
-            p, RD_KAFKA_V_TOPIC("in"), RD_KAFKA_V_PARTITION(i % NPART),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE((void *)v, strlen(v)),
-            RD_KAFKA_V_END);
+        rd_kafka_resp_err_t e =
+            rd_kafka_producev(p, RD_KAFKA_V_TOPIC("in"), RD_KAFKA_V_PARTITION(i % NPART),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_VALUE((void *)v, strlen(v)), RD_KAFKA_V_END);
         ck_assert_int_eq(e, 0);
     }
     ck_assert_int_eq(rd_kafka_flush(p, 30000), 0);
@@ -72,7 +72,7 @@ static void produce_inputs(const mock *m)
 }
 
 typedef struct {
-    int64_t n;  /* outputs seen */
+    int64_t n;                            /* outputs seen */
     int64_t per[NPART][NREC / NPART + 1]; /* outputs per input (partition, offset) */
 } seen;
 
@@ -177,12 +177,11 @@ START_TEST(produce_errors_and_broker_down_lose_nothing)
     mock_new(&m);
     produce_inputs(&m);
     /* retriable errors on the first produce requests, then a broker down for a while */
-    rd_kafka_mock_push_request_errors(m.mc, API_PRODUCE, 6, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
-                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                                      RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                                      RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-                                      RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
-                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
+    rd_kafka_mock_push_request_errors(
+        m.mc, API_PRODUCE, 6, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+        RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+        RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+        RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
     /* the group coordinator stays up: the broker that goes down leads produce partitions */
     rd_kafka_mock_coordinator_set(m.mc, "group", "stage", 1);
     r.st = stage_for(&m, 3000, NULL);
