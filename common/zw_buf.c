@@ -128,30 +128,62 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return need;
 }
 
-int zw_json_str(zw_buf *b, const char *p, size_t n)
+/* Nonzero when any byte of w needs escaping or UTF-8 checking: < 0x20, '"', '\\' or >= 0x80.
+ * The classic "has a byte less than n" / "has a zero byte" tests, exact for "any". */
+static inline uint64_t word_special(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    uint64_t ctl = (w - ones * 0x20) & ~w;
+    uint64_t quo = (q - ones) & ~q;
+    uint64_t bsl = (bs - ones) & ~bs;
+    return (w | ctl | quo | bsl) & high;
+}
+
+static inline int byte_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+char *zw_json_str_to(char *o, const char *p, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)p;
-    /* worst case 6 bytes per input byte (\u00XX) plus quotes */
-    if (zw_buf_reserve(b, n * 6 + 2)) {
-        return ZW_ENOMEM;
-    }
-    char *o = b->p + b->len;
+    char *o0 = o + 1; /* first byte of the string's contents */
     *o++ = '"';
     size_t i = 0;
     while (i < n) {
-        size_t run = i;
-        while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\') {
-            run++;
+        /* 8 bytes at a time while they are plain ASCII */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (word_special(w)) {
+                break;
+            }
+            memcpy(o, &w, 8);
+            o += 8;
+            i += 8;
         }
-        if (run > i) {
-            memcpy(o, s + i, run - i);
-            o += run - i;
-            i = run;
-            continue;
+        if (i == n) {
+            break;
+        }
+        if (n - i < 8 && n >= 8 && (size_t)(o - o0) == i) {
+            /* a short plain tail of a plain string: one overlapping 8-byte copy of the
+             * last 8 input bytes (the output so far equals the input so far) */
+            uint64_t w;
+            memcpy(&w, s + n - 8, 8);
+            if (!word_special(w)) {
+                memcpy(o - (8 - (n - i)), &w, 8);
+                o += n - i;
+                i = n;
+                break;
+            }
         }
         unsigned char c = s[i];
-        if (c == '"' || c == '\\') {
+        if (byte_plain(c)) {
+            *o++ = (char)c;
+            i++;
+        } else if (c == '"' || c == '\\') {
             *o++ = '\\';
             *o++ = (char)c;
             i++;
@@ -198,24 +230,57 @@ int zw_json_str(zw_buf *b, const char *p, size_t n)
         }
     }
     *o++ = '"';
-    b->len = (size_t)(o - b->p);
+    return o;
+}
+
+int zw_json_str(zw_buf *b, const char *p, size_t n)
+{
+    /* worst case 6 bytes per input byte (\u00XX) plus quotes */
+    if (zw_buf_reserve(b, n * 6 + 2)) {
+        return ZW_ENOMEM;
+    }
+    b->len = (size_t)(zw_json_str_to(b->p + b->len, p, n) - b->p);
     return ZW_OK;
+}
+
+static const char digits2[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+
+char *zw_json_int_to(char *o, int64_t v)
+{
+    /* by hand, two digits at a time: snprintf was a visible share of the writer's time */
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    if (v < 0) {
+        *o++ = '-';
+    }
+    int nd = 1;
+    for (uint64_t t = u; t >= 10; t /= 10) {
+        nd++;
+    }
+    char *e = o + nd, *q = e;
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--q = digits2[d + 1];
+        *--q = digits2[d];
+    }
+    if (u >= 10) {
+        *--q = digits2[u * 2 + 1];
+        *--q = digits2[u * 2];
+    } else {
+        *--q = (char)('0' + u);
+    }
+    return e;
 }
 
 int zw_json_int(zw_buf *b, int64_t v)
 {
-    /* by hand: snprintf was a visible share of the writer's time */
-    char tmp[24];
-    char *e = tmp + sizeof tmp, *p = e;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) {
-        *--p = '-';
+    if (zw_buf_reserve(b, ZW_JSON_INT_MAX)) {
+        return ZW_ENOMEM;
     }
-    return zw_buf_append(b, p, (size_t)(e - p));
+    b->len = (size_t)(zw_json_int_to(b->p + b->len, v) - b->p);
+    return ZW_OK;
 }
 
 int zw_json_key(zw_buf *b, const char *k, size_t n)

@@ -38,4 +38,11 @@ int zw_json_key(zw_buf *b, const char *k, size_t n);
 /* Milliseconds since the epoch as RFC 3339 UTC with milliseconds, quoted. */
 int zw_json_time_ms(zw_buf *b, int64_t ms);
 
+/* The same without capacity checks, for writers that reserve once per object: write at
+ * o, which must have room for 6 * n + 2 bytes (a string) or ZW_JSON_INT_MAX bytes (an
+ * integer), and return the end of what was written. */
+#define ZW_JSON_INT_MAX 24
+char *zw_json_str_to(char *o, const char *p, size_t n);
+char *zw_json_int_to(char *o, int64_t v);
+
 #endif

@@ -10,8 +10,11 @@
 #include "zw_writer.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_DEPTH 6
 
@@ -27,12 +30,21 @@ typedef struct {
     int need;               /* object levels open before the leaf's key */
     int obj_list;           /* a LIST slot under "x[]": [{"k":v1},{"k":v2}] */
     int leaf;               /* component whose key precedes the value */
-    char *key[MAX_DEPTH];   /* ",\"comp\":" (key[c] + 1 without the comma) */
-    size_t klen[MAX_DEPTH]; /* length without the comma */
+    const char *key[MAX_DEPTH]; /* ",\"comp\":" (key[c] + 1 without the comma) */
+    size_t klen[MAX_DEPTH];     /* length without the comma */
+    size_t kbound;              /* bytes this slot's keys and brackets can add */
 } path_info;
+
+#define ORDER_WORDS ((ZW_F__COUNT + 63) / 64)
 
 static path_info order[2][ZW_F__COUNT];
 static int norder[2];
+/* rank[kind][slot]: the slot's index in order[kind], -1 when kind does not write it.
+ * Setting bit rank in a bitmap and walking it with ctz visits present slots in path
+ * order without testing every slot. */
+static int rank[2][ZW_F__COUNT];
+static char *keys;  /* every pre-escaped key, one block for the life of the process */
+static int ready;   /* build_orders succeeded */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void split(const char *path, int slot, path_info *pi)
@@ -84,13 +96,14 @@ static int same_prefix(const path_info *x, const path_info *y, int upto)
     return 1;
 }
 
-/* Prefix ids, open-level counts and the pre-escaped ",\"key\":" of every component.
- * Runs once; a failed allocation leaves key NULL and the writer escapes on the fly. */
-static void prepare(path_info *o, int n)
+/* Prefix ids, open-level counts and the pre-escaped ",\"key\":" of every component,
+ * appended to kb (offsets kept in key[] until the block stops moving).  Runs once. */
+static int prepare(path_info *o, int n, zw_buf *kb)
 {
     int next_id = 1;
     for (int i = 0; i < n; i++) {
         path_info *pi = &o[i];
+        pi->kbound = 0;
         for (int c = 0; c < pi->ncomp; c++) {
             pi->pid[c] = 0;
             for (int j = 0; j < i && !pi->pid[c]; j++) {
@@ -101,15 +114,14 @@ static void prepare(path_info *o, int n)
             if (!pi->pid[c]) {
                 pi->pid[c] = next_id++;
             }
-            zw_buf kb;
-            zw_buf_init(&kb);
-            if (zw_buf_putc(&kb, ',') == 0 && zw_json_key(&kb, pi->comp[c], pi->clen[c]) == 0) {
-                pi->key[c] = kb.p; /* kept for the life of the process */
-                pi->klen[c] = kb.len - 1;
-            } else {
-                zw_buf_free(&kb);
-                pi->key[c] = NULL;
+            size_t off = kb->len;
+            if (zw_buf_putc(kb, ',') || zw_json_key(kb, pi->comp[c], pi->clen[c])) {
+                return ZW_ENOMEM;
             }
+            pi->key[c] = (const char *)(uintptr_t)off;
+            pi->klen[c] = kb->len - off - 1;
+            /* key with comma, then "[{" or "{" to open and "}]" or "}" to close */
+            pi->kbound += pi->klen[c] + 1 + 4;
         }
         int parents = pi->ncomp - 1;
         pi->obj_list = zw_field_get((zw_field)pi->slot)->type == ZW_T_LIST && parents > 0 &&
@@ -117,23 +129,48 @@ static void prepare(path_info *o, int n)
         pi->need = pi->obj_list ? parents - 1 : parents;
         pi->leaf = pi->obj_list ? parents - 1 : parents;
     }
+    return ZW_OK;
 }
 
 static void build_orders(void)
 {
+    zw_buf kb;
+    zw_buf_init(&kb);
     for (int k = 0; k < 2; k++) {
         norder[k] = 0;
         for (int f = 0; f < ZW_F__COUNT; f++) {
             const zw_field_info *fi = zw_field_get((zw_field)f);
             const char *path = k == 0 ? fi->ocsf : fi->ecs;
+            rank[k][f] = -1;
             if (!path) {
                 continue;
             }
             split(path, f, &order[k][norder[k]++]);
         }
         qsort(order[k], (size_t)norder[k], sizeof(path_info), cmp_path);
-        prepare(order[k], norder[k]);
+        for (int i = 0; i < norder[k]; i++) {
+            rank[k][order[k][i].slot] = i;
+        }
+        if (prepare(order[k], norder[k], &kb)) {
+            zw_buf_free(&kb);
+            return; /* ready stays 0: the writer reports out of memory */
+        }
     }
+    /* slack so keys can be copied 16 bytes at a time past their end */
+    if (zw_buf_reserve(&kb, 32)) {
+        zw_buf_free(&kb);
+        return;
+    }
+    memset(kb.p + kb.len, 0, 32);
+    keys = kb.p; /* kept for the life of the process */
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < norder[k]; i++) {
+            for (int c = 0; c < order[k][i].ncomp; c++) {
+                order[k][i].key[c] = keys + (uintptr_t)order[k][i].key[c];
+            }
+        }
+    }
+    ready = 1;
 }
 
 int zw_out_kind_parse(const char *s)
@@ -172,51 +209,6 @@ int zw_event_finalize(zw_event *ev)
         }
     }
     return set_ecs_derived(ev);
-}
-
-static int write_value(zw_buf *b, const zw_event *ev, int slot, zw_out_kind kind)
-{
-    const zw_field_info *fi = zw_field_get((zw_field)slot);
-    const zw_value *v = &ev->v[slot];
-    switch (fi->type) {
-    case ZW_T_STR:
-    case ZW_T_IP:
-        return zw_json_str(b, v->s.p ? v->s.p : "", v->s.n);
-    case ZW_T_INT:
-        return zw_json_int(b, v->i);
-    case ZW_T_BOOL:
-        return zw_buf_puts(b, v->i ? "true" : "false");
-    case ZW_T_TIME:
-        return kind == ZW_OUT_ECS ? zw_json_time_ms(b, v->i) : zw_json_int(b, v->i);
-    case ZW_T_LIST: {
-        int rc = zw_buf_putc(b, '[');
-        int first = 1;
-        for (const zw_list *l = v->l.head; l && !rc; l = l->next) {
-            if (!first) {
-                rc = zw_buf_putc(b, ',');
-            }
-            first = 0;
-            rc = rc ? rc : zw_json_str(b, l->s.p, l->s.n);
-        }
-        return rc ? rc : zw_buf_putc(b, ']');
-    }
-    }
-    return ZW_ERR;
-}
-
-/* A LIST slot whose parent component is an array of objects: [{"k":v1},{"k":v2}]. */
-static int write_obj_list(zw_buf *b, const zw_event *ev, int slot, const char *k, size_t kn)
-{
-    int rc = zw_buf_putc(b, '[');
-    int first = 1;
-    for (const zw_list *l = ev->v[slot].l.head; l && !rc; l = l->next) {
-        rc = zw_buf_puts(b, first ? "{" : ",{");
-        first = 0;
-        rc = rc ? rc : zw_json_key(b, k, kn);
-        rc = rc ? rc : zw_json_str(b, l->s.p, l->s.n);
-        rc = rc ? rc : zw_buf_putc(b, '}');
-    }
-    return rc ? rc : zw_buf_putc(b, ']');
 }
 
 static const char *ecs_category(int64_t cls)
@@ -322,77 +314,204 @@ static int set_ecs_derived(zw_event *ev)
     return rc;
 }
 
-/* Appends component c's key, with a leading comma unless first. */
-static int put_key(zw_buf *b, const path_info *pi, int c, int first)
+/* Worst-case bytes of one slot's value (6 per input byte for escapes). */
+static size_t value_bound(const zw_event *ev, const path_info *pi)
 {
-    if (!pi->key[c]) {
-        int rc = first ? 0 : zw_buf_putc(b, ',');
-        return rc ? rc : zw_json_key(b, pi->comp[c], pi->clen[c]);
+    const zw_value *v = &ev->v[pi->slot];
+    switch (zw_field_get((zw_field)pi->slot)->type) {
+    case ZW_T_STR:
+    case ZW_T_IP:
+        return v->s.n * 6 + 2;
+    case ZW_T_INT:
+    case ZW_T_BOOL:
+        return ZW_JSON_INT_MAX;
+    case ZW_T_TIME:
+        return 48;
+    case ZW_T_LIST: {
+        size_t n = 2;
+        size_t per = pi->obj_list ? pi->klen[pi->ncomp - 1] + 8 : 1;
+        for (const zw_list *l = v->l.head; l; l = l->next) {
+            n += l->s.n * 6 + 2 + per;
+        }
+        return n;
     }
-    return first ? zw_buf_append(b, pi->key[c] + 1, pi->klen[c])
-                 : zw_buf_append(b, pi->key[c], pi->klen[c] + 1);
+    }
+    return 0;
+}
+
+/* Copies a pre-escaped key 16 bytes at a time: the key block has 32 bytes of slack and
+ * the output was reserved with the same slack. */
+static inline char *put_raw_key(char *o, const char *k, size_t n)
+{
+    for (size_t j = 0; j < n; j += 16) {
+        memcpy(o + j, k + j, 16);
+    }
+    return o + n;
+}
+
+/* Appends component c's key, with a leading comma unless first. */
+static inline char *put_key(char *o, const path_info *pi, int c, int first)
+{
+    return first ? put_raw_key(o, pi->key[c] + 1, pi->klen[c])
+                 : put_raw_key(o, pi->key[c], pi->klen[c] + 1);
+}
+
+static char *put_time_ms(char *o, int64_t ms)
+{
+    time_t sec = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    int frac = (int)(ms - (int64_t)sec * 1000);
+    struct tm tm;
+    if (!gmtime_r(&sec, &tm)) {
+        return zw_json_int_to(o, ms);
+    }
+    int n = snprintf(o, 48, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    return o + (n > 0 && n < 48 ? n : 0);
+}
+
+static char *put_value(char *o, const zw_event *ev, const path_info *pi, zw_out_kind kind)
+{
+    const zw_value *v = &ev->v[pi->slot];
+    switch (zw_field_get((zw_field)pi->slot)->type) {
+    case ZW_T_STR:
+    case ZW_T_IP:
+        return zw_json_str_to(o, v->s.p ? v->s.p : "", v->s.n);
+    case ZW_T_INT:
+        return zw_json_int_to(o, v->i);
+    case ZW_T_BOOL:
+        if (v->i) {
+            memcpy(o, "true", 4);
+            return o + 4;
+        }
+        memcpy(o, "false", 5);
+        return o + 5;
+    case ZW_T_TIME:
+        return kind == ZW_OUT_ECS ? put_time_ms(o, v->i) : zw_json_int_to(o, v->i);
+    case ZW_T_LIST: {
+        *o++ = '[';
+        for (const zw_list *l = v->l.head; l; l = l->next) {
+            if (l != v->l.head) {
+                *o++ = ',';
+            }
+            o = zw_json_str_to(o, l->s.p, l->s.n);
+        }
+        *o++ = ']';
+        return o;
+    }
+    }
+    return o;
+}
+
+/* A LIST slot whose parent component is an array of objects: [{"k":v1},{"k":v2}]. */
+static char *put_obj_list(char *o, const zw_event *ev, const path_info *pi)
+{
+    int c = pi->ncomp - 1;
+    *o++ = '[';
+    for (const zw_list *l = ev->v[pi->slot].l.head; l; l = l->next) {
+        if (l != ev->v[pi->slot].l.head) {
+            *o++ = ',';
+        }
+        *o++ = '{';
+        o = put_raw_key(o, pi->key[c] + 1, pi->klen[c]);
+        o = zw_json_str_to(o, l->s.p, l->s.n);
+        *o++ = '}';
+    }
+    *o++ = ']';
+    return o;
+}
+
+static inline char *close_level(char *o, const path_info *pi, int c)
+{
+    if (pi->is_array[c]) {
+        *o++ = '}';
+        *o++ = ']';
+    } else {
+        *o++ = '}';
+    }
+    return o;
 }
 
 int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
 {
     pthread_once(&once, build_orders);
-    size_t start = b->len;
+    if (!ready) {
+        return ZW_ENOMEM;
+    }
+    const path_info *ord = order[kind];
+    const int *rk = rank[kind];
+
+    /* Pass 1: the present slots as a bitmap in path order, and an upper bound of the
+     * output so the write pass needs no capacity checks. */
+    uint64_t pm[ORDER_WORDS] = {0};
+    size_t bound = 64;
+    for (int w = 0; w < ZW_PRESENT_WORDS; w++) {
+        uint64_t m = ev->present[w];
+        while (m) {
+            int slot = w * 64 + __builtin_ctzll(m);
+            m &= m - 1;
+            int r = slot < ZW_F__COUNT ? rk[slot] : -1;
+            if (r < 0) {
+                continue;
+            }
+            pm[r >> 6] |= (uint64_t)1 << (r & 63);
+            bound += ord[r].kbound + value_bound(ev, &ord[r]);
+        }
+    }
+    if (zw_buf_reserve(b, bound)) {
+        return ZW_ENOMEM;
+    }
+
+    /* Pass 2: close the objects the previous field opened that this one does not share,
+     * open the ones it needs, write key and value. */
+    char *o = b->p + b->len;
     const path_info *open[MAX_DEPTH];
     int depth = 0; /* number of open components */
     int first[MAX_DEPTH + 1];
-    int rc = zw_buf_putc(b, '{');
+    *o++ = '{';
     first[0] = 1;
     int prev_path = 0; /* path id of the last field written */
-    for (int i = 0; i < norder[kind] && !rc; i++) {
-        const path_info *pi = &order[kind][i];
-        if (!zw_ev_has(ev, (zw_field)pi->slot)) {
-            continue;
-        }
-        /* duplicate target path (several slots mapped to one ECS field): first wins */
-        int path = pi->pid[pi->ncomp - 1];
-        if (path == prev_path) {
-            continue;
-        }
-        prev_path = path;
-        int need = pi->need; /* object levels to have open */
-        /* common prefix between open stack and needed parents */
-        int common = 0;
-        while (common < depth && common < need && open[common]->pid[common] == pi->pid[common]) {
-            common++;
-        }
-        while (depth > common && !rc) {
-            depth--;
-            rc = open[depth]->is_array[depth] ? zw_buf_append(b, "}]", 2) : zw_buf_putc(b, '}');
-        }
-        while (depth < need && !rc) {
-            rc = put_key(b, pi, depth, first[depth]);
+    for (int w = 0; w < ORDER_WORDS; w++) {
+        uint64_t m = pm[w];
+        while (m) {
+            const path_info *pi = &ord[w * 64 + __builtin_ctzll(m)];
+            m &= m - 1;
+            /* duplicate target path (several slots mapped to one ECS field): first wins */
+            int path = pi->pid[pi->ncomp - 1];
+            if (path == prev_path) {
+                continue;
+            }
+            prev_path = path;
+            int need = pi->need; /* object levels to have open */
+            int common = 0;
+            while (common < depth && common < need &&
+                   open[common]->pid[common] == pi->pid[common]) {
+                common++;
+            }
+            while (depth > common) {
+                depth--;
+                o = close_level(o, open[depth], depth);
+            }
+            while (depth < need) {
+                o = put_key(o, pi, depth, first[depth]);
+                first[depth] = 0;
+                if (pi->is_array[depth]) {
+                    *o++ = '[';
+                }
+                *o++ = '{';
+                open[depth] = pi;
+                depth++;
+                first[depth] = 1;
+            }
+            o = put_key(o, pi, pi->leaf, first[depth]);
             first[depth] = 0;
-            rc = rc ? rc : pi->is_array[depth] ? zw_buf_append(b, "[{", 2) : zw_buf_putc(b, '{');
-            open[depth] = pi;
-            depth++;
-            first[depth] = 1;
-        }
-        if (rc) {
-            break;
-        }
-        rc = put_key(b, pi, pi->leaf, first[depth]);
-        first[depth] = 0;
-        if (pi->obj_list) {
-            rc = rc ? rc
-                    : write_obj_list(b, ev, pi->slot, pi->comp[pi->ncomp - 1],
-                                     pi->clen[pi->ncomp - 1]);
-        } else {
-            rc = rc ? rc : write_value(b, ev, pi->slot, kind);
+            o = pi->obj_list ? put_obj_list(o, ev, pi) : put_value(o, ev, pi, kind);
         }
     }
-    while (depth > 0 && !rc) {
+    while (depth > 0) {
         depth--;
-        rc = open[depth]->is_array[depth] ? zw_buf_append(b, "}]", 2) : zw_buf_putc(b, '}');
+        o = close_level(o, open[depth], depth);
     }
-    rc = rc ? rc : zw_buf_putc(b, '}');
-    if (rc) {
-        b->len = start;
-        return ZW_ENOMEM;
-    }
+    *o++ = '}';
+    b->len = (size_t)(o - b->p);
     return ZW_OK;
 }
