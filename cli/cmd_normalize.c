@@ -77,6 +77,20 @@ static int parse_tz(const char *s, int *out)
     return 0;
 }
 
+/* No input is stdin ("-" or no file at all). */
+static int reads_only_files(int argc, char **argv, int first)
+{
+    if (first >= argc) {
+        return 0;
+    }
+    for (int i = first; i < argc; i++) {
+        if (strcmp(argv[i], "-") == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int cmd_normalize(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -148,6 +162,12 @@ int cmd_normalize(int argc, char **argv)
         perror(outpath);
         status = CLI_IO;
         goto out;
+    }
+    if (reads_only_files(argc, argv, optind)) {
+        /* batch input: fewer, larger writes (one write per 4 KiB was ~5% of the time).
+         * Reading stdin keeps the default buffer so a tailed log still streams. */
+        static char outbuf[1 << 18];
+        setvbuf(ss.out, outbuf, _IOFBF, sizeof outbuf);
     }
     if (dlqpath && !(ss.dlq = fopen(dlqpath, "w"))) {
         perror(dlqpath);

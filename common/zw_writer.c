@@ -33,11 +33,25 @@ typedef struct {
     const char *key[MAX_DEPTH]; /* ",\"comp\":" (key[c] + 1 without the comma) */
     size_t klen[MAX_DEPTH];     /* length without the comma */
     size_t kbound;              /* bytes this slot's keys and brackets can add */
+    zw_ftype type;              /* the slot's type, cached from the field table */
 } path_info;
 
 #define ORDER_WORDS ((ZW_F__COUNT + 63) / 64)
 
+/* What the write pass reads of a path_info, packed into one cache line per slot: the
+ * full path_info table is several times the size of L1. */
+typedef struct {
+    uint16_t slot, kbound;
+    uint16_t path; /* pid of the last component: equal paths write one field */
+    uint8_t type, ncomp, need, leaf, obj_list;
+    uint8_t arr; /* bit c: component c opens an array of objects */
+    uint16_t pid[MAX_DEPTH];
+    uint8_t klen[MAX_DEPTH];
+    uint32_t koff[MAX_DEPTH]; /* offset of ",\"comp\":" in keys */
+} hot_info;
+
 static path_info order[2][ZW_F__COUNT];
+static hot_info hot[2][ZW_F__COUNT];
 static int norder[2];
 /* rank[kind][slot]: the slot's index in order[kind], -1 when kind does not write it.
  * Setting bit rank in a bitmap and walking it with ctz visits present slots in path
@@ -124,7 +138,8 @@ static int prepare(path_info *o, int n, zw_buf *kb)
             pi->kbound += pi->klen[c] + 1 + 4;
         }
         int parents = pi->ncomp - 1;
-        pi->obj_list = zw_field_get((zw_field)pi->slot)->type == ZW_T_LIST && parents > 0 &&
+        pi->type = zw_field_get((zw_field)pi->slot)->type;
+        pi->obj_list = pi->type == ZW_T_LIST && parents > 0 &&
                        pi->is_array[parents - 1];
         pi->need = pi->obj_list ? parents - 1 : parents;
         pi->leaf = pi->obj_list ? parents - 1 : parents;
@@ -162,14 +177,36 @@ static void build_orders(void)
         return;
     }
     memset(kb.p + kb.len, 0, 32);
-    keys = kb.p; /* kept for the life of the process */
     for (int k = 0; k < 2; k++) {
         for (int i = 0; i < norder[k]; i++) {
-            for (int c = 0; c < order[k][i].ncomp; c++) {
-                order[k][i].key[c] = keys + (uintptr_t)order[k][i].key[c];
+            const path_info *pi = &order[k][i];
+            hot_info *h = &hot[k][i];
+            if (pi->kbound > UINT16_MAX || pi->pid[pi->ncomp - 1] > UINT16_MAX) {
+                zw_buf_free(&kb);
+                return;
+            }
+            h->slot = (uint16_t)pi->slot;
+            h->kbound = (uint16_t)pi->kbound;
+            h->path = (uint16_t)pi->pid[pi->ncomp - 1];
+            h->type = (uint8_t)pi->type;
+            h->ncomp = (uint8_t)pi->ncomp;
+            h->need = (uint8_t)pi->need;
+            h->leaf = (uint8_t)pi->leaf;
+            h->obj_list = (uint8_t)pi->obj_list;
+            h->arr = 0;
+            for (int c = 0; c < pi->ncomp; c++) {
+                if (pi->klen[c] > UINT8_MAX) {
+                    zw_buf_free(&kb);
+                    return;
+                }
+                h->pid[c] = (uint16_t)pi->pid[c];
+                h->klen[c] = (uint8_t)pi->klen[c];
+                h->koff[c] = (uint32_t)(uintptr_t)pi->key[c];
+                h->arr |= (uint8_t)(pi->is_array[c] ? 1u << c : 0u);
             }
         }
     }
+    keys = kb.p; /* kept for the life of the process */
     ready = 1;
 }
 
@@ -315,10 +352,10 @@ static int set_ecs_derived(zw_event *ev)
 }
 
 /* Worst-case bytes of one slot's value (6 per input byte for escapes). */
-static size_t value_bound(const zw_event *ev, const path_info *pi)
+static size_t value_bound(const zw_event *ev, const hot_info *pi)
 {
     const zw_value *v = &ev->v[pi->slot];
-    switch (zw_field_get((zw_field)pi->slot)->type) {
+    switch (pi->type) {
     case ZW_T_STR:
     case ZW_T_IP:
         return v->s.n * 6 + 2;
@@ -350,10 +387,10 @@ static inline char *put_raw_key(char *o, const char *k, size_t n)
 }
 
 /* Appends component c's key, with a leading comma unless first. */
-static inline char *put_key(char *o, const path_info *pi, int c, int first)
+static inline char *put_key(char *o, const hot_info *pi, int c, int first)
 {
-    return first ? put_raw_key(o, pi->key[c] + 1, pi->klen[c])
-                 : put_raw_key(o, pi->key[c], pi->klen[c] + 1);
+    const char *k = keys + pi->koff[c];
+    return first ? put_raw_key(o, k + 1, pi->klen[c]) : put_raw_key(o, k, pi->klen[c] + 1u);
 }
 
 static char *put_time_ms(char *o, int64_t ms)
@@ -369,10 +406,10 @@ static char *put_time_ms(char *o, int64_t ms)
     return o + (n > 0 && n < 48 ? n : 0);
 }
 
-static char *put_value(char *o, const zw_event *ev, const path_info *pi, zw_out_kind kind)
+static char *put_value(char *o, const zw_event *ev, const hot_info *pi, zw_out_kind kind)
 {
     const zw_value *v = &ev->v[pi->slot];
-    switch (zw_field_get((zw_field)pi->slot)->type) {
+    switch (pi->type) {
     case ZW_T_STR:
     case ZW_T_IP:
         return zw_json_str_to(o, v->s.p ? v->s.p : "", v->s.n);
@@ -403,7 +440,7 @@ static char *put_value(char *o, const zw_event *ev, const path_info *pi, zw_out_
 }
 
 /* A LIST slot whose parent component is an array of objects: [{"k":v1},{"k":v2}]. */
-static char *put_obj_list(char *o, const zw_event *ev, const path_info *pi)
+static char *put_obj_list(char *o, const zw_event *ev, const hot_info *pi)
 {
     int c = pi->ncomp - 1;
     *o++ = '[';
@@ -412,7 +449,7 @@ static char *put_obj_list(char *o, const zw_event *ev, const path_info *pi)
             *o++ = ',';
         }
         *o++ = '{';
-        o = put_raw_key(o, pi->key[c] + 1, pi->klen[c]);
+        o = put_raw_key(o, keys + pi->koff[c] + 1, pi->klen[c]);
         o = zw_json_str_to(o, l->s.p, l->s.n);
         *o++ = '}';
     }
@@ -420,9 +457,9 @@ static char *put_obj_list(char *o, const zw_event *ev, const path_info *pi)
     return o;
 }
 
-static inline char *close_level(char *o, const path_info *pi, int c)
+static inline char *close_level(char *o, const hot_info *pi, int c)
 {
-    if (pi->is_array[c]) {
+    if ((pi->arr >> c) & 1) {
         *o++ = '}';
         *o++ = ']';
     } else {
@@ -437,7 +474,7 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
     if (!ready) {
         return ZW_ENOMEM;
     }
-    const path_info *ord = order[kind];
+    const hot_info *ord = hot[kind];
     const int *rk = rank[kind];
 
     /* Pass 1: the present slots as a bitmap in path order, and an upper bound of the
@@ -464,7 +501,7 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
     /* Pass 2: close the objects the previous field opened that this one does not share,
      * open the ones it needs, write key and value. */
     char *o = b->p + b->len;
-    const path_info *open[MAX_DEPTH];
+    const hot_info *open[MAX_DEPTH];
     int depth = 0; /* number of open components */
     int first[MAX_DEPTH + 1];
     *o++ = '{';
@@ -473,10 +510,10 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
     for (int w = 0; w < ORDER_WORDS; w++) {
         uint64_t m = pm[w];
         while (m) {
-            const path_info *pi = &ord[w * 64 + __builtin_ctzll(m)];
+            const hot_info *pi = &ord[w * 64 + __builtin_ctzll(m)];
             m &= m - 1;
             /* duplicate target path (several slots mapped to one ECS field): first wins */
-            int path = pi->pid[pi->ncomp - 1];
+            int path = pi->path;
             if (path == prev_path) {
                 continue;
             }
@@ -494,7 +531,7 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
             while (depth < need) {
                 o = put_key(o, pi, depth, first[depth]);
                 first[depth] = 0;
-                if (pi->is_array[depth]) {
+                if ((pi->arr >> depth) & 1) {
                     *o++ = '[';
                 }
                 *o++ = '{';

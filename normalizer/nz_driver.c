@@ -28,6 +28,7 @@ struct nz_ctx {
     const nz_parser *const *parsers;
     size_t nparsers;
     int forced; /* index of the forced parser, or -1 */
+    size_t name_len[NZ_MAX_PARSERS]; /* strlen of each parser's name, for nz_emit */
     nz_stats stats;
     fjson_tokener *tok;
 };
@@ -35,6 +36,7 @@ struct nz_ctx {
 struct nz_stream {
     nz_ctx *ctx;
     char *name;
+    size_t name_len;
     uint64_t name_hash; /* of name, for event uids */
     void *state[NZ_MAX_PARSERS];
     int last; /* parser index that matched last, -1 none */
@@ -73,6 +75,9 @@ nz_ctx *nz_ctx_new(const nz_options *opt, const nz_sink *sink, char *errstr, siz
     }
     ctx->sink = *sink;
     ctx->parsers = nz_parsers(&ctx->nparsers);
+    for (size_t i = 0; i < ctx->nparsers && i < NZ_MAX_PARSERS; i++) {
+        ctx->name_len[i] = strlen(ctx->parsers[i]->name);
+    }
     ctx->forced = -1;
     if (ctx->opt.format && strcmp(ctx->opt.format, "auto") != 0) {
         for (size_t i = 0; i < ctx->nparsers; i++) {
@@ -154,7 +159,8 @@ nz_stream *nz_stream_new(nz_ctx *ctx, const char *name)
         nz_stream_destroy(st);
         return NULL;
     }
-    st->name_hash = hash_bytes(0, st->name, strlen(st->name));
+    st->name_len = strlen(st->name);
+    st->name_hash = hash_bytes(0, st->name, st->name_len);
     st->last = ctx->forced;
     st->tc.tz_offset_min = ctx->opt.tz_offset_min;
     st->tc.ref_ms = ctx->opt.ref_ms ? ctx->opt.ref_ms : zw_now_ms();
@@ -222,9 +228,11 @@ int nz_emit(nz_emitter *em, zw_event *ev)
     int rc;
     char uid[16];
 
-    zw_ev_set_ref(ev, ZW_F_U_SOURCE_FORMAT, em->parser->name, strlen(em->parser->name));
+    zw_ev_set_ref(ev, ZW_F_U_SOURCE_FORMAT, em->parser->name,
+                  em->pidx < NZ_MAX_PARSERS ? ctx->name_len[em->pidx] : strlen(em->parser->name));
     if (pos->file) {
-        zw_ev_set_ref(ev, ZW_F_U_POS_FILE, pos->file, strlen(pos->file));
+        zw_ev_set_ref(ev, ZW_F_U_POS_FILE, pos->file,
+                      pos->file == st->name ? st->name_len : strlen(pos->file));
         zw_ev_set_int(ev, ZW_F_U_POS_LINE, pos->line);
     } else {
         zw_ev_unset(ev, ZW_F_U_POS_FILE);
