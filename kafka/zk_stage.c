@@ -116,6 +116,7 @@ struct zk_stage {
     int64_t in_flight;
     int paused;
     int fatal;
+    int losing; /* in the callback of a lost assignment: delivery failures are expected */
     char fatal_msg[512];
     int warned_no_dlq;
 
@@ -362,7 +363,10 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
     s->in_flight--;
     if (m->err) {
         s->cnt.produce_failed++;
-        if (s->cfg.eos) {
+        if (s->losing) {
+            slog(s, ZK_LOG_WARNING, "delivery to %s failed after the assignment was lost: %s",
+                 rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        } else if (s->cfg.eos) {
             /* the transaction cannot commit: abort it and rewind */
             s->txn_abort = 1;
             slog(s, ZK_LOG_WARNING, "delivery to %s failed: %s (transaction will abort)",
@@ -821,8 +825,8 @@ static void txn_abort(zk_stage *s)
     s->txn_records = 0;
     s->in_flight = 0;
     s->cnt.aborted++;
-    if (!s->fatal) {
-        rewind_all(s);
+    if (!s->fatal && !s->losing) {
+        rewind_all(s); /* not for a lost assignment: those partitions are gone */
     }
 }
 
@@ -985,12 +989,15 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             slog(s, ZK_LOG_WARNING,
                  "assignment lost: outputs of uncommitted records will be "
                  "produced again by the partitions' next owner");
+            /* outputs still in flight may fail now: that is not fatal, these records are
+             * not committed and their next owner processes them again */
+            s->losing = 1;
             if (s->cfg.eos && s->txn_open) {
                 s->txn_abort = 1;
                 txn_abort(s);
             }
-            rd_kafka_purge(s->prod, RD_KAFKA_PURGE_F_QUEUE);
             rd_kafka_flush(s->prod, FLUSH_MS);
+            s->losing = 0;
         } else {
             finish_all(s);
         }
