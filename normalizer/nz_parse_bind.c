@@ -14,8 +14,10 @@
  * The Infoblox NIOS parser reuses nz_bind_parse_body() through nz_bind.h.
  */
 #include "nz_bind.h"
+#include "nz_srvlex.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* dispatch outcome for a line whose message is not one we know (internal) */
 #define B_UNKNOWN 100
@@ -1156,6 +1158,8 @@ static int control_base(bline *b, zw_str cmd, zw_str zone, int activity)
     set_ref(ev, ZW_F_API_OPERATION, cmd.p, cmd.n);
     set_lit(ev, ZW_F_API_SERVICE_NAME, "rndc");
     set_lit(ev, ZW_F_ACTOR_APP_NAME, "rndc");
+    /* named logs no rndc client (the channel may be TCP from anywhere): name the channel */
+    nz_set_channel_source(ev, "rndc control channel", NULL, 0);
     server_host(b, ZW_F_DST_HOSTNAME);
     if (activity != 2) {
         set_lit(ev, ZW_F_U_CHANGE_ACTION,
@@ -1466,6 +1470,22 @@ static size_t severity_len(const char *p, const char *e)
     return 0;
 }
 
+/* BIND's own ISO print-time: exactly milliseconds, then "Z" (iso8601-utc) or "+hh:mm"
+ * (iso8601), as named writes it.  Other daemons' ISO stamps (Knot: no fraction, "+0000";
+ * rsyslog, journald: microseconds) do not have this shape. */
+static int digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int bind_iso_shape(const char *p, size_t k)
+{
+    if (k < 24 || p[19] != '.' || !digit(p[20]) || !digit(p[21]) || !digit(p[22])) {
+        return 0;
+    }
+    return (k == 24 && p[23] == 'Z') || (k == 29 && (p[23] == '+' || p[23] == '-') && p[26] == ':');
+}
+
 int nz_bind_is_named_app(zw_str app)
 {
     return app.n >= 5 && memcmp(app.p, "named", 5) == 0;
@@ -1537,28 +1557,106 @@ int nz_bind_parse_body(const nz_record *rec, const nz_syslog *sl, const char *p,
 
 static const nz_bind_flavor bind_flavor = {"BIND", "ISC"};
 
+/* Per-stream state: has this stream shown a line of named's with its ISO print-time? */
+typedef struct {
+    int iso_seen;
+} bind_state;
+
+static void *bind_state_new(void)
+{
+    return calloc(1, sizeof(bind_state));
+}
+
+static void bind_state_free(void *st)
+{
+    free(st);
+}
+
+/* Length of BIND's own ISO print-time at p (followed by a space), or 0. */
+static size_t bind_iso_len(const nz_record *rec, const char *p, size_t n)
+{
+    int64_t t;
+    size_t k = n > 24 && p[4] == '-' && p[10] == 'T' ? zw_time_iso(p, n, rec->tc, &t) : 0;
+    return k && k < n && p[k] == ' ' && bind_iso_shape(p, k) ? k : 0;
+}
+
+/* A line with BIND's ISO print-time and a message no parser of named's maps ("running",
+ * "all zones loaded", "zone X/IN: loaded serial N"): named's noise when --format bind
+ * chose this parser, when this stream already showed named's ISO lines, or when the
+ * message starts as only named's do.  Otherwise it is left to other parsers (an ISO
+ * stamp alone is not BIND's: Route 53 exports start with one too). */
+static int bind_iso_noise(const nz_record *rec, const bind_state *bs, const char *p, size_t n)
+{
+    static const char *const named_starts[] = {"zone ", "managed-keys-zone", "starting BIND ",
+                                               "automatic empty zone"};
+    size_t k = bind_iso_len(rec, p, n);
+    if (!k) {
+        return 0;
+    }
+    if (rec->forced || (bs && bs->iso_seen)) {
+        return 1;
+    }
+    for (size_t i = 0; i < ZW_ARRAY_LEN(named_starts); i++) {
+        if (starts(p + k + 1, p + n, named_starts[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int parse_bind(const nz_record *rec, zw_event *ev, nz_emitter *em, char *errstr,
                       size_t errstr_size)
 {
+    bind_state *bs = rec->state;
     nz_syslog sl;
     const nz_syslog *slp = NULL;
     const char *p = rec->p;
     size_t n = rec->n;
+    int rc;
     if (n && (p[0] == '<' || (p[0] >= 'A' && p[0] <= 'S' && n > 3 && p[3] == ' ') ||
               (n > 10 && p[4] == '-' && p[10] == 'T'))) {
         /* a header whose tag is not named's: some other daemon, or BIND's own ISO
          * print-time followed by a category that looked like a syslog tag */
         if (nz_syslog_parse(p, n, rec->tc, &sl) == ZW_OK &&
             (!sl.app.n || nz_bind_is_named_app(sl.app))) {
+            if (!sl.app.n && n > 10 && p[4] == '-' && p[10] == 'T') {
+                /* "ISO-TIME WORD MSG" without a tag reads as a tag-less header whose HOST
+                 * is WORD, but is also BIND's ISO print-time with neither category nor
+                 * severity ("...Z client @0x... denied"): named's own framing first */
+                rc = nz_bind_parse_body(rec, NULL, p, n, &bind_flavor, ev, em, errstr, errstr_size);
+                if (rc == ZW_NOMATCH) {
+                    /* not a message of named's: maybe "ISO-TIME HOST MSG" after all */
+                    zw_event_clear(ev);
+                    if (errstr_size) {
+                        errstr[0] = 0;
+                    }
+                    rc = nz_bind_parse_body(rec, &sl, sl.body.p, sl.body.n, &bind_flavor, ev, em,
+                                            errstr, errstr_size);
+                }
+                goto out;
+            }
             slp = &sl;
             p = sl.body.p;
             n = sl.body.n;
         }
     }
-    return nz_bind_parse_body(rec, slp, p, n, &bind_flavor, ev, em, errstr, errstr_size);
+    rc = nz_bind_parse_body(rec, slp, p, n, &bind_flavor, ev, em, errstr, errstr_size);
+out:
+    if (rc == ZW_NOMATCH && bind_iso_noise(rec, bs, rec->p, rec->n)) {
+        rc = ZW_NOISE;
+    }
+    /* a line taken as named's, ISO print-time first: the stream is named's */
+    if ((rc == ZW_OK || rc == ZW_NOISE) && bs && bind_iso_len(rec, rec->p, rec->n)) {
+        bs->iso_seen = 1;
+    }
+    return rc;
 }
 
 const nz_parser nz_parser_bind = {
-    "bind", "BIND 9 (9.16-9.20) log lines, plain or in RFC 3164/5424 syslog", 0, parse_bind, NULL,
-    NULL,
+    "bind",
+    "BIND 9 (9.16-9.20) log lines, plain or in RFC 3164/5424 syslog",
+    0,
+    parse_bind,
+    bind_state_new,
+    bind_state_free,
 };

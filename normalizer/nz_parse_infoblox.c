@@ -18,6 +18,7 @@
  * views into the record or copies in the event's arena.
  */
 #include "nz_bind.h"
+#include "nz_srvlex.h"
 
 #include <stdlib.h>
 
@@ -246,6 +247,8 @@ static int audit_change(const nz_syslog *sl, int64_t t, zw_str ts, zw_str user, 
     memcpy(op + action.n + 1, otype.p, otype.n);
     zw_ev_set_ref(ev, ZW_F_API_OPERATION, op, action.n + 1 + otype.n);
     set_lit(ev, ZW_F_API_SERVICE_NAME, verb.n ? "WAPI" : "NIOS");
+    /* the audit line names the admin, never the address the change came from */
+    nz_set_channel_source(ev, verb.n ? "NIOS WAPI" : "NIOS GUI/API", NULL, 0);
     if (uri.n > 1 && uri.p[0] == 'v') {
         const char *sl2 = find_c(uri.p, uri.p + uri.n, '/');
         zw_ev_set_ref(ev, ZW_F_API_VERSION, uri.p, (size_t)(sl2 - uri.p));
@@ -336,6 +339,7 @@ static int audit_called(const nz_syslog *sl, int64_t t, zw_str ts, zw_str user, 
     }
     zw_ev_set_ref(ev, ZW_F_API_OPERATION, f, (size_t)(p - f));
     set_lit(ev, ZW_F_API_SERVICE_NAME, "NIOS");
+    nz_set_channel_source(ev, "NIOS GUI/API", NULL, 0);
     zw_ev_set_status(ev, ZW_STATUS_SUCCESS);
     zw_ev_set_ref(ev, ZW_F_MESSAGE, msg, (size_t)(e - msg));
     return nz_emit(em, ev);

@@ -495,8 +495,13 @@ static int knot_ddns(knot_ctx *k, nz_cur *c)
         zw_ev_unset(ev, ZW_F_QUERY_TYPE);
         zw_ev_unset(ev, ZW_F_QUERY_OPCODE);
         zw_ev_unset(ev, ZW_F_QUERY_OPCODE_ID);
-        if (!zw_ev_has(ev, ZW_F_SRC_IP) && k->host.n) {
-            zw_ev_set_lower(ev, ZW_F_SRC_HOSTNAME, k->host.p, k->host.n);
+        if (!zw_ev_has(ev, ZW_F_SRC_IP)) {
+            /* the update's ACL line (its client) was not in this stream: name the client
+             * without an address; the syslog host is this server, not the client */
+            zw_ev_set_ref(ev, ZW_F_SRC_NAME, "DNS UPDATE client, address not logged", 37);
+        }
+        if (k->host.n) {
+            zw_ev_set_lower(ev, ZW_F_DST_HOSTNAME, k->host.p, k->host.n);
         }
     } else if (k->host.n) {
         zw_ev_set_lower(ev, ZW_F_DST_HOSTNAME, k->host.p, k->host.n);
@@ -551,8 +556,9 @@ static int knot_control(knot_ctx *k, zw_str cmd)
     }
     /* the command was received; its outcome is logged separately (if it fails) */
     zw_ev_set_status(ev, ZW_STATUS_UNKNOWN);
-    if (k->host.n) {
-        zw_ev_set_lower(ev, ZW_F_SRC_HOSTNAME, k->host.p, k->host.n);
+    /* knotc talks to knotd over a local UNIX socket: the client is on the syslog host */
+    if ((rc = nz_set_channel_source(ev, "knotc control socket", k->host.p, k->host.n))) {
+        return rc;
     }
     return nz_emit(k->em, ev);
 }

@@ -616,6 +616,15 @@ static int audit(wctx *w, int64_t id, nz_emitter *em)
     if (src && (rc = set_ip(w, ZW_F_SRC_IP, src))) {
         return rc;
     }
+    if (!zw_ev_has(ev, ZW_F_SRC_IP)) {
+        /* the event names the user, not the caller's address: name where the change came
+         * from (DNS Manager, PowerShell, dnscmd talk RPC/WMI to the server) */
+        nz_set_channel_source(ev,
+                              id == 519 || id == 520 ? "DNS UPDATE client, address not logged"
+                              : id == 521            ? "DNS Server (scavenging)"
+                                                     : "DNS Server management (RPC)",
+                              NULL, 0);
+    }
     const char *name = ed(d, "NAME");
     if (!name) {
         name = ed(d, "Name");

@@ -235,6 +235,15 @@ int nz_set_endpoint(zw_event *ev, zw_field ipf, zw_field portf, const char *p, s
     return ZW_OK;
 }
 
+int nz_set_channel_source(zw_event *ev, const char *channel, const char *host, size_t host_n)
+{
+    zw_ev_set_ref(ev, ZW_F_SRC_NAME, channel, strlen(channel));
+    if (host && host_n) {
+        return zw_ev_set_lower(ev, ZW_F_SRC_HOSTNAME, host, host_n);
+    }
+    return ZW_OK;
+}
+
 void nz_set_product(zw_event *ev, const char *name, const char *vendor, const char *log_name)
 {
     zw_ev_set_ref(ev, ZW_F_META_PRODUCT_NAME, name, strlen(name));

@@ -72,6 +72,15 @@ int nz_split_addr(const char *p, size_t n, char sep, zw_str *ip, int *port);
 /* Sets ip (and port when >= 0) slots from "addr<sep>port"; ZW_EINVAL when malformed. */
 int nz_set_endpoint(zw_event *ev, zw_field ipf, zw_field portf, const char *p, size_t n, char sep);
 
+/* The source of a management command that reached the server over a control channel whose
+ * log names no client address (rndc, knotc, NIOS GUI/API, the Windows DNS Server RPC
+ * interface).  OCSF API Activity requires src_endpoint, and an address we do not have must
+ * not be invented: src_endpoint.name = channel (a borrowed static string naming the
+ * channel), and src_endpoint.hostname = host (lower-cased copy) when the line or its syslog
+ * header names the host the command was issued on; host may be NULL with host_n 0.  Never
+ * sets src_endpoint.ip.  0, or ZW_ENOMEM when the hostname cannot be copied. */
+int nz_set_channel_source(zw_event *ev, const char *channel, const char *host, size_t host_n);
+
 /* Product metadata (borrowed static strings). */
 void nz_set_product(zw_event *ev, const char *name, const char *vendor, const char *log_name);
 

@@ -100,11 +100,12 @@ check lab_ixfr pdns example.test 2024010100 --from 127.0.0.2
 check refused lab_ixfr pdns example.test 2024010100 --from 127.0.0.3
 
 # ---------------------------------------------------------------- BIND, other log format
-# The same server restarted with ISO 8601 UTC timestamps and without severity: the parser
+# The same server restarted with ISO 8601 UTC timestamps and neither category nor severity
+# (a lab-reported bug: such lines were read as a tag-less syslog header): the parser
 # must read that layout too.
 LOGS_bind=$(lab_log bind)
 lab_wait_log bind "reconfig" || fails=$((fails + 1))
-export LAB_BIND_LOG=named-iso.log LAB_BIND_PRINT_TIME=iso8601-utc LAB_BIND_PRINT_SEVERITY=no
+export LAB_BIND_LOG=named-iso.log LAB_BIND_PRINT_TIME=iso8601-utc LAB_BIND_PRINT_CATEGORY=no LAB_BIND_PRINT_SEVERITY=no
 lab_restart bind
 LOGS_bind_iso=$(lab_log bind)
 check lab_query bind www.example.test A --from 127.0.0.5
@@ -129,7 +130,6 @@ fi
 OUT=$LAB_DIR/out
 mkdir -p "$OUT"
 EXPECT=$ZW_ROOT/tests/integration/lib/zw_expect.py
-XFAIL=$ZW_ROOT/tests/integration/20-dns-servers.xfail
 declare -A FORMAT=([bind]=bind [bind_iso]=bind [knot]=knot [nsd]=nsd [pdns]=pdns)
 declare -A LOGFILE=([bind]=$LOGS_bind [bind_iso]=$LOGS_bind_iso [knot]=$(lab_log knot)
     [nsd]=$(lab_log nsd) [pdns]=$(lab_log pdns))
@@ -162,7 +162,7 @@ bind: unsigned update denied     | $denied_update $ip=127.0.0.8 $z=example.test 
 bind: bad TSIG signature         | $ip=127.0.0.9 status_id=2 status_detail~BADSIG
 bind: rndc addzone               | class_uid=6003 $z=added.test unmapped.change.kind? api.operation~addzone
 bind: rndc delzone               | class_uid=6003 $z=added.test api.operation~delzone
-bind: rndc reconfig              | class_uid=6003 api.operation~reconfig
+bind: rndc reconfig              | class_uid=6003 api.operation~reconfig src_endpoint.name='rndc control channel' !src_endpoint.ip
 bind: every event has time+product | metadata.product.name~BIND time? metadata.version=1.8.0 unmapped.position.line? | >=20
 EOF
         ;;
@@ -239,7 +239,7 @@ for s in bind bind_iso knot nsd pdns; do
         fi
         echo "== $s ($mode): $(wc -l <"$log") log lines -> $(wc -l <"$ev") events; $(tr '\n' ' ' <"$OUT/$s.$mode.stderr" | cut -c1-200)"
         expectations "$s" >"$OUT/$s.expect"
-        if ! python3 "$EXPECT" "$ev" "$OUT/$s.expect" --dlq "$dlq" --xfail "$XFAIL"; then
+        if ! python3 "$EXPECT" "$ev" "$OUT/$s.expect" --dlq "$dlq"; then
             rc=1
         fi
         # the same log as ECS: the transfer outcome under ECS names
@@ -250,12 +250,12 @@ $s ecs: AXFR denied 127.0.0.3  | source.ip=127.0.0.3 zonewarden.zone=$zone event
 $s ecs: AXFR allowed 127.0.0.2 | source.ip=127.0.0.2 zonewarden.zone=$zone zonewarden.xfer.kind~XFR event.outcome=success
 EOF
             if ! "$ZW_BIN" normalize --quiet --output ecs -o "$OUT/$s.ecs.jsonl" "$log" ||
-                ! python3 "$EXPECT" "$OUT/$s.ecs.jsonl" "$OUT/$s.ecs.expect" --xfail "$XFAIL"; then
+                ! python3 "$EXPECT" "$OUT/$s.ecs.jsonl" "$OUT/$s.ecs.expect"; then
                 rc=1
             fi
         fi
         # the live servers' events must be valid OCSF too
-        if ! python3 "$ZW_ROOT/tests/ocsf/validate.py" --known "$ZW_ROOT/tests/ocsf/known-violations.txt" "$ev"; then
+        if ! python3 "$ZW_ROOT/tests/ocsf/validate.py" "$ev"; then
             rc=1
         fi
     done

@@ -25,10 +25,10 @@ For every event it reports:
     is_array attributes lists, object types JSON objects;
   - metadata.version other than the schema's version.
 
-Usage: validate.py [--schema DIR] [--max N] [--quiet] [--known FILE] FILE... ('-' = stdin)
---known FILE lists violations already reported to a parser's owner, one per line:
-`FORMAT VIOLATION-TEXT-FRAGMENT  # reason`; they are printed as KNOWN and do not fail.
-FORMAT is unmapped.source_format, or `class:UID` for events without one (alerts).
+Usage: validate.py [--schema DIR] [--max N] [--quiet] FILE... ('-' = stdin)
+Every violation fails: there is no list of tolerated ones (fix the emitter instead).
+Each violation prints as FILE:LINE [FORMAT]: path: problem, FORMAT being
+unmapped.source_format, or `class:UID` for events without one (alerts).
 Exit: 0 no violation, 1 violations, 2 usage or unreadable input.
 Library use: Schema(dir).validate(event) -> list of "path: message" strings.
 """
@@ -339,7 +339,6 @@ def main(argv):
     schema_dir = DEFAULT_SCHEMA
     max_report = 50
     quiet = False
-    known_path = None
     files = []
     it = iter(argv[1:])
     for a in it:
@@ -349,8 +348,6 @@ def main(argv):
             max_report = int(next(it))
         elif a == "--quiet":
             quiet = True
-        elif a == "--known":
-            known_path = next(it)
         elif a in ("-h", "--help"):
             print(__doc__)
             return 0
@@ -360,15 +357,6 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     schema = Schema(schema_dir)
-    known = []
-    if known_path:
-        with open(known_path, encoding="utf-8") as kf:
-            for line in kf:
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    fmt, _, frag = line.partition(" ")
-                    known.append((fmt, frag.strip()))
-    known_hits = {}
     total = bad = 0
     per_class = {}
     reported = 0
@@ -390,18 +378,6 @@ def main(argv):
                     ev, errs = {}, ["$: not JSON: %s" % e]
                 cu = ev.get("class_uid") if isinstance(ev, dict) else None
                 per_class[cu] = per_class.get(cu, 0) + 1
-                fmt0 = ev.get("unmapped", {}).get("source_format") if isinstance(
-                    ev, dict) and isinstance(ev.get("unmapped"), dict) else None
-                if fmt0 is None and isinstance(ev, dict):
-                    fmt0 = "class:%s" % ev.get("class_uid")  # alerts, findings: no parser
-                rest = []
-                for e in errs:
-                    k = next((k for k in known if k[0] == fmt0 and k[1] in e), None)
-                    if k:
-                        known_hits[k] = known_hits.get(k, 0) + 1
-                    else:
-                        rest.append(e)
-                errs = rest
                 if errs:
                     bad += 1
                     um = ev.get("unmapped") if isinstance(ev, dict) else None
@@ -414,8 +390,6 @@ def main(argv):
                         if reported < max_report:
                             print("%s:%d [%s]: %s" % (fn, n, fmt, e))
                         reported += 1
-    for (fmt, frag), n in sorted(known_hits.items()):
-        print("KNOWN %s: %r x%d (listed in %s)" % (fmt, frag, n, known_path))
     if not quiet or bad:
         classes = ", ".join("%s: %d" % (k, v) for k, v in sorted(per_class.items(), key=str))
         print("ocsf %s: %d events checked (%s), %d with violations, %d violations"

@@ -567,6 +567,12 @@ START_TEST(test_rndc)
         zwt_assert_int(e, "activity_id", want[i].act);
         zwt_assert_str(e, "api.operation", want[i].op);
         zwt_assert_str(e, "actor.app_name", "rndc");
+        if (i < 7) {
+            /* OCSF requires src_endpoint; named logs no rndc client: the channel, no IP */
+            zwt_assert_str(e, "src_endpoint.name", "rndc control channel");
+            zwt_assert_absent(e, "src_endpoint.ip");
+            zwt_assert_absent(e, "src_endpoint.hostname");
+        }
         if (want[i].zone) {
             zwt_assert_str(e, "unmapped.zone", want[i].zone);
         } else {
@@ -575,6 +581,82 @@ START_TEST(test_rndc)
     }
     zwt_assert_absent(zwt_ev(&c, 6), "unmapped.change.action");
     zwt_assert_str(zwt_ev(&c, 7), "unmapped.dns.view", "internal");
+    zwt_free(&c);
+}
+END_TEST
+
+/* Regression (lab): an ISO 8601 print-time with neither category nor severity read as a
+ * tag-less syslog header with HOST "client", and the line was dead-lettered. */
+START_TEST(test_iso_time_without_category)
+{
+    static const char line[] =
+        "2026-11-27T14:09:01.770Z client @0x7f0c5aa21098 127.0.0.3#35855 (example.test): zone "
+        "transfer 'example.test/AXFR/IN' denied\n"
+        /* a real tag-less header (HOST then the message) still strips the host */
+        "2026-11-27T14:09:02.000Z ns1 client @0x7f0c5aa21098 127.0.0.4#35856 (example.test): "
+        "zone transfer 'example.test/AXFR/IN' denied\n";
+    for (int pass = 0; pass < 2; pass++) {
+        zwt_collect c;
+        nz_stats st;
+        ck_assert_int_eq(zwt_normalize_mem(&c, line, sizeof line - 1, pass ? NULL : "bind",
+                                           ZW_OUT_OCSF, REF_MS, &st),
+                         0);
+        ck_assert_int_eq(st.dead, 0);
+        ck_assert_int_eq(st.events, 2);
+        fjson_object *e = zwt_ev(&c, 0);
+        zwt_assert_str(e, "unmapped.source_format", "bind");
+        zwt_assert_int(e, "class_uid", 4003);
+        zwt_assert_int(e, "time", zw_time_civil(2026, 11, 27, 14, 9, 1, 770, 0));
+        zwt_assert_str(e, "metadata.original_time", "2026-11-27T14:09:01.770Z");
+        zwt_assert_str(e, "src_endpoint.ip", "127.0.0.3");
+        zwt_assert_int(e, "src_endpoint.port", 35855);
+        zwt_assert_str(e, "query.hostname", "example.test");
+        zwt_assert_str(e, "query.type", "AXFR");
+        zwt_assert_str(e, "status", "Failure");
+        zwt_assert_absent(e, "dst_endpoint.hostname"); /* "client" is not a host */
+        e = zwt_ev(&c, 1);
+        zwt_assert_str(e, "src_endpoint.ip", "127.0.0.4");
+        zwt_assert_str(e, "dst_endpoint.hostname", "ns1");
+        zwt_free(&c);
+    }
+}
+END_TEST
+
+/* named's operational lines with its ISO print-time and no category (as the lab's BIND
+ * writes them): noise, not dead letters, in auto mode and with --format bind.  An ISO
+ * stamp alone is not BIND's: a line of another format stays unclaimed. */
+START_TEST(test_iso_time_noise)
+{
+    static const char log[] =
+        "2026-11-27T15:20:15.798Z managed-keys-zone: loaded serial 0\n"
+        "2026-11-27T15:20:15.798Z zone example.test/IN: loaded serial 2024010102\n"
+        /* before any event: the named-looking lines above made the stream named's */
+        "2026-11-27T15:20:15.798Z all zones loaded\n"
+        "2026-11-27T15:20:15.878Z client @0x7ffb6c032098 127.0.0.5#59466 (www.example.test): "
+        "query: www.example.test IN A -E(0)K (127.0.1.1)\n"
+        "2026-11-27T15:20:15.798Z all zones loaded\n"
+        "2026-11-27T15:20:15.798Z running\n"
+        "2026-11-27T15:20:16.054Z stopping command channel on 127.0.1.1#953\n";
+    for (int pass = 0; pass < 2; pass++) {
+        zwt_collect c;
+        nz_stats st;
+        ck_assert_int_eq(zwt_normalize_mem(&c, log, sizeof log - 1, pass ? NULL : "bind",
+                                           ZW_OUT_OCSF, REF_MS, &st),
+                         0);
+        ck_assert_int_eq(st.dead, 0);
+        ck_assert_int_eq(st.events, 1);
+        ck_assert_int_eq(st.noise, 6);
+        zwt_assert_str(zwt_ev(&c, 0), "query.hostname", "www.example.test");
+        zwt_free(&c);
+    }
+    /* the first line of a stream, unknown message, not named's start: not BIND's */
+    static const char other[] = "2026-11-27T15:20:15.798Z 1.0 something else\n";
+    zwt_collect c;
+    nz_stats st;
+    ck_assert_int_eq(zwt_normalize_mem(&c, other, sizeof other - 1, NULL, ZW_OUT_OCSF, REF_MS, &st),
+                     0);
+    ck_assert_int_eq(st.noise, 0);
+    ck_assert_int_eq(st.dead, 1);
     zwt_free(&c);
 }
 END_TEST
@@ -662,6 +744,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_ipv6_views_tsig_ixfr);
     tcase_add_test(tc, test_updates);
     tcase_add_test(tc, test_rndc);
+    tcase_add_test(tc, test_iso_time_without_category);
+    tcase_add_test(tc, test_iso_time_noise);
     tcase_add_test(tc, test_malformed);
     tcase_add_test(tc, test_not_bind);
     suite_add_tcase(s, tc);

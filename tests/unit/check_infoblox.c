@@ -85,6 +85,9 @@ START_TEST(test_nios_stream)
     assert_arr0(e, "resources", "name", "www.example.test");
     zwt_assert_str(e, "dst_endpoint.hostname", "gm.example.test");
     zwt_assert_int(e, "status_id", 1);
+    /* OCSF requires src_endpoint; the audit line names no client: the channel, no IP */
+    zwt_assert_str(e, "src_endpoint.name", "NIOS GUI/API");
+    zwt_assert_absent(e, "src_endpoint.ip");
 
     e = ev_line(&c, 2);
     zwt_assert_int(e, "activity_id", 3);
@@ -107,6 +110,7 @@ START_TEST(test_nios_stream)
     zwt_assert_str(e, "api.operation", "Created AuthZone");
     zwt_assert_str(e, "api.service.name", "WAPI");
     zwt_assert_str(e, "api.version", "v2.12");
+    zwt_assert_str(e, "src_endpoint.name", "NIOS WAPI");
     zwt_assert_str(e, "unmapped.zone", "new.example.test");
     zwt_assert_str(e, "unmapped.change.kind", "zone");
     zwt_assert_absent(e, "unmapped.record");
@@ -120,6 +124,7 @@ START_TEST(test_nios_stream)
     e = ev_line(&c, 6);
     zwt_assert_int(e, "activity_id", 99);
     zwt_assert_str(e, "api.operation", "RestartService");
+    zwt_assert_str(e, "src_endpoint.name", "NIOS GUI/API");
 
     ck_assert_ptr_null(ev_line(&c, 7));
     ck_assert_ptr_null(ev_line(&c, 8));

@@ -263,6 +263,10 @@ START_TEST(test_control)
     zwt_assert_str(e, "actor.app_name", "knotc");
     zwt_assert_str(e, "unmapped.change.kind", "config");
     zwt_assert_absent(e, "unmapped.zone");
+    /* no syslog header: the local socket is named, no host and no address invented */
+    zwt_assert_str(e, "src_endpoint.name", "knotc control socket");
+    zwt_assert_absent(e, "src_endpoint.hostname");
+    zwt_assert_absent(e, "src_endpoint.ip");
     e = zwt_ev(&c, 1);
     zwt_assert_int(e, "activity_id", 4);
     zwt_assert_str(e, "unmapped.zone", "example.test");
@@ -272,7 +276,29 @@ START_TEST(test_control)
     zwt_assert_int(e, "activity_id", 2);
     zwt_assert_str(e, "api.operation", "zone-read");
     zwt_assert_str(e, "src_endpoint.hostname", "ns1");
+    zwt_assert_str(e, "src_endpoint.name", "knotc control socket");
     zwt_assert_absent(e, "unmapped.change");
+    zwt_free(&c);
+}
+END_TEST
+
+/* A DDNS result whose ACL line (the client) is not in the stream: OCSF needs a
+ * src_endpoint, the client is unknown, and the syslog host is the server, not the client. */
+START_TEST(test_ddns_without_client)
+{
+    static const char in[] =
+        "Nov 27 13:05:32 ns1 knotd[5]: info: [knot.test.] DDNS, finished, serial 100 -> 101, "
+        "0.00 seconds\n";
+    zwt_collect c;
+    nz_stats s;
+    ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, "knot", ZW_OUT_OCSF, REF_MS, &s), 0);
+    ck_assert_int_eq(s.events, 1);
+    fjson_object *e = zwt_ev(&c, 0);
+    zwt_assert_int(e, "class_uid", 6003);
+    zwt_assert_str(e, "src_endpoint.name", "DNS UPDATE client, address not logged");
+    zwt_assert_absent(e, "src_endpoint.ip");
+    zwt_assert_absent(e, "src_endpoint.hostname");
+    zwt_assert_str(e, "dst_endpoint.hostname", "ns1");
     zwt_free(&c);
 }
 END_TEST
@@ -286,6 +312,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_syslog_and_ipv6);
     tcase_add_test(t, test_malformed);
     tcase_add_test(t, test_control);
+    tcase_add_test(t, test_ddns_without_client);
     suite_add_tcase(s, t);
     return s;
 }

@@ -98,9 +98,14 @@ START_TEST(test_audit)
                             "\"hello\",\"Zone\":"
                             "\"corp.test\",\"Source\":\"2001:db8::44\"")
                             WL("577", AUD, "\"Policy\":\"BlackholePolicy\",\"Action\":\"Ignore\"")
-                                WL("600", AUD, "\"X\":\"1\"");
+                                WL("520", AUD,
+                                   "\"Type\":\"1\",\"NAME\":\"gone.corp.test\",\"Zone\":"
+                                   "\"corp.test\"") WL("521", AUD,
+                                                       "\"Type\":\"1\",\"NAME\":\"old."
+                                                       "corp.test\",\"Zone\":\"corp.test\"")
+                                    WL("600", AUD, "\"X\":\"1\"");
     zwt_collect c;
-    norm(&c, in, 7, 1, 0);
+    norm(&c, in, 9, 1, 0);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_int(e, "class_uid", 6003);
     zwt_assert_int(e, "activity_id", 1);
@@ -120,6 +125,9 @@ START_TEST(test_audit)
     zwt_assert_str(e, "unmapped.dns.view", "Default");
     zwt_assert_str(e, "metadata.log_name", AUD);
     zwt_assert_str(e, "dst_endpoint.hostname", "dc01.corp.test");
+    /* OCSF requires src_endpoint; the Audit event names no caller address: the channel */
+    zwt_assert_str(e, "src_endpoint.name", "DNS Server management (RPC)");
+    zwt_assert_absent(e, "src_endpoint.ip");
     zwt_assert_int(e, "time", 1795784720500LL);
     zwt_assert_str(fjson_object_array_get_idx(zw_jget(e, "resources"), 0), "name", "www.corp.test");
     e = zwt_ev(&c, 1);
@@ -144,12 +152,20 @@ START_TEST(test_audit)
     zwt_assert_str(e, "unmapped.change.target", "old.corp.test");
     e = zwt_ev(&c, 5);
     zwt_assert_str(e, "src_endpoint.ip", "2001:db8::44");
+    zwt_assert_absent(e, "src_endpoint.name"); /* a logged address needs no channel name */
     zwt_assert_str(e, "actor.app_name", "dynamic update");
     ck_assert_str_eq(fjson_object_get_string(
                          fjson_object_array_get_idx(zw_jget(e, "unmapped.record.values"), 0)),
                      "hello");
     e = zwt_ev(&c, 6);
     zwt_assert_str(e, "unmapped.change.target", "BlackholePolicy");
+    e = zwt_ev(&c, 7); /* a dynamic update whose event names no Source */
+    zwt_assert_str(e, "actor.app_name", "dynamic update");
+    zwt_assert_str(e, "src_endpoint.name", "DNS UPDATE client, address not logged");
+    zwt_assert_absent(e, "src_endpoint.ip");
+    e = zwt_ev(&c, 8); /* scavenging: the server itself */
+    zwt_assert_str(e, "actor.app_name", "scavenging");
+    zwt_assert_str(e, "src_endpoint.name", "DNS Server (scavenging)");
     zwt_free(&c);
 }
 END_TEST

@@ -3,7 +3,7 @@
 events.  Used by the integration tests (real DNS servers, providers); it checks events,
 it does not produce them.
 
-Usage: zw_expect.py EVENTS.jsonl EXPECTATIONS [--dlq DLQ.jsonl] [--xfail FILE]
+Usage: zw_expect.py EVENTS.jsonl EXPECTATIONS [--dlq DLQ.jsonl]
 
 EXPECTATIONS has one expectation per line ('#' starts a comment):
 
@@ -15,10 +15,9 @@ A cond is `path=value` (equal, numbers compared as text), `path!=value`, `path~r
 (`answers.rdata=127.0.10.10`).  Values may be quoted with '' to hold spaces.  count is
 `N` (exactly N matching events), `>=N` or `<=N`; the default is `>=1`.
 
-A label listed in the --xfail file (one label per line, then '#' and the reason) is a
-known parser gap: its failure is printed as XFAIL and does not fail the run; if it passes,
-XPASS is printed so the entry can be removed.  --dlq FILE fails the run when the dead
-letter file is not empty (every line must become an event or counted noise).
+Every expectation must hold: there is no list of tolerated failures (fix the parser).
+--dlq FILE fails the run when the dead letter file is not empty (every line must become
+an event or counted noise).
 
 Exit status: 0 when every expectation holds, 1 otherwise, 2 on usage errors.
 """
@@ -114,15 +113,12 @@ def near_misses(events, conds, limit=3):
 
 def main(argv):
     args = argv[1:]
-    dlq = xfail_path = None
+    dlq = None
     pos = []
     i = 0
     while i < len(args):
         if args[i] == "--dlq":
             dlq = args[i + 1]
-            i += 2
-        elif args[i] == "--xfail":
-            xfail_path = args[i + 1]
             i += 2
         else:
             pos.append(args[i])
@@ -141,14 +137,7 @@ def main(argv):
             except ValueError as e:
                 print("FAIL: %s:%d is not JSON: %s" % (pos[0], n, e))
                 return 1
-    xfail = {}
-    if xfail_path:
-        with open(xfail_path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip() and not line.lstrip().startswith("#"):
-                    label, _, why = line.partition("#")
-                    xfail[label.strip()] = why.strip()
-    failed = passed = xfailed = 0
+    failed = passed = 0
     with open(pos[1], encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip() or line.lstrip().startswith("#"):
@@ -166,14 +155,6 @@ def main(argv):
                 return 2
             n = sum(1 for ev in events if matches(ev, conds))
             ok = count_ok(n, spec)
-            if label in xfail:
-                if ok:
-                    print("XPASS %s (listed as a known gap: %s)" % (label, xfail[label]))
-                    passed += 1
-                else:
-                    print("XFAIL %s: %d matching, want %s (%s)" % (label, n, spec, xfail[label]))
-                    xfailed += 1
-                continue
             if ok:
                 print("ok   %s (%d)" % (label, n))
                 passed += 1
@@ -196,7 +177,7 @@ def main(argv):
         else:
             print("ok   %s is empty" % dlq)
             passed += 1
-    print("summary %s: passed=%d failed=%d xfail=%d" % (pos[0], passed, failed, xfailed))
+    print("summary %s: passed=%d failed=%d" % (pos[0], passed, failed))
     return 1 if failed else 0
 
 
