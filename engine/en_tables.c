@@ -306,6 +306,13 @@ static size_t re_gate(const char *re, size_t n, int caseless, char *out, size_t 
             }
         } else if (c == '[') {
             inclass = 1;
+            /* "[]...]" and "[^]...]": a leading ] is a member, not the end */
+            if (i + 1 < n && re[i + 1] == '^') {
+                i++;
+            }
+            if (i + 1 < n && re[i + 1] == ']') {
+                i++;
+            }
         } else if (c == '(') {
             depth++;
         } else if (c == ')') {
@@ -318,6 +325,13 @@ static size_t re_gate(const char *re, size_t n, int caseless, char *out, size_t 
             /* a quantifier applies to the previous char: drop it from the run */
             if ((c == '*' || c == '?' || c == '{') && depth == 0 && cl > 0) {
                 cl--;
+            }
+            if (c == '{') {
+                /* {n,m}: its digits are not literals */
+                while (i + 1 < n && re[i + 1] != '}') {
+                    i++;
+                }
+                i += i + 1 < n;
             }
         } else {
             lit = (unsigned char)c;

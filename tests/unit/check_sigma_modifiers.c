@@ -73,6 +73,11 @@ static const mcase cases[] = {
     {"F|re|i: 'hello\\s+world'", {"{\"F\":\"say HELLO   World\"}"}, {"{\"F\":\"helloworld\"}"}},
     {"F|re|s: 'a.b'", {"{\"F\":\"a\\nb\"}"}, {"{\"F\":\"ab\"}"}},
     {"F|re|m: '^x$'", {"{\"F\":\"a\\nx\\nb\"}"}, {"{\"F\":\"axb\"}"}},
+    /* regression: the digits of a {n,m} quantifier are not a required literal */
+    {"F|re: '-k\\s\\w{1,64}(?:\\s?(?:-p|-s))?'",
+     {"{\"F\":\"svchost.exe -k netsvcs 1\"}"},
+     {"{\"F\":\"svchost.exe -x\"}"}},
+    {"F|re: 'ab[]c]{2}xyz'", {"{\"F\":\"ab]cxyz\"}"}, {"{\"F\":\"abxyz\"}"}},
     /* cidr */
     {"ip|cidr: ['10.0.0.0/8', 'fe80::/10']",
      {"{\"ip\":\"10.1.2.3\"}", "{\"ip\":\"fe80::1\"}"},
