@@ -134,8 +134,8 @@ done
     --metrics-file "$work/lat.metrics" 2>"$work/lat.log" &
 lat_pid=$!
 pids+=("$lat_pid")
-head -20000 "$work/bind.log" >"$work/lat.log"
-split -n l/40 -d -a 2 "$work/lat.log" "$work/lat."
+head -20000 "$work/bind.log" >"$work/lat.data"
+split -n l/40 -d -a 2 "$work/lat.data" "$work/lat."
 for _ in $(seq 1 150); do # group join, at most 30 s
     grep -q '"assigned_partitions":[1-9]' "$work/lat.metrics" 2>/dev/null && break
     sleep 0.2
