@@ -468,19 +468,48 @@ static inline char *close_level(char *o, const hot_info *pi, int c)
     return o;
 }
 
-int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
+/* A shape template: for one set of present slots, the JSON text between the values
+ * (keys, commas, brackets) and the slot each value comes from.  Events of one source
+ * mostly share a few shapes, so writing one is copying text and formatting values.
+ * Kept per thread (the Kafka stage writes from several threads), a few per kind,
+ * replaced round-robin; a shape too large for one falls back to the direct walk. */
+#define TPL_TEXT 1536
+#define TPL_OPS 128
+#define TPL_WAYS 32 /* looked up by a hash of the mask, two probes */
+#define TPL_SCRATCH 8192
+
+typedef struct {
+    uint64_t mask[ZW_PRESENT_WORDS];
+    int valid;
+    int nops;
+    size_t textlen;
+    uint16_t seg[TPL_OPS + 1]; /* constant bytes before value i; seg[nops]: the tail */
+    uint16_t op[TPL_OPS];      /* index into hot[kind] */
+    char text[TPL_TEXT + 32];  /* + slack for 16-byte copies */
+} shape_tpl;
+
+static _Thread_local shape_tpl tcache[2][TPL_WAYS];
+static _Thread_local unsigned tnext[2];
+static _Thread_local char tscratch[TPL_SCRATCH];
+
+static unsigned mask_hash(const uint64_t *m)
 {
-    pthread_once(&once, build_orders);
-    if (!ready) {
-        return ZW_ENOMEM;
+    uint64_t h = 0;
+    for (int w = 0; w < ZW_PRESENT_WORDS; w++) {
+        h = (h ^ m[w]) * 0x9E3779B97F4A7C15ull;
     }
+    return (unsigned)(h >> 58) % TPL_WAYS;
+}
+
+/* The present slots of ev as a bitmap in path order (pm); returns the bound of keys
+ * and brackets and, through vbound, of values. */
+static size_t present_in_order(const zw_event *ev, zw_out_kind kind, uint64_t *pm, size_t *vbound,
+                               int *count)
+{
     const hot_info *ord = hot[kind];
     const int *rk = rank[kind];
-
-    /* Pass 1: the present slots as a bitmap in path order, and an upper bound of the
-     * output so the write pass needs no capacity checks. */
-    uint64_t pm[ORDER_WORDS] = {0};
-    size_t bound = 64;
+    size_t kb = 0, vb = 0;
+    int n = 0;
     for (int w = 0; w < ZW_PRESENT_WORDS; w++) {
         uint64_t m = ev->present[w];
         while (m) {
@@ -491,26 +520,34 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
                 continue;
             }
             pm[r >> 6] |= (uint64_t)1 << (r & 63);
-            bound += ord[r].kbound + value_bound(ev, &ord[r]);
+            kb += ord[r].kbound;
+            vb += value_bound(ev, &ord[r]);
+            n++;
         }
     }
-    if (zw_buf_reserve(b, bound)) {
-        return ZW_ENOMEM;
-    }
+    *vbound = vb;
+    *count = n;
+    return kb;
+}
 
-    /* Pass 2: close the objects the previous field opened that this one does not share,
-     * open the ones it needs, write key and value. */
-    char *o = b->p + b->len;
+/* The walk over pm: closes the objects the previous field opened that this one does not
+ * share, opens the ones it needs, writes key and value.  With t, writes no values:
+ * records in t where each goes (t->text must have room for the keys' bound). */
+static char *walk(char *o, const zw_event *ev, zw_out_kind kind, const uint64_t *pm, shape_tpl *t)
+{
+    const hot_info *ord = hot[kind];
     const hot_info *open[MAX_DEPTH];
     int depth = 0; /* number of open components */
     int first[MAX_DEPTH + 1];
+    char *mark = o;
     *o++ = '{';
     first[0] = 1;
     int prev_path = 0; /* path id of the last field written */
     for (int w = 0; w < ORDER_WORDS; w++) {
         uint64_t m = pm[w];
         while (m) {
-            const hot_info *pi = &ord[w * 64 + __builtin_ctzll(m)];
+            int idx = w * 64 + __builtin_ctzll(m);
+            const hot_info *pi = &ord[idx];
             m &= m - 1;
             /* duplicate target path (several slots mapped to one ECS field): first wins */
             int path = pi->path;
@@ -541,7 +578,13 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
             }
             o = put_key(o, pi, pi->leaf, first[depth]);
             first[depth] = 0;
-            o = pi->obj_list ? put_obj_list(o, ev, pi) : put_value(o, ev, pi, kind);
+            if (t) {
+                t->seg[t->nops] = (uint16_t)(o - mark);
+                t->op[t->nops++] = (uint16_t)idx;
+                mark = o;
+            } else {
+                o = pi->obj_list ? put_obj_list(o, ev, pi) : put_value(o, ev, pi, kind);
+            }
         }
     }
     while (depth > 0) {
@@ -549,6 +592,78 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
         o = close_level(o, open[depth], depth);
     }
     *o++ = '}';
+    if (t) {
+        t->seg[t->nops] = (uint16_t)(o - mark);
+    }
+    return o;
+}
+
+static shape_tpl *find_tpl(const zw_event *ev, zw_out_kind kind, unsigned h)
+{
+    for (unsigned i = 0; i < 2; i++) {
+        shape_tpl *t = &tcache[kind][h ^ i];
+        if (t->valid && memcmp(t->mask, ev->present, sizeof t->mask) == 0) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
+{
+    pthread_once(&once, build_orders);
+    if (!ready) {
+        return ZW_ENOMEM;
+    }
+    const hot_info *ord = hot[kind];
+    unsigned h = mask_hash(ev->present);
+    shape_tpl *t = find_tpl(ev, kind, h);
+    uint64_t pm[ORDER_WORDS] = {0};
+    size_t vbound = 0;
+
+    if (!t) {
+        int count;
+        size_t kbound = present_in_order(ev, kind, pm, &vbound, &count);
+        size_t len = 0;
+        /* the other probe when this one is taken, every other time */
+        shape_tpl *nt = &tcache[kind][h ^ (tcache[kind][h].valid ? (tnext[kind]++ & 1u) : 0u)];
+        if (kbound + 64 <= TPL_SCRATCH && count <= TPL_OPS) {
+            nt->valid = 0;
+            nt->nops = 0;
+            len = (size_t)(walk(tscratch, ev, kind, pm, nt) - tscratch);
+        }
+        if (len && len <= TPL_TEXT) {
+            t = nt;
+            memcpy(t->text, tscratch, len);
+            memset(t->text + len, 0, 32);
+            t->textlen = len;
+            memcpy(t->mask, ev->present, sizeof t->mask);
+            t->valid = 1;
+        } else {
+            /* too large for a template: the direct walk */
+            if (zw_buf_reserve(b, kbound + vbound + 64)) {
+                return ZW_ENOMEM;
+            }
+            b->len = (size_t)(walk(b->p + b->len, ev, kind, pm, NULL) - b->p);
+            return ZW_OK;
+        }
+    } else {
+        for (int i = 0; i < t->nops; i++) {
+            vbound += value_bound(ev, &ord[t->op[i]]);
+        }
+    }
+    if (zw_buf_reserve(b, t->textlen + vbound + 64)) {
+        return ZW_ENOMEM;
+    }
+    char *o = b->p + b->len;
+    const char *tx = t->text;
+    for (int i = 0; i < t->nops; i++) {
+        const hot_info *pi = &ord[t->op[i]];
+        o = put_raw_key(o, tx, t->seg[i]);
+        tx += t->seg[i];
+        o = pi->obj_list ? put_obj_list(o, ev, pi) : put_value(o, ev, pi, kind);
+    }
+    o = put_raw_key(o, tx, t->seg[t->nops]);
     b->len = (size_t)(o - b->p);
     return ZW_OK;
 }
