@@ -483,6 +483,7 @@ typedef struct {
     int valid;
     int nops;
     size_t textlen;
+    size_t fixed;              /* bound of the values whose size does not vary */
     uint16_t seg[TPL_OPS + 1]; /* constant bytes before value i; seg[nops]: the tail */
     uint16_t op[TPL_OPS];      /* index into hot[kind] */
     char text[TPL_TEXT + 32];  /* + slack for 16-byte copies */
@@ -598,11 +599,24 @@ static char *walk(char *o, const zw_event *ev, zw_out_kind kind, const uint64_t 
     return o;
 }
 
+/* Strings and lists: their bound depends on the value. */
+static inline int var_size(const hot_info *pi)
+{
+    return pi->type == ZW_T_STR || pi->type == ZW_T_IP || pi->type == ZW_T_LIST;
+}
+
 static shape_tpl *find_tpl(const zw_event *ev, zw_out_kind kind, unsigned h)
 {
     for (unsigned i = 0; i < 2; i++) {
         shape_tpl *t = &tcache[kind][h ^ i];
-        if (t->valid && memcmp(t->mask, ev->present, sizeof t->mask) == 0) {
+        if (!t->valid) {
+            continue;
+        }
+        uint64_t diff = 0;
+        for (int w = 0; w < ZW_PRESENT_WORDS; w++) {
+            diff |= t->mask[w] ^ ev->present[w];
+        }
+        if (!diff) {
             return t;
         }
     }
@@ -638,6 +652,11 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
             memset(t->text + len, 0, 32);
             t->textlen = len;
             memcpy(t->mask, ev->present, sizeof t->mask);
+            t->fixed = 0;
+            for (int i = 0; i < t->nops; i++) {
+                const hot_info *pi = &ord[t->op[i]];
+                t->fixed += var_size(pi) ? 0 : value_bound(ev, pi);
+            }
             t->valid = 1;
         } else {
             /* too large for a template: the direct walk */
@@ -647,20 +666,32 @@ int zw_write_event(zw_buf *b, const zw_event *ev, zw_out_kind kind)
             b->len = (size_t)(walk(b->p + b->len, ev, kind, pm, NULL) - b->p);
             return ZW_OK;
         }
-    } else {
-        for (int i = 0; i < t->nops; i++) {
-            vbound += value_bound(ev, &ord[t->op[i]]);
-        }
     }
-    if (zw_buf_reserve(b, t->textlen + vbound + 64)) {
+    /* Room for all the template's text and fixed-size values now; each string or list
+     * value checks for its own worst case on top of that as it comes. */
+    size_t rest = t->textlen + t->fixed + 64;
+    if (zw_buf_reserve(b, rest)) {
         return ZW_ENOMEM;
     }
-    char *o = b->p + b->len;
+    size_t start = b->len;
+    char *o = b->p + start, *end = b->p + b->cap;
     const char *tx = t->text;
     for (int i = 0; i < t->nops; i++) {
         const hot_info *pi = &ord[t->op[i]];
         o = put_raw_key(o, tx, t->seg[i]);
         tx += t->seg[i];
+        if (var_size(pi)) {
+            size_t vb = pi->type == ZW_T_LIST ? value_bound(ev, pi) : ev->v[pi->slot].s.n * 6 + 2;
+            if ((size_t)(end - o) <= vb + rest) {
+                b->len = (size_t)(o - b->p);
+                if (zw_buf_reserve(b, vb + rest)) {
+                    b->len = start;
+                    return ZW_ENOMEM;
+                }
+                o = b->p + b->len;
+                end = b->p + b->cap;
+            }
+        }
         o = pi->obj_list ? put_obj_list(o, ev, pi) : put_value(o, ev, pi, kind);
     }
     o = put_raw_key(o, tx, t->seg[t->nops]);
