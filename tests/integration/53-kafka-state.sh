@@ -8,7 +8,7 @@ set -euo pipefail
 . "$ZW_ROOT/tests/kafka/lib.sh"
 ZW_STAGE_CMD=run
 
-"$ZW_BIN" formats | grep -q '^knot ' || { echo "53-kafka-state: no knot parser, skipped"; exit 0; }
+"$ZW_BIN" formats | grep -q '^knot ' || { echo "FAIL: 53-kafka-state: no knot parser"; exit 1; }
 "$ZW_BIN" compile "$ZW_ROOT/tests/data/kafka/axfr-corr.yml" -o "$WORK/corr.zwt" 2>/dev/null
 line() { # ZONE SECOND
     echo "2026-11-27T13:05:$2+0000 info: [$1.] AXFR, outgoing, remote 127.0.0.2@40457, started, serial 100"
