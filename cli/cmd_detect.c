@@ -96,6 +96,22 @@ static int detect_stream(det_state *s, FILE *f)
         if (n == 0) {
             continue;
         }
+        if (!s->pipe) {
+            /* matches / count: no DOM needed */
+            const uint32_t *rules;
+            int k = en_match_json_text(s->m, line, (size_t)n, &rules);
+            if (k == ZW_EINVAL) {
+                s->bad++;
+                fprintf(stderr, "zonewarden detect: %s:%lld: not a JSON object, skipped\n",
+                        s->src ? s->src : "-", (long long)s->line);
+                continue;
+            }
+            if (k > 0) {
+                on_matches(s, rules, k);
+            }
+            s->events++;
+            continue;
+        }
         fjson_tokener_reset(tok);
         fjson_object *o = fjson_tokener_parse_ex(tok, line, (int)n);
         if (!o || fjson_object_get_type(o) != fjson_type_object) {

@@ -13,7 +13,9 @@
 typedef struct {
     uint32_t edges; /* index of first edge in a->ev (after compile) */
     uint16_t nedges;
+    unsigned char c1; /* single-edge nodes (most of a trie): the edge inline */
     int32_t dense; /* row in a->dense for nodes with many edges, else -1 */
+    uint32_t t1;
     int32_t out;   /* pattern id ending here, or -1 */
     uint32_t fail;
     uint32_t dict; /* nearest proper suffix node with out >= 0, or 0 */
@@ -211,6 +213,9 @@ static inline uint32_t go(const en_ac *a, uint32_t s, unsigned char c)
         return a->root[c];
     }
     const node *nd = &a->nodes[s];
+    if (nd->nedges == 1) {
+        return nd->c1 == c ? nd->t1 : UINT32_MAX;
+    }
     if (nd->dense >= 0) {
         return a->dense[(size_t)nd->dense * 256 + c];
     }
@@ -256,6 +261,13 @@ int en_ac_compile(en_ac *a)
         nd->nedges++;
         a->ec[i] = a->be[i].c;
         a->et[i] = a->be[i].to;
+    }
+    for (uint32_t i = 0; i < a->nn; i++) {
+        node *nd = &a->nodes[i];
+        if (nd->nedges == 1) {
+            nd->c1 = a->ec[nd->edges];
+            nd->t1 = a->et[nd->edges];
+        }
     }
     for (int c = 0; c < 256; c++) {
         a->root[c] = 0;

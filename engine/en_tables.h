@@ -55,6 +55,10 @@ void en_matcher_destroy(en_matcher *m); /* NULL is a no-op */
  * (ascending; borrowed until the next call).  Negative on out-of-memory. */
 int en_match_json(en_matcher *m, fjson_object *ev, const uint32_t **rules);
 int en_match_event(en_matcher *m, const zw_event *ev, const uint32_t **rules);
+/* The same over JSON text [p, p+n) without building a DOM (one pass, strings unescaped
+ * into a scratch buffer); ZW_EINVAL when the text is not one JSON object.  Same results
+ * as en_match_json (rules with fieldref fall back to the DOM). */
+int en_match_json_text(en_matcher *m, const char *p, size_t n, const uint32_t **rules);
 /* After a match call: did leaf fire? */
 int en_matcher_leaf(const en_matcher *m, uint32_t leaf);
 

@@ -176,6 +176,25 @@ START_TEST(test_explain)
 }
 END_TEST
 
+START_TEST(test_text_scan_errors)
+{
+    en_tables *t = zrt_sel("F: a");
+    en_matcher *m = en_matcher_new(t);
+    const uint32_t *rules;
+    static const char *const bad[] = {
+        "",           "[1]", "{\"F\":", "{\"F\":\"a\"} x", "{\"F\":\"a\\q\"}", "{\"F\" \"a\"}",
+        "{\"F\":tru}"};
+    for (size_t i = 0; i < ZW_ARRAY_LEN(bad); i++) {
+        ck_assert_msg(en_match_json_text(m, bad[i], strlen(bad[i]), &rules) == ZW_EINVAL, "%s",
+                      bad[i]);
+    }
+    const char *esc = "{\"F\":\"\\u0041\", \"G\":[1,{\"x\":null}]}";
+    ck_assert_int_eq(en_match_json_text(m, esc, strlen(esc), &rules), 1);
+    en_matcher_destroy(m);
+    en_tables_destroy(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine");
@@ -185,6 +204,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_canonical_event_slots);
     tcase_add_test(tc, test_sigma_routing);
     tcase_add_test(tc, test_value_memo);
+    tcase_add_test(tc, test_text_scan_errors);
     tcase_add_test(tc, test_explain);
     suite_add_tcase(s, tc);
     return s;

@@ -56,6 +56,12 @@ static inline int zrt_match_rule(en_tables *t, uint32_t r, const char *json)
     for (int i = 0; i < n; i++) {
         hit |= rules[i] == r;
     }
+    /* the DOM-free text scan must agree with the DOM walk */
+    int n2 = en_match_json_text(m, json, strlen(json), &rules), hit2 = 0;
+    for (int i = 0; i < n2; i++) {
+        hit2 |= rules[i] == r;
+    }
+    ck_assert_msg(n2 == n && hit2 == hit, "text scan disagrees with the DOM on %s", json);
     en_matcher_destroy(m);
     fjson_object_put(o);
     return hit;
