@@ -10,24 +10,6 @@
 #define REF_MS 1795824000000LL /* 2026-11-28T00:00:00Z */
 
 /* The first event read from the given input line, or fail. */
-static fjson_object *at_line_path(zwt_collect *c, int line, const char *path)
-{
-    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
-        fjson_object *e = fjson_object_array_get_idx(c->events, i);
-        int64_t l;
-        if (zw_jint(e, path, &l) == 0 && l == line) {
-            return e;
-        }
-    }
-    ck_abort_msg("no event for line %d", line);
-    return NULL;
-}
-
-static fjson_object *at_line(zwt_collect *c, int line)
-{
-    return at_line_path(c, line, "unmapped.position.line");
-}
-
 START_TEST(test_real_log)
 {
     zwt_collect c;
@@ -42,7 +24,7 @@ START_TEST(test_real_log)
     ck_assert_int_eq(s.events, 48);
 
     /* ACL, denied, action transfer */
-    fjson_object *e = at_line(&c, 51);
+    fjson_object *e = zwt_at_line(&c, 51);
     zwt_assert_int(e, "class_uid", 4003);
     zwt_assert_int(e, "activity_id", 2);
     zwt_assert_str(e, "status", "Failure");
@@ -63,7 +45,7 @@ START_TEST(test_real_log)
     ck_assert(!fjson_object_get_boolean(zw_jget(e, "unmapped.dns.signed")));
 
     /* AXFR outgoing started / finished */
-    e = at_line(&c, 23);
+    e = zwt_at_line(&c, 23);
     zwt_assert_int(e, "activity_id", 1);
     zwt_assert_str(e, "query.type", "AXFR");
     zwt_assert_str(e, "unmapped.xfer.kind", "AXFR");
@@ -72,7 +54,7 @@ START_TEST(test_real_log)
     zwt_assert_str(e, "src_endpoint.ip", "127.0.0.2");
     zwt_assert_int(e, "src_endpoint.port", 38831);
     zwt_assert_str(e, "status", "Success");
-    e = at_line(&c, 57);
+    e = zwt_at_line(&c, 57);
     zwt_assert_str(e, "unmapped.xfer.phase", "ended");
     zwt_assert_str(e, "unmapped.zone", "example.test");
     zwt_assert_int(e, "unmapped.xfer.messages", 1);
@@ -82,7 +64,7 @@ START_TEST(test_real_log)
     zwt_assert_str(e, "rcode", "NoError");
 
     /* AXFR incoming: the remote is the primary, i.e. the destination */
-    e = at_line(&c, 26);
+    e = zwt_at_line(&c, 26);
     zwt_assert_str(e, "unmapped.xfer.direction", "in");
     zwt_assert_str(e, "dst_endpoint.ip", "127.0.0.1");
     zwt_assert_int(e, "dst_endpoint.port", 5300);
@@ -90,35 +72,35 @@ START_TEST(test_real_log)
     zwt_assert_int(e, "unmapped.xfer.bytes", 855);
 
     /* IXFR outgoing with serial range, and up-to-date */
-    e = at_line(&c, 68);
+    e = zwt_at_line(&c, 68);
     zwt_assert_str(e, "query.type", "IXFR");
     zwt_assert_int(e, "unmapped.xfer.serial_from", 100);
     zwt_assert_int(e, "unmapped.xfer.serial", 101);
-    e = at_line(&c, 59);
+    e = zwt_at_line(&c, 59);
     zwt_assert_str(e, "unmapped.xfer.phase", "ended");
     zwt_assert_str(e, "status_detail", "zone is up-to-date");
     zwt_assert_int(e, "unmapped.xfer.serial", 100);
 
     /* NOTIFY in / out, failed NOTIFY */
-    e = at_line(&c, 21);
+    e = zwt_at_line(&c, 21);
     zwt_assert_str(e, "query.opcode", "Notify");
     zwt_assert_int(e, "query.opcode_id", 4);
     zwt_assert_str(e, "src_endpoint.ip", "127.0.0.1");
     zwt_assert_int(e, "unmapped.xfer.serial", 2024010101);
-    e = at_line(&c, 17);
+    e = zwt_at_line(&c, 17);
     zwt_assert_str(e, "status", "Failure");
     zwt_assert_str(e, "status_detail", "connection reset");
     zwt_assert_str(e, "dst_endpoint.ip", "127.0.0.1");
 
     /* signed DDNS: ACL allowed, processing, finished (API Activity inherits client + key) */
-    e = at_line(&c, 61);
+    e = zwt_at_line(&c, 61);
     zwt_assert_str(e, "query.opcode", "Update");
     zwt_assert_str(e, "unmapped.xfer.tsig_key", "knot-ddns-key");
     ck_assert(fjson_object_get_boolean(zw_jget(e, "unmapped.dns.signed")));
-    e = at_line(&c, 62);
+    e = zwt_at_line(&c, 62);
     zwt_assert_int(e, "count", 1);
     zwt_assert_str(e, "src_endpoint.ip", "127.0.0.1");
-    e = at_line(&c, 63);
+    e = zwt_at_line(&c, 63);
     zwt_assert_int(e, "class_uid", 6003);
     zwt_assert_int(e, "activity_id", 3);
     zwt_assert_str(e, "api.operation", "DDNS");
@@ -132,7 +114,7 @@ START_TEST(test_real_log)
     zwt_assert_str(fjson_object_array_get_idx(zw_jget(e, "resources"), 0), "name", "knot.test");
     zwt_assert_absent(e, "query");
     /* unsigned DDNS denied */
-    e = at_line(&c, 65);
+    e = zwt_at_line(&c, 65);
     zwt_assert_str(e, "status", "Failure");
     zwt_assert_str(e, "query.opcode", "Update");
     zwt_assert_int(e, "src_endpoint.port", 50942);
@@ -146,7 +128,7 @@ START_TEST(test_ecs)
     ck_assert_int_eq(
         zwt_normalize_file(&c, "tests/data/dns-servers/knot.log", "knot", ZW_OUT_ECS, REF_MS, NULL),
         0);
-    fjson_object *e = at_line_path(&c, 51, "log.file.line");
+    fjson_object *e = zwt_at_line_path(&c, 51, "log.file.line");
     zwt_assert_str(e, "source.ip", "127.0.0.1");
     zwt_assert_str(e, "dns.question.name", "knot.test");
     zwt_assert_str(e, "event.outcome", "failure");

@@ -7,19 +7,6 @@
 
 #define REF_MS 1795824000000LL /* 2026-11-28T00:00:00Z */
 
-static fjson_object *at_line(zwt_collect *c, int line)
-{
-    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
-        fjson_object *e = fjson_object_array_get_idx(c->events, i);
-        int64_t l;
-        if (zw_jint(e, "unmapped.position.line", &l) == 0 && l == line) {
-            return e;
-        }
-    }
-    ck_abort_msg("no event for line %d", line);
-    return NULL;
-}
-
 START_TEST(test_real_log)
 {
     zwt_collect c;
@@ -34,7 +21,7 @@ START_TEST(test_real_log)
     ck_assert_int_eq(s.noise, 13);
 
     /* refused AXFR */
-    fjson_object *e = at_line(&c, 17);
+    fjson_object *e = zwt_at_line(&c, 17);
     zwt_assert_int(e, "class_uid", 4003);
     zwt_assert_int(e, "activity_id", 2);
     zwt_assert_str(e, "status", "Failure");
@@ -55,26 +42,26 @@ START_TEST(test_real_log)
     zwt_assert_str(e, "metadata.log_name", "nsd");
     zwt_assert_str(e, "metadata.log_level", "info");
     /* AXFR for a zone NSD does not serve */
-    e = at_line(&c, 19);
+    e = zwt_at_line(&c, 19);
     zwt_assert_str(e, "unmapped.zone", "nosuchzone.test");
     zwt_assert_str(e, "unmapped.xfer.phase", "denied");
     /* served AXFR and IXFR */
-    e = at_line(&c, 18);
+    e = zwt_at_line(&c, 18);
     zwt_assert_int(e, "activity_id", 1);
     zwt_assert_str(e, "status", "Success");
     zwt_assert_str(e, "src_endpoint.ip", "127.0.0.2");
     zwt_assert_str(e, "unmapped.xfer.phase", "started");
-    e = at_line(&c, 20);
+    e = zwt_at_line(&c, 20);
     zwt_assert_str(e, "query.type", "IXFR");
     zwt_assert_str(e, "unmapped.xfer.kind", "IXFR");
     /* NOTIFY received */
-    e = at_line(&c, 12);
+    e = zwt_at_line(&c, 12);
     zwt_assert_str(e, "query.opcode", "Notify");
     zwt_assert_str(e, "query.type", "SOA");
     zwt_assert_int(e, "unmapped.xfer.serial", 101);
     zwt_assert_str(e, "src_endpoint.ip", "127.0.0.1");
     /* completed incoming transfer from the primary */
-    e = at_line(&c, 15);
+    e = zwt_at_line(&c, 15);
     zwt_assert_str(e, "unmapped.xfer.direction", "in");
     zwt_assert_str(e, "unmapped.xfer.phase", "ended");
     zwt_assert_int(e, "unmapped.xfer.serial", 101);

@@ -8,19 +8,6 @@
 
 #define REF_MS 1795824000000LL /* 2026-11-28T00:00:00Z */
 
-static fjson_object *at_line(zwt_collect *c, int line)
-{
-    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
-        fjson_object *e = fjson_object_array_get_idx(c->events, i);
-        int64_t l;
-        if (zw_jint(e, "unmapped.position.line", &l) == 0 && l == line) {
-            return e;
-        }
-    }
-    ck_abort_msg("no event for line %d", line);
-    return NULL;
-}
-
 START_TEST(test_real_log)
 {
     zwt_collect c;
@@ -35,7 +22,7 @@ START_TEST(test_real_log)
     ck_assert_int_eq(s.noise, 15);
 
     /* query line (log-dns-queries), UDP and TCP */
-    fjson_object *e = at_line(&c, 17);
+    fjson_object *e = zwt_at_line(&c, 17);
     zwt_assert_int(e, "class_uid", 4003);
     zwt_assert_int(e, "activity_id", 1);
     zwt_assert_str(e, "query.hostname", "www.example.test");
@@ -47,16 +34,16 @@ START_TEST(test_real_log)
     zwt_assert_str(e, "metadata.product.vendor_name", "PowerDNS.COM BV");
     zwt_assert_str(e, "metadata.product.version", "4.7.3");
     zwt_assert_str(e, "metadata.log_name", "pdns");
-    e = at_line(&c, 19);
+    e = zwt_at_line(&c, 19);
     zwt_assert_str(e, "connection_info.protocol_name", "tcp");
     zwt_assert_str(e, "query.hostname", "vpn.example.test");
 
     /* denied AXFR: initiated, denied, failed */
-    e = at_line(&c, 20);
+    e = zwt_at_line(&c, 20);
     zwt_assert_str(e, "unmapped.xfer.phase", "requested");
     zwt_assert_str(e, "query.type", "AXFR");
     zwt_assert_str(e, "unmapped.zone", "example.test");
-    e = at_line(&c, 21);
+    e = zwt_at_line(&c, 21);
     zwt_assert_int(e, "activity_id", 2);
     zwt_assert_str(e, "unmapped.xfer.phase", "denied");
     zwt_assert_str(e, "unmapped.xfer.kind", "AXFR");
@@ -66,31 +53,31 @@ START_TEST(test_real_log)
     zwt_assert_str(e, "status_detail", "client IP has no permission");
     zwt_assert_str(e, "src_endpoint.ip", "127.0.0.1");
     zwt_assert_int(e, "src_endpoint.port", 33167);
-    e = at_line(&c, 22);
+    e = zwt_at_line(&c, 22);
     zwt_assert_str(e, "unmapped.xfer.phase", "failed");
     zwt_assert_str(e, "status_detail", "client may not request AXFR");
 
     /* allowed AXFR: started (with port), ended */
-    e = at_line(&c, 24);
+    e = zwt_at_line(&c, 24);
     zwt_assert_str(e, "unmapped.xfer.phase", "started");
     zwt_assert_str(e, "status", "Success");
     zwt_assert_int(e, "src_endpoint.port", 42057);
-    e = at_line(&c, 25);
+    e = zwt_at_line(&c, 25);
     zwt_assert_str(e, "unmapped.xfer.phase", "ended");
     zwt_assert_str(e, "rcode", "NoError");
     zwt_assert_str(e, "src_endpoint.ip", "127.0.0.2");
 
     /* zone not served */
-    e = at_line(&c, 28);
+    e = zwt_at_line(&c, 28);
     zwt_assert_str(e, "unmapped.zone", "nosuchzone.test");
     zwt_assert_str(e, "status_detail", "not authoritative");
     zwt_assert_str(e, "rcode", "NotAuth");
 
     /* IXFR with the client's serial, fallback */
-    e = at_line(&c, 29);
+    e = zwt_at_line(&c, 29);
     zwt_assert_str(e, "query.type", "IXFR");
     zwt_assert_int(e, "unmapped.xfer.serial_from", 2024010100);
-    e = at_line(&c, 31);
+    e = zwt_at_line(&c, 31);
     zwt_assert_str(e, "status_detail", "IXFR fallback to AXFR");
     zwt_assert_absent(e, "unmapped.xfer.phase");
     zwt_free(&c);

@@ -8,13 +8,6 @@
 
 #define CT "tests/data/providers/aws-cloudtrail/"
 
-static void all_required(zwt_collect *c)
-{
-    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
-        pt_ocsf_required(zwt_ev(c, i));
-    }
-}
-
 static void check_docs_example(zwt_collect *c)
 {
     ck_assert_int_eq(fjson_object_array_length(c->events), 7);
@@ -90,7 +83,7 @@ static void check_docs_example(zwt_collect *c)
     ck_assert_str_eq(pt_res(e, "name"), "OutboundEndpointDemo");
     zwt_assert_str(e, "actor.session.issuer", "arn:aws:iam::123456789012:role/Admin");
     zwt_assert_str(e, "src_endpoint.ip", "192.0.2.176");
-    all_required(c);
+    pt_all_required(c);
 }
 
 START_TEST(test_docs_example)
@@ -128,7 +121,7 @@ START_TEST(test_edge_cases)
     ck_assert_int_eq(st.noise, 1); /* the S3 PutObject */
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 20);
-    all_required(&c);
+    pt_all_required(&c);
 
     /* the six-change batch of an assumed role */
     static const struct {
@@ -327,7 +320,7 @@ START_TEST(test_route53_public_query_log)
                      0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 5);
-    all_required(&c);
+    pt_all_required(&c);
     static const struct {
         const char *name, *type, *rcode, *proto, *edge, *ip;
         int rcode_id;
@@ -378,7 +371,7 @@ START_TEST(test_route53_resolver_query_log)
                      0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 3);
-    all_required(&c);
+    pt_all_required(&c);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "query.hostname", "db.corp.internal");
     zwt_assert_str(e, "query.type", "A");
@@ -416,7 +409,7 @@ START_TEST(test_route53_cloudwatch_shapes)
     ck_assert_int_eq(st.noise, 1); /* the CONTROL_MESSAGE probe */
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 5);
-    all_required(&c);
+    pt_all_required(&c);
     zwt_assert_str(zwt_ev(&c, 3), "query.hostname", "bad.example.com");
     zwt_assert_int(zwt_ev(&c, 3), "rcode_id", 3);
     zwt_assert_str(zwt_ev(&c, 2), "src_endpoint.ip", "2001:db8::1234");
@@ -443,7 +436,7 @@ START_TEST(test_route53_cloudwatch_shapes)
                      0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 3);
-    all_required(&c);
+    pt_all_required(&c);
     zwt_assert_str(zwt_ev(&c, 1), "query.type", "AXFR");
     zwt_assert_str(zwt_ev(&c, 1), "src_endpoint.ip", "10.0.0.99");
     zwt_assert_str(zwt_ev(&c, 1), "unmapped.source_format", "route53-resolver-query");

@@ -12,13 +12,6 @@
     "/subscriptions/8a2b3c4d-1111-2222-3333-444455556666/resourceGroups/dns-prod/providers/"       \
     "Microsoft.Network/dnszones/contoso.com"
 
-static void all_required(zwt_collect *c)
-{
-    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
-        pt_ocsf_required(zwt_ev(c, i));
-    }
-}
-
 START_TEST(test_eventhub_records)
 {
     zwt_collect c;
@@ -29,7 +22,7 @@ START_TEST(test_eventhub_records)
     ck_assert_int_eq(st.records, 1);
     /* 8 records: the Started begin record and the Compute record are skipped */
     ck_assert_int_eq(fjson_object_array_length(c.events), 6);
-    all_required(&c);
+    pt_all_required(&c);
     for (int i = 0; i < 6; i++) {
         fjson_object *e = zwt_ev(&c, i);
         zwt_assert_str(e, "cloud.provider", "Azure");
@@ -122,7 +115,7 @@ START_TEST(test_private_and_rest)
     ck_assert_int_eq(zwt_normalize_file(&c, AZ "private-zone.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 2);
-    all_required(&c);
+    pt_all_required(&c);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "unmapped.dns.view", "private");
     zwt_assert_str(e, "unmapped.zone", "corp.contoso.internal");
@@ -140,7 +133,7 @@ START_TEST(test_private_and_rest)
     ck_assert_int_eq(zwt_normalize_file(&c, AZ "rest-shape.json", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 1);
-    all_required(&c);
+    pt_all_required(&c);
     e = zwt_ev(&c, 0);
     zwt_assert_str(e, "api.operation", "Microsoft.Network/dnszones/MX/write");
     zwt_assert_str(e, "unmapped.zone", "xn--bcher-kva.example");

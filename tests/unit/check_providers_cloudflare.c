@@ -8,13 +8,6 @@
 
 #define CF "tests/data/providers/cloudflare-audit/"
 
-static void all_required(zwt_collect *c)
-{
-    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
-        pt_ocsf_required(zwt_ev(c, i));
-    }
-}
-
 START_TEST(test_elastic_sample)
 {
     zwt_collect c;
@@ -24,7 +17,7 @@ START_TEST(test_elastic_sample)
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(st.noise, 1); /* the empty API envelope */
     ck_assert_int_eq(fjson_object_array_length(c.events), 47);
-    all_required(&c);
+    pt_all_required(&c);
     int adds = 0, dels = 0;
     for (int i = 0; i < 47; i++) {
         fjson_object *e = zwt_ev(&c, i);
@@ -118,7 +111,7 @@ START_TEST(test_logpush)
     ck_assert_int_eq(zwt_normalize_file(&c, CF "logpush.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 6);
-    all_required(&c);
+    pt_all_required(&c);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "api.operation", "rec_set");
     zwt_assert_int(e, "activity_id", 3);
@@ -175,7 +168,7 @@ START_TEST(test_envelope_and_bad)
     nz_stats st;
     ck_assert_int_eq(zwt_normalize_file(&c, CF "api-envelope.json", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 2);
-    all_required(&c);
+    pt_all_required(&c);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "unmapped.record.type", "CNAME");
     pt_assert_list(e, "unmapped.record.values", 0, "lb2.example.net");
@@ -201,7 +194,7 @@ START_TEST(test_logpush_v2)
     ck_assert_int_eq(zwt_normalize_file(&c, CF "logpush-v2.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 2);
-    all_required(&c);
+    pt_all_required(&c);
     fjson_object *e = zwt_ev(&c, 0);
     zwt_assert_str(e, "api.operation", "create");
     zwt_assert_int(e, "activity_id", 1);

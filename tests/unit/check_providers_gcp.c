@@ -8,13 +8,6 @@
 
 #define GA "tests/data/providers/gcp-audit/"
 
-static void all_required(zwt_collect *c)
-{
-    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
-        pt_ocsf_required(zwt_ev(c, i));
-    }
-}
-
 START_TEST(test_panther_samples)
 {
     zwt_collect c;
@@ -23,7 +16,7 @@ START_TEST(test_panther_samples)
         zwt_normalize_file(&c, GA "panther-dns-tests.jsonl", NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 4);
-    all_required(&c);
+    pt_all_required(&c);
     for (int i = 0; i < 4; i++) {
         fjson_object *e = zwt_ev(&c, i);
         zwt_assert_str(e, "api.service.name", "dns.googleapis.com");
@@ -83,7 +76,7 @@ START_TEST(test_edge_cases)
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(st.noise, 1); /* compute.googleapis.com */
     ck_assert_int_eq(fjson_object_array_length(c.events), 13);
-    all_required(&c);
+    pt_all_required(&c);
     static const struct {
         const char *action, *name, *type;
         int activity;
@@ -198,7 +191,7 @@ START_TEST(test_dns_query_log)
                      0);
     ck_assert_int_eq(st.dead, 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 5);
-    all_required(&c);
+    pt_all_required(&c);
     static const char *types[] = {"A", "AAAA", "MX", "NS", "TXT"};
     static const int nans[] = {1, 1, 5, 4, 2};
     for (int i = 0; i < 5; i++) {

@@ -78,4 +78,12 @@ static inline void pt_ocsf_required(fjson_object *e)
         ck_assert_msg(zw_jget(e, "query.hostname") != NULL, "query.hostname missing");
     }
 }
+/* pt_ocsf_required over every event c collected. */
+static inline void pt_all_required(zwt_collect *c)
+{
+    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
+        pt_ocsf_required(zwt_ev(c, i));
+    }
+}
+
 #endif

@@ -55,10 +55,11 @@ static int zwt_on_dead(void *o, const nz_dead *d)
     return 0;
 }
 
-/* Normalizes a file (path relative to the project root) with format (NULL = auto);
- * fills c.  Returns the nz_read_file status.  ref_ms fixes year inference. */
-static inline int zwt_normalize_file(zwt_collect *c, const char *path, const char *format,
-                                     zw_out_kind kind, int64_t ref_ms, nz_stats *stats_out)
+/* The body of zwt_normalize_file and zwt_normalize_mem: reads path when it is not NULL,
+ * else data[0..n) as a stream named "mem". */
+static inline int zwt_normalize_(zwt_collect *c, const char *path, const char *data, size_t n,
+                                 const char *format, zw_out_kind kind, int64_t ref_ms,
+                                 nz_stats *stats_out)
 {
     nz_options o = {0};
     o.format = format;
@@ -71,34 +72,16 @@ static inline int zwt_normalize_file(zwt_collect *c, const char *path, const cha
     zw_buf_init(&c->buf);
     nz_ctx *ctx = nz_ctx_new(&o, &s, err, sizeof err);
     ck_assert_msg(ctx != NULL, "nz_ctx_new: %s", err);
-    int rc = nz_read_file(ctx, path, err, sizeof err);
-    if (stats_out) {
-        *stats_out = *nz_ctx_stats(ctx);
-    }
-    nz_ctx_destroy(ctx);
-    zw_buf_free(&c->buf);
-    return rc;
-}
-
-/* Same over an in-memory buffer (framed like a file named "mem"). */
-static inline int zwt_normalize_mem(zwt_collect *c, const char *data, size_t n, const char *format,
-                                    zw_out_kind kind, int64_t ref_ms, nz_stats *stats_out)
-{
-    nz_options o = {0};
-    o.format = format;
-    o.ref_ms = ref_ms;
-    nz_sink s = {zwt_on_event, zwt_on_dead, c};
-    char err[256];
-    c->events = fjson_object_new_array();
-    c->dead = fjson_object_new_array();
-    c->kind = kind;
-    zw_buf_init(&c->buf);
-    nz_ctx *ctx = nz_ctx_new(&o, &s, err, sizeof err);
-    ck_assert_msg(ctx != NULL, "nz_ctx_new: %s", err);
-    nz_stream *st = nz_stream_new(ctx, "mem");
-    int rc = nz_stream_feed(st, data, n);
-    if (!rc) {
-        rc = nz_stream_finish(st);
+    nz_stream *st = NULL;
+    int rc;
+    if (path) {
+        rc = nz_read_file(ctx, path, err, sizeof err);
+    } else {
+        st = nz_stream_new(ctx, "mem");
+        rc = nz_stream_feed(st, data, n);
+        if (!rc) {
+            rc = nz_stream_finish(st);
+        }
     }
     if (stats_out) {
         *stats_out = *nz_ctx_stats(ctx);
@@ -107,6 +90,21 @@ static inline int zwt_normalize_mem(zwt_collect *c, const char *data, size_t n, 
     nz_ctx_destroy(ctx);
     zw_buf_free(&c->buf);
     return rc;
+}
+
+/* Normalizes a file (path relative to the project root) with format (NULL = auto);
+ * fills c.  Returns the nz_read_file status.  ref_ms fixes year inference. */
+static inline int zwt_normalize_file(zwt_collect *c, const char *path, const char *format,
+                                     zw_out_kind kind, int64_t ref_ms, nz_stats *stats_out)
+{
+    return zwt_normalize_(c, path, NULL, 0, format, kind, ref_ms, stats_out);
+}
+
+/* Same over an in-memory buffer (framed like a file named "mem"). */
+static inline int zwt_normalize_mem(zwt_collect *c, const char *data, size_t n, const char *format,
+                                    zw_out_kind kind, int64_t ref_ms, nz_stats *stats_out)
+{
+    return zwt_normalize_(c, NULL, data, n, format, kind, ref_ms, stats_out);
 }
 
 static inline void zwt_free(zwt_collect *c)
@@ -122,12 +120,31 @@ static inline fjson_object *zwt_ev(zwt_collect *c, int i)
     return fjson_object_array_get_idx(c->events, i);
 }
 
+/* The event whose integer at path equals line; fails the test when there is none. */
+static inline fjson_object *zwt_at_line_path(zwt_collect *c, int line, const char *path)
+{
+    for (int i = 0; i < fjson_object_array_length(c->events); i++) {
+        fjson_object *e = fjson_object_array_get_idx(c->events, i);
+        int64_t l;
+        if (zw_jint(e, path, &l) == 0 && l == line) {
+            return e;
+        }
+    }
+    ck_abort_msg("no event for line %d", line);
+    return NULL;
+}
+
+/* The OCSF event of input line `line` (unmapped.position.line). */
+static inline fjson_object *zwt_at_line(zwt_collect *c, int line)
+{
+    return zwt_at_line_path(c, line, "unmapped.position.line");
+}
+
 /* Assert a string field at a dotted path. */
 #define zwt_assert_str(obj, path, want)                                                            \
     do {                                                                                           \
         const char *got_ = zw_jstr((obj), (path), NULL);                                           \
-        ck_assert_msg(got_ != NULL, "%s missing in %s", (path),                                    \
-                      fjson_object_to_json_string(obj));                                           \
+        ck_assert_msg(got_ != NULL, "%s missing in %s", (path), fjson_object_to_json_string(obj)); \
         ck_assert_msg(strcmp(got_, (want)) == 0, "%s: got '%s', want '%s'", (path), got_, (want)); \
     } while (0)
 
@@ -136,8 +153,8 @@ static inline fjson_object *zwt_ev(zwt_collect *c, int i)
         int64_t got_;                                                                              \
         ck_assert_msg(zw_jint((obj), (path), &got_) == 0, "%s missing in %s", (path),              \
                       fjson_object_to_json_string(obj));                                           \
-        ck_assert_msg(got_ == (int64_t)(want), "%s: got %lld, want %lld", (path),                  \
-                      (long long)got_, (long long)(want));                                         \
+        ck_assert_msg(got_ == (int64_t)(want), "%s: got %lld, want %lld", (path), (long long)got_, \
+                      (long long)(want));                                                          \
     } while (0)
 
 #define zwt_assert_absent(obj, path)                                                               \
