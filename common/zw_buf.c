@@ -254,10 +254,33 @@ char *zw_json_int_to(char *o, int64_t v)
     if (v < 0) {
         *o++ = '-';
     }
-    int nd = 1;
-    for (uint64_t t = u; t >= 10; t /= 10) {
-        nd++;
+    if (u < 10) {
+        *o = (char)('0' + u);
+        return o + 1;
     }
+    /* digit count from the bit length: log10(2) ~ 1233 / 4096, then one correction */
+    static const uint64_t pow10[20] = {1ull,
+                                       10ull,
+                                       100ull,
+                                       1000ull,
+                                       10000ull,
+                                       100000ull,
+                                       1000000ull,
+                                       10000000ull,
+                                       100000000ull,
+                                       1000000000ull,
+                                       10000000000ull,
+                                       100000000000ull,
+                                       1000000000000ull,
+                                       10000000000000ull,
+                                       100000000000000ull,
+                                       1000000000000000ull,
+                                       10000000000000000ull,
+                                       100000000000000000ull,
+                                       1000000000000000000ull,
+                                       10000000000000000000ull};
+    int t = ((64 - __builtin_clzll(u)) * 1233) >> 12;
+    int nd = t + 1 - (u < pow10[t]);
     char *e = o + nd, *q = e;
     while (u >= 100) {
         unsigned d = (unsigned)(u % 100) * 2;
