@@ -23,6 +23,27 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     }
 }
 
+int cli_kout_opt(cli_kout_opts *o, int c, char *arg, const char *cmd)
+{
+    switch (c) {
+    case 'B':
+        o->brokers = arg;
+        return 1;
+    case 'P':
+        o->topic = arg;
+        return 1;
+    case 'X':
+        if (o->nprops >= (int)(sizeof o->props / sizeof o->props[0])) {
+            fprintf(stderr, "zonewarden %s: too many -X\n", cmd);
+            return -1;
+        }
+        o->props[o->nprops++] = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int cli_kout_open(cli_kout *k, const char *brokers, const char *topic, char *const *props,
                   int nprops, char *errstr, size_t errstr_size)
 {

@@ -18,6 +18,19 @@ typedef struct {
     char err[256];
 } cli_kout;
 
+/* The Kafka options of a command line, filled by cli_kout_opt(); zero it first. */
+typedef struct {
+    const char *brokers; /* --brokers, NULL when not given */
+    const char *topic;   /* --output-topic */
+    char *props[32];     /* -X property=value, borrowed from argv */
+    int nprops;
+} cli_kout_opts;
+
+/* Takes one getopt result: 'B' (--brokers), 'P' (--output-topic) or 'X' with its arg.
+ * 1 when c was one of them, 0 when it was not, -1 after printing "zonewarden <cmd>: too
+ * many -X" on stderr. */
+int cli_kout_opt(cli_kout_opts *o, int c, char *arg, const char *cmd);
+
 /* Creates an idempotent producer; props are "property=value" strings (-X).  0 or -1. */
 int cli_kout_open(cli_kout *k, const char *brokers, const char *topic, char *const *props,
                   int nprops, char *errstr, size_t errstr_size);

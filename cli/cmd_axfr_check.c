@@ -57,26 +57,19 @@ int cmd_axfr_check(int argc, char **argv)
     zw_buf b;
 
     optind = 1;
-    const char *brokers = NULL, *otopic = NULL;
-    char *xprops[32];
-    int nx = 0;
+    cli_kout_opts kopt;
+    memset(&kopt, 0, sizeof kopt);
     cli_kout ko;
     memset(&ko, 0, sizeof ko);
     while ((c = getopt_long(argc, argv, "o:hX:", opts, NULL)) != -1) {
+        int kc = cli_kout_opt(&kopt, c, optarg, "axfr-check");
+        if (kc < 0) {
+            return CLI_USAGE;
+        }
+        if (kc) {
+            continue;
+        }
         switch (c) {
-        case 'B':
-            brokers = optarg;
-            break;
-        case 'P':
-            otopic = optarg;
-            break;
-        case 'X':
-            if (nx >= (int)(sizeof xprops / sizeof xprops[0])) {
-                fprintf(stderr, "zonewarden axfr-check: too many -X\n");
-                return CLI_USAGE;
-            }
-            xprops[nx++] = optarg;
-            break;
         case 's':
             server = optarg;
             break;
@@ -119,7 +112,7 @@ int cmd_axfr_check(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (!server || !zone || optind < argc || !brokers != !otopic) {
+    if (!server || !zone || optind < argc || !kopt.brokers != !kopt.topic) {
         usage(stderr);
         return CLI_USAGE;
     }
@@ -187,7 +180,8 @@ int cmd_axfr_check(int argc, char **argv)
     }
     status = any_fail ? CLI_FAIL : any_error ? 3 : CLI_OK;
 
-    if (brokers && cli_kout_open(&ko, brokers, otopic, xprops, nx, err, sizeof err)) {
+    if (kopt.brokers &&
+        cli_kout_open(&ko, kopt.brokers, kopt.topic, kopt.props, kopt.nprops, err, sizeof err)) {
         fprintf(stderr, "zonewarden axfr-check: %s\n", err);
         status = 3;
         goto out;
@@ -197,7 +191,7 @@ int cmd_axfr_check(int argc, char **argv)
         status = 3;
         goto out;
     }
-    if (brokers && !outpath) {
+    if (kopt.brokers && !outpath) {
         out = NULL; /* the topic replaces stdout */
     }
     int64_t now = cli_now_ms();
@@ -213,7 +207,7 @@ int cmd_axfr_check(int argc, char **argv)
             break;
         }
         zw_str zk = zw_ev_str(&ev, ZW_F_U_ZONE); /* key = zone, as the stage keys output */
-        if (brokers && cli_kout_send(&ko, zk.p, zk.n, b.p, b.len)) {
+        if (kopt.brokers && cli_kout_send(&ko, zk.p, zk.n, b.p, b.len)) {
             fprintf(stderr, "zonewarden axfr-check: kafka: %s\n", ko.err);
             status = 3;
             break;

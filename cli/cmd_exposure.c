@@ -128,9 +128,8 @@ int cmd_exposure(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *brokers = NULL, *otopic = NULL;
-    char *xprops[32];
-    int nx = 0;
+    cli_kout_opts kopt;
+    memset(&kopt, 0, sizeof kopt);
     cli_kout ko;
     memset(&ko, 0, sizeof ko);
     const char *zonefile = NULL, *axfr = NULL, *export = NULL, *origin = NULL, *invpath = NULL;
@@ -155,20 +154,14 @@ int cmd_exposure(int argc, char **argv)
 #endif
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:hX:", opts, NULL)) != -1) {
+        int kc = cli_kout_opt(&kopt, c, optarg, "exposure");
+        if (kc < 0) {
+            return CLI_USAGE;
+        }
+        if (kc) {
+            continue;
+        }
         switch (c) {
-        case 'B':
-            brokers = optarg;
-            break;
-        case 'P':
-            otopic = optarg;
-            break;
-        case 'X':
-            if (nx >= (int)(sizeof xprops / sizeof xprops[0])) {
-                fprintf(stderr, "zonewarden exposure: too many -X\n");
-                return CLI_USAGE;
-            }
-            xprops[nx++] = optarg;
-            break;
         case 'z':
             zonefile = optarg;
             break;
@@ -237,7 +230,7 @@ int cmd_exposure(int argc, char **argv)
         return CLI_USAGE;
     }
 
-    if (!brokers != !otopic) {
+    if (!kopt.brokers != !kopt.topic) {
         fprintf(stderr, "zonewarden exposure: --brokers and --output-topic go together\n");
         return CLI_USAGE;
     }
@@ -297,8 +290,9 @@ int cmd_exposure(int argc, char **argv)
         goto out;
     }
     int64_t now = cli_now_ms();
-    int json_to_stdout = !outpath && !table && !brokers;
-    if (brokers && cli_kout_open(&ko, brokers, otopic, xprops, nx, err, sizeof err)) {
+    int json_to_stdout = !outpath && !table && !kopt.brokers;
+    if (kopt.brokers &&
+        cli_kout_open(&ko, kopt.brokers, kopt.topic, kopt.props, kopt.nprops, err, sizeof err)) {
         fprintf(stderr, "zonewarden exposure: %s\n", err);
         status = CLI_USAGE;
         goto out;
@@ -309,7 +303,7 @@ int cmd_exposure(int argc, char **argv)
         goto out;
     }
     FILE *jf = outpath ? out : json_to_stdout ? stdout : NULL;
-    if (jf || brokers) {
+    if (jf || kopt.brokers) {
         zw_arena *a = zw_arena_new(0);
         zw_event ev;
         for (size_t i = 0; a && i < r->n; i++) {
@@ -323,7 +317,7 @@ int cmd_exposure(int argc, char **argv)
                 break;
             }
             /* key = zone, as the pipeline stage keys its output */
-            if (brokers && cli_kout_send(&ko, z->origin, strlen(z->origin), b.p, b.len)) {
+            if (kopt.brokers && cli_kout_send(&ko, z->origin, strlen(z->origin), b.p, b.len)) {
                 fprintf(stderr, "zonewarden exposure: kafka: %s\n", ko.err);
                 status = CLI_IO;
                 break;
@@ -372,7 +366,7 @@ out:
             fprintf(stderr, "zonewarden exposure: %s\n", err);
             status = CLI_IO;
         } else {
-            fprintf(stderr, "exposure: %zu findings delivered to %s\n", produced, otopic);
+            fprintf(stderr, "exposure: %zu findings delivered to %s\n", produced, kopt.topic);
         }
     }
     if (out && fclose(out)) {
