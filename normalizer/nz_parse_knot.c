@@ -41,20 +41,9 @@ static void knot_state_free(void *st)
 
 static const char *const levels[] = {"debug", "info", "notice", "warning", "error", "critical"};
 
-/* "<level>: " at the cursor -> level view (consumed), or 0. */
 static int take_level(nz_cur *c, zw_str *level)
 {
-    for (size_t i = 0; i < ZW_ARRAY_LEN(levels); i++) {
-        size_t l = strlen(levels[i]);
-        if (nz_cur_left(c) > l + 1 && memcmp(nz_cur_ptr(c), levels[i], l) == 0 &&
-            nz_cur_ptr(c)[l] == ':' && nz_cur_ptr(c)[l + 1] == ' ') {
-            level->p = nz_cur_ptr(c);
-            level->n = l;
-            c->i += l + 2;
-            return 1;
-        }
-    }
-    return 0;
+    return nz_cur_level(c, levels, ZW_ARRAY_LEN(levels), level);
 }
 
 typedef struct {
@@ -120,6 +109,20 @@ static int take_remote(nz_cur *c, zw_str *addr, zw_str *proto)
 }
 
 /* Looks for "serial N" or "serial A -> B" anywhere in s. */
+/* The decimal right before the first unit in s ("206 bytes"): 1 with *v, or 0. */
+static int count_before(zw_str s, const char *unit, uint64_t *v)
+{
+    const char *q = zw_memmem(s.p, s.n, unit, strlen(unit));
+    if (!q) {
+        return 0;
+    }
+    const char *d = q;
+    while (d > s.p && d[-1] >= '0' && d[-1] <= '9') {
+        d--;
+    }
+    return !zw_parse_u64(d, (size_t)(q - d), v);
+}
+
 static void set_serials(zw_event *ev, zw_str s)
 {
     const char *q = zw_memmem(s.p, s.n, "serial ", 7);
@@ -311,25 +314,13 @@ static int knot_xfer(knot_ctx *k, nz_cur *c, const char *kind)
             }
         }
         uint64_t v;
-        if ((q = zw_memmem(rest.p, rest.n, " messages", 9))) {
-            const char *s = q;
-            while (s > rest.p && s[-1] >= '0' && s[-1] <= '9') {
-                s--;
-            }
-            if (!zw_parse_u64(s, (size_t)(q - s), &v)) {
-                zw_ev_set_int(ev, ZW_F_U_XFER_MESSAGES, (int64_t)v);
-                zw_ev_set_int(ev, ZW_F_TRAFFIC_PACKETS, (int64_t)v);
-            }
+        if (count_before(rest, " messages", &v)) {
+            zw_ev_set_int(ev, ZW_F_U_XFER_MESSAGES, (int64_t)v);
+            zw_ev_set_int(ev, ZW_F_TRAFFIC_PACKETS, (int64_t)v);
         }
-        if ((q = zw_memmem(rest.p, rest.n, " bytes", 6))) {
-            const char *s = q;
-            while (s > rest.p && s[-1] >= '0' && s[-1] <= '9') {
-                s--;
-            }
-            if (!zw_parse_u64(s, (size_t)(q - s), &v)) {
-                zw_ev_set_int(ev, ZW_F_U_XFER_BYTES, (int64_t)v);
-                zw_ev_set_int(ev, ZW_F_TRAFFIC_BYTES, (int64_t)v);
-            }
+        if (count_before(rest, " bytes", &v)) {
+            zw_ev_set_int(ev, ZW_F_U_XFER_BYTES, (int64_t)v);
+            zw_ev_set_int(ev, ZW_F_TRAFFIC_BYTES, (int64_t)v);
         }
         if (zw_starts(rest.p, rest.n, "zone is up-to-date")) {
             zw_ev_set_ref(ev, ZW_F_STATUS_DETAIL, "zone is up-to-date", 18);
@@ -598,14 +589,7 @@ static int knot_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
     zw_str cmd;
     size_t save = c.i;
     if (nz_cur_lit(&c, "control, received command '") && nz_cur_until(&c, '\'', &cmd) && cmd.n) {
-        zw_ev_set_int(ev, ZW_F_TIME, t);
-        nz_set_product(ev, "Knot DNS", "CZ.NIC", "knotd");
-        if (level.n) {
-            zw_ev_set_str(ev, ZW_F_META_LOG_LEVEL, level.p, level.n);
-        }
-        if (st && st->version[0]) {
-            zw_ev_set_cstr(ev, ZW_F_META_PRODUCT_VERSION, st->version);
-        }
+        nz_set_server_header(ev, t, "Knot DNS", "CZ.NIC", "knotd", level, st ? st->version : NULL);
         return knot_control(&kc, cmd);
     }
     c.i = save;
@@ -628,14 +612,7 @@ static int knot_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
         return ZW_NOISE;
     }
 
-    zw_ev_set_int(ev, ZW_F_TIME, t);
-    nz_set_product(ev, "Knot DNS", "CZ.NIC", "knotd");
-    if (level.n) {
-        zw_ev_set_str(ev, ZW_F_META_LOG_LEVEL, level.p, level.n);
-    }
-    if (st && st->version[0]) {
-        zw_ev_set_cstr(ev, ZW_F_META_PRODUCT_VERSION, st->version);
-    }
+    nz_set_server_header(ev, t, "Knot DNS", "CZ.NIC", "knotd", level, st ? st->version : NULL);
 
     if (zw_str_eq(op, "ACL")) {
         return knot_acl(&kc, &c);

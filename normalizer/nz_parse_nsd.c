@@ -35,17 +35,7 @@ static const char *const levels[] = {"error", "warning", "notice", "info", "debu
 
 static int take_level(nz_cur *c, zw_str *level)
 {
-    for (size_t i = 0; i < ZW_ARRAY_LEN(levels); i++) {
-        size_t l = strlen(levels[i]);
-        if (nz_cur_left(c) > l + 1 && memcmp(nz_cur_ptr(c), levels[i], l) == 0 &&
-            nz_cur_ptr(c)[l] == ':' && nz_cur_ptr(c)[l + 1] == ' ') {
-            level->p = nz_cur_ptr(c);
-            level->n = l;
-            c->i += l + 2;
-            return 1;
-        }
-    }
-    return 0;
+    return nz_cur_level(c, levels, ZW_ARRAY_LEN(levels), level);
 }
 
 /* "[2026-11-27 13:05:20.771] " or "[1795784720] " -> time; cursor after the space. */
@@ -279,14 +269,7 @@ static int nsd_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *e
         return ZW_NOISE;
     }
 
-    zw_ev_set_int(ev, ZW_F_TIME, t);
-    nz_set_product(ev, "NSD", "NLnet Labs", "nsd");
-    if (level.n) {
-        zw_ev_set_str(ev, ZW_F_META_LOG_LEVEL, level.p, level.n);
-    }
-    if (st && st->version[0]) {
-        zw_ev_set_cstr(ev, ZW_F_META_PRODUCT_VERSION, st->version);
-    }
+    nz_set_server_header(ev, t, "NSD", "NLnet Labs", "nsd", level, st ? st->version : NULL);
     nsd_ctx k = {ev, host, errstr, errstr_size};
     if (nz_cur_lit(&c, "axfr for ")) {
         return nsd_xfer(&k, &c, "axfr", em);

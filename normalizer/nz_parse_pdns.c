@@ -302,11 +302,8 @@ static int pdns_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char *
 
     nz_cur c = nz_cur_make(msg.p, msg.n);
     pdns_ctx kc = {ev, em, host, errstr, errstr_size};
-    zw_ev_set_int(ev, ZW_F_TIME, t);
-    nz_set_product(ev, "PowerDNS Authoritative Server", "PowerDNS.COM BV", "pdns");
-    if (st && st->version[0]) {
-        zw_ev_set_cstr(ev, ZW_F_META_PRODUCT_VERSION, st->version);
-    }
+    nz_set_server_header(ev, t, "PowerDNS Authoritative Server", "PowerDNS.COM BV", "pdns",
+                         zw_str_make(NULL, 0), st ? st->version : NULL);
     if (nz_cur_lit(&c, "AXFR-out ")) {
         return pdns_xfer(&kc, &c, "AXFR", 1);
     }

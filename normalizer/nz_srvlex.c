@@ -253,6 +253,34 @@ void nz_set_product(zw_event *ev, const char *name, const char *vendor, const ch
     }
 }
 
+void nz_set_server_header(zw_event *ev, int64_t t, const char *name, const char *vendor,
+                          const char *log_name, zw_str level, const char *version)
+{
+    zw_ev_set_int(ev, ZW_F_TIME, t);
+    nz_set_product(ev, name, vendor, log_name);
+    if (level.n) {
+        zw_ev_set_str(ev, ZW_F_META_LOG_LEVEL, level.p, level.n);
+    }
+    if (version && version[0]) {
+        zw_ev_set_cstr(ev, ZW_F_META_PRODUCT_VERSION, version);
+    }
+}
+
+int nz_cur_level(nz_cur *c, const char *const *levels, size_t nlevels, zw_str *level)
+{
+    for (size_t i = 0; i < nlevels; i++) {
+        size_t l = strlen(levels[i]);
+        if (nz_cur_left(c) > l + 1 && memcmp(nz_cur_ptr(c), levels[i], l) == 0 &&
+            nz_cur_ptr(c)[l] == ':' && nz_cur_ptr(c)[l + 1] == ' ') {
+            level->p = nz_cur_ptr(c);
+            level->n = l;
+            c->i += l + 2;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int nz_set_zone(zw_event *ev, const char *p, size_t n)
 {
     return zw_ev_set_dname(ev, ZW_F_U_ZONE, p, n);

@@ -84,6 +84,16 @@ int nz_set_channel_source(zw_event *ev, const char *channel, const char *host, s
 /* Product metadata (borrowed static strings). */
 void nz_set_product(zw_event *ev, const char *name, const char *vendor, const char *log_name);
 
+/* What every server log event carries: time, product (as nz_set_product), the log level
+ * when level.n (copied) and the product version when version is neither NULL nor empty
+ * (copied). */
+void nz_set_server_header(zw_event *ev, int64_t t, const char *name, const char *vendor,
+                          const char *log_name, zw_str level, const char *version);
+
+/* "<level>: " at the cursor, level one of levels[0..nlevels): 1 with *level viewing it
+ * (the ": " consumed), or 0 (cursor unchanged). */
+int nz_cur_level(nz_cur *c, const char *const *levels, size_t nlevels, zw_str *level);
+
 /* Transfer helpers: query.hostname + unmapped.zone from a zone name, the transfer
  * kind ("AXFR"/"IXFR", also written to query.type), direction and phase. */
 int nz_set_zone(zw_event *ev, const char *p, size_t n);
