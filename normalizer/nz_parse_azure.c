@@ -101,19 +101,6 @@ static int parse_res(zw_str id, az_res *r)
     return 0;
 }
 
-static int upper_copy(zw_event *ev, zw_field f, zw_str t)
-{
-    int rc = zw_ev_set_str(ev, f, t.p, t.n);
-    if (rc) {
-        return rc;
-    }
-    char *d = (char *)ev->v[f].s.p;
-    for (size_t i = 0; i < t.n; i++) {
-        d[i] = (char)(d[i] >= 'a' && d[i] <= 'z' ? d[i] - 32 : d[i]);
-    }
-    return 0;
-}
-
 /* Appends "a b c" built from the listed members of obj (numbers or strings). */
 static int add_joined(zw_event *ev, zw_field f, fjson_object *obj, const char *const *keys)
 {
@@ -424,7 +411,7 @@ static int az_record(fjson_object *r, zw_event *ev, nz_emitter *em, char *err, s
     }
     if (is_record) {
         zw_ev_set_ref(ev, ZW_F_U_CHANGE_KIND, "record", 6);
-        if ((rc = upper_copy(ev, ZW_F_U_RECORD_TYPE, res.rtype))) {
+        if ((rc = nzp_set_upper(ev, ZW_F_U_RECORD_TYPE, res.rtype))) {
             return rc;
         }
         /* "@" is the apex; any other relative name is prefixed to the zone */
@@ -478,23 +465,15 @@ static int parse_azure(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
         if (!first || !nzp_ci(first, "operationName") || !nzp_ci(first, "resourceId")) {
             return ZW_NOMATCH;
         }
-        int bad = 0, first_bad = 0;
-        char first_err[256] = "";
+        nzp_batch b = {0};
         for (int i = 0; i < n; i++) {
             rc = az_record(fjson_object_array_get_idx(records, i), ev, em, err, errsz, &emitted);
-            if (rc == ZW_EINVAL) {
-                if (!bad++) {
-                    first_bad = i;
-                    snprintf(first_err, sizeof first_err, "%s", err);
-                }
-            } else if (rc < 0) {
+            if (!nzp_batch_bad(&b, i, rc, err) && rc < 0) {
                 return rc;
             }
         }
-        if (bad) {
-            return zw_errf(err, errsz, ZW_EINVAL,
-                           "%d of %d records rejected (%d events emitted); first: records[%d]: %s",
-                           bad, n, emitted, first_bad, first_err);
+        if ((rc = nzp_batch_end(&b, "records", n, emitted, err, errsz))) {
+            return rc;
         }
         return emitted ? ZW_OK : ZW_NOISE;
     }

@@ -210,14 +210,8 @@ static int record_state(zw_event *ev, fjson_object *r, int old)
         if (nzp_ok(name) && (rc = nzp_set_dname(ev, ZW_F_U_RECORD_NAME, name.p, name.n))) {
             return rc;
         }
-        if (nzp_ok(type)) {
-            if ((rc = zw_ev_set_str(ev, ZW_F_U_RECORD_TYPE, type.p, type.n))) {
-                return rc;
-            }
-            char *d = (char *)ev->v[ZW_F_U_RECORD_TYPE].s.p;
-            for (size_t i = 0; i < type.n; i++) {
-                d[i] = (char)(d[i] >= 'a' && d[i] <= 'z' ? d[i] - 32 : d[i]);
-            }
+        if (nzp_ok(type) && (rc = nzp_set_upper(ev, ZW_F_U_RECORD_TYPE, type))) {
+            return rc;
         }
     }
     if (zw_jint(r, "ttl", &ttl) == 0) {

@@ -467,27 +467,17 @@ static int parse_cloudtrail(const nz_record *rec, zw_event *ev, nz_emitter *em, 
         if (!fjson_object_is_type(records, fjson_type_array)) {
             return ZW_NOMATCH;
         }
-        size_t n = (size_t)fjson_object_array_length(records);
-        size_t bad = 0, first_bad = 0;
-        char first_err[256] = "";
-        for (size_t i = 0; i < n; i++) {
-            rc =
-                ct_event(fjson_object_array_get_idx(records, (int)i), ev, em, err, errsz, &emitted);
-            if (rc == ZW_EINVAL) {
-                if (!bad++) {
-                    first_bad = i;
-                    snprintf(first_err, sizeof first_err, "%s", err);
-                }
-            } else if (rc < 0) {
+        int n = fjson_object_array_length(records);
+        nzp_batch b = {0};
+        for (int i = 0; i < n; i++) {
+            rc = ct_event(fjson_object_array_get_idx(records, i), ev, em, err, errsz, &emitted);
+            if (!nzp_batch_bad(&b, i, rc, err) && rc < 0) {
                 return rc;
             }
         }
-        if (bad) {
-            /* the good records were emitted; the document is dead-lettered for the rest */
-            return zw_errf(
-                err, errsz, ZW_EINVAL,
-                "%zu of %zu Records rejected (%d events emitted); first: Records[%zu]: %s", bad, n,
-                emitted, first_bad, first_err);
+        /* the good records were emitted; the document is dead-lettered for the rest */
+        if ((rc = nzp_batch_end(&b, "Records", n, emitted, err, errsz))) {
+            return rc;
         }
         return emitted ? ZW_OK : ZW_NOISE;
     }

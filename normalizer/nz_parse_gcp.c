@@ -18,19 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int upper_slot(zw_event *ev, zw_field f, zw_str t)
-{
-    int rc = zw_ev_set_str(ev, f, t.p, t.n);
-    if (rc) {
-        return rc;
-    }
-    char *d = (char *)ev->v[f].s.p;
-    for (size_t i = 0; i < t.n; i++) {
-        d[i] = (char)(d[i] >= 'a' && d[i] <= 'z' ? d[i] - 32 : d[i]);
-    }
-    return 0;
-}
-
 /* LogEntry timestamp: RFC 3339, or "YYYY-MM-DD hh:mm:ss.mmm" (UTC) in some exports. */
 static int entry_time(zw_event *ev, fjson_object *o)
 {
@@ -60,7 +47,7 @@ static int rrset(zw_event *ev, fjson_object *r, int old)
             return ZW_EINVAL;
         }
         if ((rc = nzp_set_dname(ev, ZW_F_U_RECORD_NAME, name.p, name.n)) ||
-            (rc = upper_slot(ev, ZW_F_U_RECORD_TYPE, type))) {
+            (rc = nzp_set_upper(ev, ZW_F_U_RECORD_TYPE, type))) {
             return rc;
         }
         zw_str rn = ev->v[ZW_F_U_RECORD_NAME].s;
@@ -162,7 +149,7 @@ static int changes_create(zw_event *ev, nz_emitter *em, fjson_object *change, ch
             return zw_errf(err, errsz, ZW_EINVAL, "deletions[%d]: name or type missing", j);
         }
         if ((rc = nzp_set_dname(ev, ZW_F_U_RECORD_NAME, name.p, name.n)) ||
-            (rc = upper_slot(ev, ZW_F_U_RECORD_TYPE, type)) || (rc = rrset(ev, d, 1))) {
+            (rc = nzp_set_upper(ev, ZW_F_U_RECORD_TYPE, type)) || (rc = rrset(ev, d, 1))) {
             return rc;
         }
         zw_str rn = ev->v[ZW_F_U_RECORD_NAME].s;
@@ -384,7 +371,7 @@ static int parse_audit(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
         if (nzp_ok(name) && nzp_ok(type)) {
             if (activity == 4) {
                 if ((rc = nzp_set_dname(ev, ZW_F_U_RECORD_NAME, name.p, name.n)) ||
-                    (rc = upper_slot(ev, ZW_F_U_RECORD_TYPE, type)) || (rc = rrset(ev, r, 1))) {
+                    (rc = nzp_set_upper(ev, ZW_F_U_RECORD_TYPE, type)) || (rc = rrset(ev, r, 1))) {
                     return rc;
                 }
                 zw_str rn = ev->v[ZW_F_U_RECORD_NAME].s;
@@ -460,7 +447,7 @@ static int parse_query(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     nzp_ref_s(ev, ZW_F_CLOUD_ACCOUNT_UID, project);
     nzp_ref(ev, ZW_F_CLOUD_REGION, labels, "location");
     if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, qn.p, qn.n)) ||
-        (rc = upper_slot(ev, ZW_F_QUERY_TYPE, qt))) {
+        (rc = nzp_set_upper(ev, ZW_F_QUERY_TYPE, qt))) {
         return rc;
     }
     zw_ev_set_ref(ev, ZW_F_QUERY_CLASS, "IN", 2);

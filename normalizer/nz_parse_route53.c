@@ -69,19 +69,6 @@ static int set_transport(zw_event *ev, zw_str t)
     return 0;
 }
 
-static int upper_type(zw_event *ev, zw_field f, zw_str t)
-{
-    int rc = zw_ev_set_str(ev, f, t.p, t.n);
-    if (rc) {
-        return rc;
-    }
-    char *d = (char *)ev->v[f].s.p;
-    for (size_t i = 0; i < t.n; i++) {
-        d[i] = (char)(d[i] >= 'a' && d[i] <= 'z' ? d[i] - 32 : d[i]);
-    }
-    return 0;
-}
-
 /* One query-log line.  p may carry the CloudWatch export's ingestion-time prefix. */
 static int public_line(const char *p, size_t n, zw_event *ev, nz_emitter *em, char *err,
                        size_t errsz)
@@ -129,7 +116,7 @@ static int public_line(const char *p, size_t n, zw_event *ev, nz_emitter *em, ch
     /* DNS Activity has no resources[]: the hosted-zone id goes to unmapped.zone_id */
     zw_ev_set_ref(ev, ZW_F_U_ZONE_ID, f[2].p, f[2].n);
     if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, f[3].p, f[3].n)) ||
-        (rc = upper_type(ev, ZW_F_QUERY_TYPE, f[4])) || (rc = set_transport(ev, f[6]))) {
+        (rc = nzp_set_upper(ev, ZW_F_QUERY_TYPE, f[4])) || (rc = set_transport(ev, f[6]))) {
         return rc;
     }
     zw_ev_set_ref(ev, ZW_F_QUERY_CLASS, "IN", 2);
@@ -157,8 +144,8 @@ static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char
     if (zw_str_eq(mt, "CONTROL_MESSAGE")) {
         return ZW_NOISE; /* CloudWatch's reachability probe */
     }
-    int n = fjson_object_array_length(events), emitted = 0, bad = 0, first_bad = -1, rc;
-    char first_err[256] = "";
+    int n = fjson_object_array_length(events), emitted = 0, rc;
+    nzp_batch b = {0};
     for (int i = 0; i < n; i++) {
         zw_str m = nzp_str(fjson_object_array_get_idx(events, i), "message");
         if (!m.p) {
@@ -167,7 +154,7 @@ static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char
             zw_event_clear(ev);
             rc = public_line(m.p, m.n, ev, em, err, errsz);
             if (rc == ZW_NOMATCH) {
-                if (!emitted && !bad) {
+                if (!emitted && !b.bad) {
                     return ZW_NOMATCH; /* another log group's envelope */
                 }
                 rc = zw_errf(err, errsz, ZW_EINVAL, "not a query-log line");
@@ -175,19 +162,12 @@ static int parse_public(const nz_record *rec, zw_event *ev, nz_emitter *em, char
         }
         if (rc == ZW_OK) {
             emitted++;
-        } else if (rc == ZW_EINVAL) {
-            if (!bad++) {
-                first_bad = i;
-                snprintf(first_err, sizeof first_err, "%s", err);
-            }
-        } else {
+        } else if (!nzp_batch_bad(&b, i, rc, err)) {
             return rc;
         }
     }
-    if (bad) {
-        return zw_errf(err, errsz, ZW_EINVAL,
-                       "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
-                       bad, n, emitted, first_bad, first_err);
+    if ((rc = nzp_batch_end(&b, "logEvents", n, emitted, err, errsz))) {
+        return rc;
     }
     return emitted ? ZW_OK : ZW_NOISE;
 }
@@ -229,7 +209,7 @@ static int resolver_obj(fjson_object *o, zw_event *ev, nz_emitter *em, char *err
     nzp_ref(ev, ZW_F_CLOUD_ACCOUNT_UID, o, "account_id");
     nzp_ref(ev, ZW_F_CLOUD_REGION, o, "region");
     if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, qn.p, qn.n)) ||
-        (rc = upper_type(ev, ZW_F_QUERY_TYPE, qt)) ||
+        (rc = nzp_set_upper(ev, ZW_F_QUERY_TYPE, qt)) ||
         (rc = set_transport(ev, nzp_str(o, "transport")))) {
         return rc;
     }
@@ -278,12 +258,12 @@ static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
         !zw_jget(rec->json, "messageType")) {
         return resolver_obj(rec->json, ev, em, err, errsz);
     }
-    int n = fjson_object_array_length(events), emitted = 0, bad = 0, first_bad = -1, rc;
-    char first_err[256] = "";
+    int n = fjson_object_array_length(events), emitted = 0, rc;
+    nzp_batch b = {0};
     for (int i = 0; i < n; i++) {
         zw_str m = nzp_str(fjson_object_array_get_idx(events, i), "message");
         fjson_object *o = m.p && m.p[0] == '{' ? fjson_tokener_parse(m.p) : NULL;
-        if (!o && !emitted && !bad) {
+        if (!o && !emitted && !b.bad) {
             return ZW_NOMATCH; /* not Resolver messages: another log group, or a probe */
         }
         zw_event_clear(ev);
@@ -291,26 +271,19 @@ static int parse_resolver(const nz_record *rec, zw_event *ev, nz_emitter *em, ch
                : zw_errf(err, errsz, ZW_EINVAL, "message is not JSON");
         fjson_object_put(o);
         if (rc == ZW_NOMATCH) {
-            if (!emitted && !bad) {
+            if (!emitted && !b.bad) {
                 return ZW_NOMATCH;
             }
             rc = zw_errf(err, errsz, ZW_EINVAL, "message is not a Resolver query-log record");
         }
         if (rc == ZW_OK) {
             emitted++;
-        } else if (rc == ZW_EINVAL) {
-            if (!bad++) {
-                first_bad = i;
-                snprintf(first_err, sizeof first_err, "%s", err);
-            }
-        } else {
+        } else if (!nzp_batch_bad(&b, i, rc, err)) {
             return rc;
         }
     }
-    if (bad) {
-        return zw_errf(err, errsz, ZW_EINVAL,
-                       "%d of %d logEvents rejected (%d events emitted); first: logEvents[%d]: %s",
-                       bad, n, emitted, first_bad, first_err);
+    if ((rc = nzp_batch_end(&b, "logEvents", n, emitted, err, errsz))) {
+        return rc;
     }
     return emitted ? ZW_OK : ZW_NOMATCH;
 }

@@ -258,3 +258,38 @@ int nzp_list_scalar(zw_event *ev, zw_field f, fjson_object *v)
     }
     return 0;
 }
+
+int nzp_set_upper(zw_event *ev, zw_field f, zw_str t)
+{
+    int rc = zw_ev_set_str(ev, f, t.p, t.n);
+    if (rc) {
+        return rc;
+    }
+    char *d = (char *)ev->v[f].s.p;
+    for (size_t i = 0; i < t.n; i++) {
+        d[i] = (char)(d[i] >= 'a' && d[i] <= 'z' ? d[i] - 32 : d[i]);
+    }
+    return 0;
+}
+
+int nzp_batch_bad(nzp_batch *b, int i, int rc, const char *err)
+{
+    if (rc != ZW_EINVAL) {
+        return 0;
+    }
+    if (!b->bad++) {
+        b->first_bad = i;
+        snprintf(b->first_err, sizeof b->first_err, "%s", err);
+    }
+    return 1;
+}
+
+int nzp_batch_end(const nzp_batch *b, const char *what, int n, int emitted, char *err, size_t errsz)
+{
+    if (!b->bad) {
+        return 0;
+    }
+    return zw_errf(err, errsz, ZW_EINVAL,
+                   "%d of %d %s rejected (%d events emitted); first: %s[%d]: %s", b->bad, n, what,
+                   emitted, what, b->first_bad, b->first_err);
+}

@@ -73,4 +73,24 @@ int nzp_list_int(zw_event *ev, zw_field f, int64_t v);
 /* Appends a JSON scalar (string, number, bool) to a LIST slot; others skipped. */
 int nzp_list_scalar(zw_event *ev, zw_field f, fjson_object *v);
 
+/* Sets slot f to a copy of t with ASCII letters upper-cased (record and query types).
+ * 0 or ZW_ENOMEM. */
+int nzp_set_upper(zw_event *ev, zw_field f, zw_str t);
+
+/* The rejected members of a batch document (CloudTrail Records, Azure records, CloudWatch
+ * logEvents): the good ones are emitted, the document is dead-lettered for the rest.
+ * Zero it, then nzp_batch_bad() per member, then nzp_batch_end(). */
+typedef struct {
+    int bad;       /* members rejected */
+    int first_bad; /* index of the first one */
+    char first_err[256];
+} nzp_batch;
+
+/* Counts member i when rc is ZW_EINVAL (keeping err of the first): 1, else 0. */
+int nzp_batch_bad(nzp_batch *b, int i, int rc, const char *err);
+/* When any member was rejected: ZW_EINVAL with "<bad> of <n> <what> rejected (<emitted>
+ * events emitted); first: <what>[<i>]: <error>" in err.  Else 0. */
+int nzp_batch_end(const nzp_batch *b, const char *what, int n, int emitted, char *err,
+                  size_t errsz);
+
 #endif
