@@ -159,6 +159,12 @@ static void set_lit(zw_event *ev, zw_field f, const char *s)
     zw_ev_set_ref(ev, f, s, strlen(s));
 }
 
+static void set_opcode(zw_event *ev, const char *name, int id)
+{
+    set_lit(ev, ZW_F_QUERY_OPCODE, name);
+    zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, id);
+}
+
 static int sev_id(zw_str s)
 {
     if (zw_str_eq(s, "critical")) {
@@ -257,6 +263,20 @@ static void set_message(bline *b, const char *p, const char *e)
 static int emit(bline *b)
 {
     return nz_emit(b->em, b->ev);
+}
+
+/* DNS Activity with activity, query.hostname and unmapped.zone from zone. */
+static int zone_base(bline *b, int activity, zw_str zone)
+{
+    int rc = base(b, ZW_CLASS_DNS_ACTIVITY, activity);
+    if (rc) {
+        return rc;
+    }
+    if ((rc = set_dname(b->ev, ZW_F_QUERY_HOSTNAME, zone.p, zone.n)) ||
+        (rc = set_dname(b->ev, ZW_F_U_ZONE, zone.p, zone.n))) {
+        return rc;
+    }
+    return ZW_OK;
 }
 
 /* 'NAME/CLASS' (qname and class) or 'NAME/TYPE/CLASS'; p at the opening quote's
@@ -385,6 +405,16 @@ static void set_key(bline *b, zw_str key)
     }
 }
 
+/* The end of a line the server logged about a request it served: the line's TSIG key,
+ * the server as destination host, the message, then emit. */
+static int emit_served(bline *b, const char *msg, const char *e)
+{
+    set_key(b, b->key);
+    server_host(b, ZW_F_DST_HOSTNAME);
+    set_message(b, msg, e);
+    return emit(b);
+}
+
 /* ---- queries ---- */
 
 /* "NAME CLASS TYPE FLAGS (SERVER)[ ...]" after "query: " */
@@ -417,8 +447,7 @@ static int do_query(bline *b, const char *p, const char *e)
     }
     set_ref(ev, ZW_F_QUERY_CLASS, c, (size_t)(c_e - c));
     set_ref(ev, ZW_F_QUERY_TYPE, t, (size_t)(t_e - t));
-    set_lit(ev, ZW_F_QUERY_OPCODE, "Query");
-    zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 0);
+    set_opcode(ev, "Query", 0);
     set_ref(ev, ZW_F_U_DNS_FLAGS, f, (size_t)(f_e - f));
     int tcp = 0, sig = 0;
     for (const char *k = f + 1; k < f_e; k++) {
@@ -508,8 +537,7 @@ static int do_query_failed(bline *b, const char *p, const char *e, const char *m
     }
     set_ref(ev, ZW_F_QUERY_CLASS, s1, (size_t)(s2 - 1 - s1));
     set_ref(ev, ZW_F_QUERY_TYPE, s2, (size_t)(qe - s2));
-    set_lit(ev, ZW_F_QUERY_OPCODE, "Query");
-    zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 0);
+    set_opcode(ev, "Query", 0);
     if (!set_rcode(ev, r, (size_t)(r_e - r))) {
         set_ref(ev, ZW_F_RCODE, r, (size_t)(r_e - r));
     }
@@ -539,20 +567,15 @@ static int do_xfer_out(bline *b, const char *p, const char *e, const char *msg)
     } else if (eat(&p, e, "IXFR ")) {
         kind = qtype = "IXFR";
     }
-    int rc = base(b, ZW_CLASS_DNS_ACTIVITY, 6);
+    int rc = zone_base(b, 6, zone);
     if (rc) {
-        return rc;
-    }
-    if ((rc = set_dname(ev, ZW_F_QUERY_HOSTNAME, zone.p, zone.n)) ||
-        (rc = set_dname(ev, ZW_F_U_ZONE, zone.p, zone.n))) {
         return rc;
     }
     set_ref(ev, ZW_F_QUERY_CLASS, cls.p, cls.n);
     if (qtype) {
         set_lit(ev, ZW_F_QUERY_TYPE, qtype);
     }
-    set_lit(ev, ZW_F_QUERY_OPCODE, "Query");
-    zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 0);
+    set_opcode(ev, "Query", 0);
     set_proto(ev, "tcp");
     server_host(b, ZW_F_DST_HOSTNAME);
     set_key(b, b->key);
@@ -629,17 +652,12 @@ static int do_bad_xfer(bline *b, const char *p, const char *e, const char *msg)
     if (!quoted_zone(&p, e, 2, &zone, &mid, &cls) || !eat(&p, e, ": ")) {
         return malformed(b, "bad zone transfer request without 'zone/class'");
     }
-    int rc = base(b, ZW_CLASS_DNS_ACTIVITY, 2);
+    int rc = zone_base(b, 2, zone);
     if (rc) {
         return rc;
     }
-    if ((rc = set_dname(ev, ZW_F_QUERY_HOSTNAME, zone.p, zone.n)) ||
-        (rc = set_dname(ev, ZW_F_U_ZONE, zone.p, zone.n))) {
-        return rc;
-    }
     set_ref(ev, ZW_F_QUERY_CLASS, cls.p, cls.n);
-    set_lit(ev, ZW_F_QUERY_OPCODE, "Query");
-    zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 0);
+    set_opcode(ev, "Query", 0);
     zw_str r = trailing_paren(p, e);
     if (r.n) {
         set_rcode(ev, r.p, r.n);
@@ -647,10 +665,7 @@ static int do_bad_xfer(bline *b, const char *p, const char *e, const char *msg)
     set_kind(ev, NULL, "failed", "out");
     zw_ev_set_status(ev, ZW_STATUS_FAILURE);
     set_ref(ev, ZW_F_STATUS_DETAIL, p, (size_t)(e - p));
-    set_key(b, b->key);
-    server_host(b, ZW_F_DST_HOSTNAME);
-    set_message(b, msg, e);
-    return emit(b);
+    return emit_served(b, msg, e);
 }
 
 /* ---- security ---- */
@@ -690,15 +705,11 @@ static int do_denied(bline *b, const char *p, const char *e, const char *msg)
             }
         }
     }
-    set_lit(ev, ZW_F_QUERY_OPCODE, "Query");
-    zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 0);
+    set_opcode(ev, "Query", 0);
     set_rcode(ev, "REFUSED", 7);
     zw_ev_set_status(ev, ZW_STATUS_FAILURE);
     set_ref(ev, ZW_F_STATUS_DETAIL, msg, (size_t)(e - msg));
-    set_key(b, b->key);
-    server_host(b, ZW_F_DST_HOSTNAME);
-    set_message(b, msg, e);
-    return emit(b);
+    return emit_served(b, msg, e);
 }
 
 /* after "request has invalid signature: ": "TSIG KEY: tsig verify failure (BADSIG)" */
@@ -905,17 +916,12 @@ static int do_update_acl(bline *b, const char *p, const char *e, const char *msg
 static int notify_base(bline *b, zw_str zone, const char *dir)
 {
     zw_event *ev = b->ev;
-    int rc = base(b, ZW_CLASS_DNS_ACTIVITY, 1);
+    int rc = zone_base(b, 1, zone);
     if (rc) {
         return rc;
     }
-    if ((rc = set_dname(ev, ZW_F_QUERY_HOSTNAME, zone.p, zone.n)) ||
-        (rc = set_dname(ev, ZW_F_U_ZONE, zone.p, zone.n))) {
-        return rc;
-    }
     set_lit(ev, ZW_F_QUERY_TYPE, "SOA");
-    set_lit(ev, ZW_F_QUERY_OPCODE, "Notify");
-    zw_ev_set_int(ev, ZW_F_QUERY_OPCODE_ID, 4);
+    set_opcode(ev, "Notify", 4);
     set_lit(ev, ZW_F_U_XFER_DIRECTION, dir);
     return ZW_OK;
 }
@@ -1061,12 +1067,8 @@ static int do_xfer_in(bline *b, const char *p, const char *e, const char *msg)
         !find_s(p, e, "giving up")) {
         return ZW_NOISE; /* progress: "requesting IXFR", "got nonincremental response", ... */
     }
-    int rc = base(b, ZW_CLASS_DNS_ACTIVITY, 6);
+    int rc = zone_base(b, 6, zone);
     if (rc) {
-        return rc;
-    }
-    if ((rc = set_dname(ev, ZW_F_QUERY_HOSTNAME, zone.p, zone.n)) ||
-        (rc = set_dname(ev, ZW_F_U_ZONE, zone.p, zone.n))) {
         return rc;
     }
     set_ref(ev, ZW_F_QUERY_CLASS, cls.p, cls.n);
