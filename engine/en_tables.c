@@ -1392,6 +1392,9 @@ static int parse_num(const char *p, size_t n, double *out)
 static int value_time(const char *p, size_t n, int isnum, double num, int64_t *ms)
 {
     if (isnum) {
+        if (!(num > -9e15 && num < 9e15)) {
+            return -1; /* not a time (also NaN, infinities) */
+        }
         *ms = num > 1e11 ? (int64_t)num : (int64_t)(num * 1000);
         return 0;
     }
