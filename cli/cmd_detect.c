@@ -213,8 +213,8 @@ static int det_main(int argc, char **argv, int run)
     co.allowed_lateness_ms = 600000; /* files are rarely in time order across sources */
     int c, stats = 0, status = CLI_OK;
     det_state s;
-    if (run && cli_wants_kafka(argc, argv)) {
-        return cmd_stage("run", argc, argv); /* Kafka mode: cmd_stage.c, docs/KAFKA.md */
+    if (cli_wants_kafka(argc, argv)) { /* Kafka mode: cmd_stage.c, docs/KAFKA.md */
+        return cmd_stage(run ? "run" : "detect", argc, argv);
     }
     memset(&s, 0, sizeof s);
     s.out = stdout;

@@ -1,5 +1,5 @@
 /*
- * cmd_stage.c - the Kafka mode of `zonewarden normalize` and `zonewarden run` (entered
+ * cmd_stage.c - the Kafka mode of `zonewarden normalize`, `detect` and `run` (entered
  * when --brokers or --kafka-config is given): flags and config file into a zk_config, signals, log
  * and metrics lines to stderr (or --metrics-file), exit status.  The stage itself is
  * kafka/zk_stage.c; this file only wires it to the process.
@@ -133,6 +133,7 @@ int cmd_stage(const char *mode, int argc, char **argv)
     cfg.log = on_log;
     cfg.metrics = on_metrics;
     cfg.opaque = &io;
+    cfg.json_events = !strcmp(mode, "detect");
     optind = 1;
     while ((c = getopt_long(argc, argv, "X:hv", opts, NULL)) != -1) {
         int rc = 0;
@@ -172,8 +173,8 @@ int cmd_stage(const char *mode, int argc, char **argv)
         status = CLI_USAGE;
         goto out;
     }
-    if (!strcmp(mode, "run") && !cfg.rules) {
-        fprintf(stderr, "zonewarden run: Kafka mode needs --rules and --alert-topic\n");
+    if ((!strcmp(mode, "run") || cfg.json_events) && !cfg.rules) {
+        fprintf(stderr, "zonewarden %s: Kafka mode needs --rules and --alert-topic\n", mode);
         status = CLI_USAGE;
         goto out;
     }

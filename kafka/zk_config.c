@@ -301,8 +301,11 @@ int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size)
     if (!c->ninputs) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "at least one input-topic is required");
     }
-    if (!c->output_topic) {
+    if (!c->output_topic && !c->json_events) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "output-topic is required");
+    }
+    if (c->json_events && !c->rules) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "detect needs rules and an alert-topic");
     }
     if (c->alert_topic && !c->rules) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "alert-topic needs rules (a tables file)");
@@ -321,7 +324,8 @@ int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size)
             }
         }
         const char *t = c->inputs[i].topic;
-        if (!strcmp(t, c->output_topic) || (c->dlq_topic && !strcmp(t, c->dlq_topic)) ||
+        if ((c->output_topic && !strcmp(t, c->output_topic)) ||
+            (c->dlq_topic && !strcmp(t, c->dlq_topic)) ||
             (c->alert_topic && !strcmp(t, c->alert_topic)) ||
             (c->state_topic && !strcmp(t, c->state_topic))) {
             return zw_errf(errstr, errstr_size, ZW_EINVAL,

@@ -1212,7 +1212,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     zw_buf_init(&s->buf);
     zw_buf_init(&s->hbuf);
     zw_buf_init(&s->mbuf);
-    s->out_topic = strdup(c->output_topic);
+    s->out_topic = c->output_topic ? strdup(c->output_topic) : NULL;
     s->dlq_topic = c->dlq_topic ? strdup(c->dlq_topic) : NULL;
     s->cfg.output_topic = s->out_topic;
     s->cfg.dlq_topic = s->dlq_topic;
@@ -1255,7 +1255,8 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
         goto fail;
     }
-    if (!s->out_topic || (c->dlq_topic && !s->dlq_topic) || (c->alert_topic && !s->alert_topic)) {
+    if ((c->output_topic && !s->out_topic) || (c->dlq_topic && !s->dlq_topic) ||
+        (c->alert_topic && !s->alert_topic)) {
         zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
         goto fail;
     }
@@ -1277,11 +1278,12 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         goto fail;
     }
     rd_kafka_poll_set_consumer(s->cons);
-    s->out_rkt = rd_kafka_topic_new(s->prod, s->out_topic, NULL);
+    s->out_rkt = s->out_topic ? rd_kafka_topic_new(s->prod, s->out_topic, NULL) : NULL;
     s->dlq_rkt = s->dlq_topic ? rd_kafka_topic_new(s->prod, s->dlq_topic, NULL) : NULL;
     s->alert_rkt = s->alert_topic ? rd_kafka_topic_new(s->prod, s->alert_topic, NULL) : NULL;
     s->state_rkt = s->state_topic ? rd_kafka_topic_new(s->prod, s->state_topic, NULL) : NULL;
-    if (!s->out_rkt || (s->dlq_topic && !s->dlq_rkt) || (s->alert_topic && !s->alert_rkt)) {
+    if ((s->out_topic && !s->out_rkt) || (s->dlq_topic && !s->dlq_rkt) ||
+        (s->alert_topic && !s->alert_rkt)) {
         zw_errf(errstr, errstr_size, ZW_EINVAL, "cannot create topic handles");
         goto fail;
     }
@@ -1549,6 +1551,50 @@ static void set_paused(zk_stage *s, int pause)
     rd_kafka_topic_partition_list_destroy(l);
 }
 
+/* `detect`: the record is one normalized JSON event; it goes to the rules as it is (the
+ * alert is keyed by its unmapped.zone), a record that is not a JSON object is a dead
+ * letter. */
+static int detect_json(zk_stage *s, const rd_kafka_message_t *m, const nz_pos *pos)
+{
+    const char *raw = m->payload ? (const char *)m->payload : "";
+    fjson_tokener *tok = fjson_tokener_new();
+    fjson_object *o = tok ? fjson_tokener_parse_ex(tok, raw, (int)m->len) : NULL;
+    fjson_object *um = NULL, *zone = NULL;
+    int rc;
+    if (!tok) {
+        return ZW_ENOMEM;
+    }
+    if (!o || !fjson_object_is_type(o, fjson_type_object) ||
+        fjson_tokener_get_error(tok) != fjson_tokener_success) {
+        nz_dead d = {raw, m->len, pos, "not a JSON object", "json"};
+        fjson_object_put(o);
+        fjson_tokener_free(tok);
+        return on_dead(s, &d);
+    }
+    fjson_tokener_free(tok);
+    if (fjson_object_object_get_ex(o, "unmapped", &um) &&
+        fjson_object_object_get_ex(um, "zone", &zone) &&
+        fjson_object_is_type(zone, fjson_type_string)) {
+        s->cur_zone =
+            zw_str_make(fjson_object_get_string(zone), (size_t)fjson_object_get_string_len(zone));
+    } else {
+        s->cur_zone = zw_str_make(NULL, 0);
+    }
+    snprintf(s->cur_fmt, sizeof s->cur_fmt, "json");
+    rc = 0;
+    if (m->offset >= s->cur->skip_below) {
+        char where[300];
+        snprintf(where, sizeof where, "%s/%d/%" PRId64, s->in[s->cur->tidx].topic,
+                 (int)m->partition, m->offset);
+        rc = en_pipe_json(s->pipe, o, zw_str_c(where), corr_partition(s->cur));
+        rc = rc < 0 ? rc : 0;
+        s->cnt.events++; /* events read and fed to the rules */
+    }
+    s->cur_zone = zw_str_make(NULL, 0);
+    fjson_object_put(o);
+    return rc;
+}
+
 static void process(zk_stage *s, const rd_kafka_message_t *m)
 {
     int t = topic_index(s, rd_kafka_topic_name(m->rkt));
@@ -1580,7 +1626,10 @@ static void process(zk_stage *s, const rd_kafka_message_t *m)
     pos.topic = s->in[t].topic;
     pos.partition = m->partition;
     pos.offset = m->offset;
-    int rc = nz_stream_record(p->st, m->payload ? (const char *)m->payload : "", m->len, &pos);
+    int rc =
+        s->cfg.json_events
+            ? detect_json(s, m, &pos)
+            : nz_stream_record(p->st, m->payload ? (const char *)m->payload : "", m->len, &pos);
     s->cur = NULL;
     s->cur_msg = NULL;
     if (rc && !s->fatal && !s->txn_abort) {

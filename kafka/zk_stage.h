@@ -51,6 +51,8 @@ typedef struct {
     int nprops;
     zw_out_kind kind;
     int eos;
+    int json_events; /* `detect`: inputs are normalized JSON events (OCSF / ECS), fed to
+                      * the rules as they are; no output topic, bad JSON dead-lettered */
     int raw_data;
     int tz_offset_min;
     int metrics_interval_ms; /* 0: no periodic metrics lines */
