@@ -118,20 +118,7 @@ END_TEST
 static int normalize_inv(zwt_collect *c, const char *path, zw_out_kind kind,
                          const nz_inventory *inv)
 {
-    nz_options o = {0};
-    nz_sink s = {zwt_on_event, zwt_on_dead, c};
-    char err[256];
-    c->events = fjson_object_new_array();
-    c->dead = fjson_object_new_array();
-    c->kind = kind;
-    zw_buf_init(&c->buf);
-    nz_ctx *ctx = nz_ctx_new(&o, &s, err, sizeof err);
-    ck_assert_ptr_nonnull(ctx);
-    nz_inventory_attach(ctx, inv);
-    int rc = nz_read_file(ctx, path, err, sizeof err);
-    nz_ctx_destroy(ctx);
-    zw_buf_free(&c->buf);
-    return rc;
+    return zwt_normalize_with(c, path, NULL, 0, NULL, kind, 0, NULL, inv);
 }
 
 START_TEST(test_enrich_cloudtrail)

@@ -12,6 +12,7 @@
 #include "../../common/zw_json.h"
 #include "../../common/zw_writer.h"
 #include "../../normalizer/nz.h"
+#include "../../normalizer/nz_inventory.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -56,10 +57,10 @@ static int zwt_on_dead(void *o, const nz_dead *d)
 }
 
 /* The body of zwt_normalize_file and zwt_normalize_mem: reads path when it is not NULL,
- * else data[0..n) as a stream named "mem". */
-static inline int zwt_normalize_(zwt_collect *c, const char *path, const char *data, size_t n,
-                                 const char *format, zw_out_kind kind, int64_t ref_ms,
-                                 nz_stats *stats_out)
+ * else data[0..n) as a stream named "mem"; inv (may be NULL) is attached to the context. */
+static inline int zwt_normalize_with(zwt_collect *c, const char *path, const char *data, size_t n,
+                                     const char *format, zw_out_kind kind, int64_t ref_ms,
+                                     nz_stats *stats_out, const nz_inventory *inv)
 {
     nz_options o = {0};
     o.format = format;
@@ -72,6 +73,9 @@ static inline int zwt_normalize_(zwt_collect *c, const char *path, const char *d
     zw_buf_init(&c->buf);
     nz_ctx *ctx = nz_ctx_new(&o, &s, err, sizeof err);
     ck_assert_msg(ctx != NULL, "nz_ctx_new: %s", err);
+    if (inv) {
+        nz_inventory_attach(ctx, inv);
+    }
     nz_stream *st = NULL;
     int rc;
     if (path) {
@@ -97,14 +101,14 @@ static inline int zwt_normalize_(zwt_collect *c, const char *path, const char *d
 static inline int zwt_normalize_file(zwt_collect *c, const char *path, const char *format,
                                      zw_out_kind kind, int64_t ref_ms, nz_stats *stats_out)
 {
-    return zwt_normalize_(c, path, NULL, 0, format, kind, ref_ms, stats_out);
+    return zwt_normalize_with(c, path, NULL, 0, format, kind, ref_ms, stats_out, NULL);
 }
 
 /* Same over an in-memory buffer (framed like a file named "mem"). */
 static inline int zwt_normalize_mem(zwt_collect *c, const char *data, size_t n, const char *format,
                                     zw_out_kind kind, int64_t ref_ms, nz_stats *stats_out)
 {
-    return zwt_normalize_(c, NULL, data, n, format, kind, ref_ms, stats_out);
+    return zwt_normalize_with(c, NULL, data, n, format, kind, ref_ms, stats_out, NULL);
 }
 
 static inline void zwt_free(zwt_collect *c)
