@@ -322,6 +322,31 @@ START_TEST(config_flags_and_file)
     ck_assert_int_eq(zk_config_check(&c, err, sizeof err), ZW_EINVAL);
     ck_assert_str_eq(err, "brokers is required");
     zk_config_free(&c);
+
+    /* detect (json_events): no output topic, but rules and an alert topic */
+    zk_config_init(&c);
+    c.json_events = 1;
+    ck_assert_int_eq(zk_config_set(&c, "brokers", "b:1", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_set(&c, "group", "g", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_set(&c, "input-topic", "ocsf", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_check(&c, err, sizeof err), ZW_EINVAL);
+    ck_assert_str_eq(err, "detect needs rules and an alert-topic");
+    ck_assert_int_eq(zk_config_set(&c, "rules", "r.zwt", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_set(&c, "alert-topic", "alerts", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_check(&c, err, sizeof err), 0);
+    ck_assert_ptr_null(c.output_topic);
+    ck_assert_int_eq(zk_config_set(&c, "input-topic", "alerts", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_check(&c, err, sizeof err), ZW_EINVAL);
+    ck_assert_msg(strstr(err, "loop") != NULL, "%s", err);
+    c.json_events = 0; /* normalize / run: the output topic is required */
+    zk_config_free(&c);
+    zk_config_init(&c);
+    ck_assert_int_eq(zk_config_set(&c, "brokers", "b:1", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_set(&c, "group", "g", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_set(&c, "input-topic", "raw", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_check(&c, err, sizeof err), ZW_EINVAL);
+    ck_assert_str_eq(err, "output-topic is required");
+    zk_config_free(&c);
 }
 END_TEST
 
