@@ -4,6 +4,7 @@
 #ifndef ZW_CLI_EXPOSURE_H
 #define ZW_CLI_EXPOSURE_H
 
+#include "../common/zw_writer.h"
 #include "../exposure/ex.h"
 
 #include <stddef.h>
@@ -16,5 +17,8 @@ int64_t cli_now_ms(void);
 ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn);
 /* "HOST", "HOST:PORT", "[V6]:PORT" -> host and port (default 53).  0 or -1. */
 int cli_split_server(const char *s, char *host, size_t hn, int *port);
+/* --output ocsf|ecs -> *kind: 0, or -1 after printing "zonewarden <cmd>: --output must be
+ * ocsf or ecs" on stderr. */
+int cli_out_kind_opt(const char *arg, const char *cmd, zw_out_kind *kind);
 
 #endif

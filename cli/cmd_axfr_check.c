@@ -89,15 +89,11 @@ int cmd_axfr_check(int argc, char **argv)
                 return CLI_USAGE;
             }
             break;
-        case 'O': {
-            int k = zw_out_kind_parse(optarg);
-            if (k < 0) {
-                fprintf(stderr, "zonewarden axfr-check: --output must be ocsf or ecs\n");
+        case 'O':
+            if (cli_out_kind_opt(optarg, "axfr-check", &kind)) {
                 return CLI_USAGE;
             }
-            kind = (zw_out_kind)k;
             break;
-        }
         case 'o':
             outpath = optarg;
             break;

@@ -78,6 +78,17 @@ ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn)
     return NULL;
 }
 
+int cli_out_kind_opt(const char *arg, const char *cmd, zw_out_kind *kind)
+{
+    int k = zw_out_kind_parse(arg);
+    if (k < 0) {
+        fprintf(stderr, "zonewarden %s: --output must be ocsf or ecs\n", cmd);
+        return -1;
+    }
+    *kind = (zw_out_kind)k;
+    return 0;
+}
+
 /* "HOST", "HOST:PORT", "[V6]:PORT", "V6" -> host copy and port. */
 int cli_split_server(const char *s, char *host, size_t hn, int *port)
 {
@@ -180,15 +191,11 @@ int cmd_exposure(int argc, char **argv)
         case 'F':
             fppath = optarg;
             break;
-        case 'k': {
-            int k = zw_out_kind_parse(optarg);
-            if (k < 0) {
-                fprintf(stderr, "zonewarden exposure: --output must be ocsf or ecs\n");
+        case 'k':
+            if (cli_out_kind_opt(optarg, "exposure", &kind)) {
                 return CLI_USAGE;
             }
-            kind = (zw_out_kind)k;
             break;
-        }
         case 'o':
             outpath = optarg;
             break;
