@@ -145,6 +145,9 @@ static void *run_thread(void *arg)
     return NULL;
 }
 
+/* exit_idle_ms: the stage stops after that long without input.  Generous values: on a
+ * loaded machine the group join and the produce retries alone can take seconds, and a
+ * stage that stops early would be a failure of the test, not of the stage. */
 static zk_stage *stage_for(const mock *m, int exit_idle_ms, const char *extra_prop)
 {
     zk_config c;
@@ -184,7 +187,7 @@ START_TEST(produce_errors_and_broker_down_lose_nothing)
         RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
     /* the group coordinator stays up: the broker that goes down leads produce partitions */
     rd_kafka_mock_coordinator_set(m.mc, "group", "stage", 1);
-    r.st = stage_for(&m, 3000, NULL);
+    r.st = stage_for(&m, 8000, NULL);
     r.run = 1;
     ck_assert_int_eq(pthread_create(&th, NULL, run_thread, &r), 0);
     usleep(300 * 1000);
@@ -225,7 +228,7 @@ START_TEST(refused_produce_stops_without_committing_past_it)
     /* a non-retriable refusal: the stage must stop with a fatal error */
     rd_kafka_mock_push_request_errors(m.mc, API_PRODUCE, 1,
                                       RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-    r.st = stage_for(&m, 5000, NULL);
+    r.st = stage_for(&m, 10000, NULL);
     r.run = 1;
     ck_assert_int_eq(pthread_create(&th, NULL, run_thread, &r), 0);
     pthread_join(th, NULL);
