@@ -10,6 +10,7 @@
 #include "../engine/en_pipe.h"
 #include "../engine/en_tables.h"
 #include "../normalizer/nz.h"
+#include "../normalizer/nz_inventory.h"
 #include "cli.h"
 #include "cli_rules.h"
 
@@ -33,6 +34,8 @@ typedef struct {
     int failed;
     const char *src; /* current file */
     int64_t line;
+    FILE *dlq; /* run: dead letters (--dlq), or NULL (counted only) */
+    int dlq_failed;
 } det_state;
 
 static int sink_emit(void *ud, const en_alert *a)
@@ -151,7 +154,7 @@ static void det_usage(FILE *f, const char *cmd)
     fprintf(f,
             "usage: zonewarden %s -r rules.zwt [-o FILE] [--output alerts|matches|count] "
             "[--stats]\n       [--state FILE] [--lateness DUR] [--max-groups N] [--merge DUR] "
-            "[FILE...]\n%s",
+            "[FILE...]\n       run only: [--format F] [--inventory FILE] [--dlq FILE]\n%s",
             cmd,
             strcmp(cmd, "detect") == 0
                 ? "Reads JSON lines (normalized OCSF events or raw JSON), writes alerts.\n"
@@ -188,9 +191,19 @@ static int on_nz_event(void *opaque, zw_event *ev)
 
 static int on_nz_dead(void *opaque, const nz_dead *d)
 {
-    (void)opaque;
-    (void)d;
-    return 0;
+    det_state *s = opaque;
+    if (!s->dlq) {
+        return 0; /* counted by the normalizer; the summary on stderr reports it */
+    }
+    zw_buf b;
+    zw_buf_init(&b);
+    int rc = nz_dead_to_json(&b, d) || zw_buf_putc(&b, '\n') ? ZW_ENOMEM : 0;
+    if (!rc && fwrite(b.p, 1, b.len, s->dlq) != b.len) {
+        s->dlq_failed = 1;
+        rc = ZW_EIO;
+    }
+    zw_buf_free(&b);
+    return rc;
 }
 
 static int det_main(int argc, char **argv, int run)
@@ -204,10 +217,14 @@ static int det_main(int argc, char **argv, int run)
         {"lateness", required_argument, NULL, 'L'},
         {"max-groups", required_argument, NULL, 'G'},
         {"merge", required_argument, NULL, 'M'},
+        {"inventory", required_argument, NULL, 'I'},
+        {"dlq", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *rules = NULL, *outp = NULL, *format = NULL, *state = NULL;
+    const char *invpath = NULL, *dlqpath = NULL;
+    nz_inventory *inv = NULL;
     en_corr_opts co;
     memset(&co, 0, sizeof co);
     co.allowed_lateness_ms = 600000; /* files are rarely in time order across sources */
@@ -247,6 +264,12 @@ static int det_main(int argc, char **argv, int run)
             break;
         case 'S':
             state = optarg;
+            break;
+        case 'I':
+            invpath = optarg;
+            break;
+        case 'D':
+            dlqpath = optarg;
             break;
         case 'L':
         case 'M':
@@ -318,6 +341,21 @@ static int det_main(int argc, char **argv, int run)
         if (!ctx) {
             fprintf(stderr, "zonewarden run: %s\n", err);
             status = CLI_USAGE;
+            goto out;
+        }
+        if (invpath) {
+            if (!(inv = nz_inventory_load(invpath, err, sizeof err))) {
+                fprintf(stderr, "zonewarden run: inventory: %s\n", err);
+                nz_ctx_destroy(ctx);
+                status = CLI_USAGE;
+                goto out;
+            }
+            nz_inventory_attach(ctx, inv);
+        }
+        if (dlqpath && !(s.dlq = fopen(dlqpath, "w"))) {
+            perror(dlqpath);
+            nz_ctx_destroy(ctx);
+            status = CLI_IO;
             goto out;
         }
         for (int i = optind; i < argc || i == optind; i++) {
@@ -411,6 +449,10 @@ out:
     } else {
         fflush(stdout);
     }
+    if (s.dlq && (fclose(s.dlq) != 0 || s.dlq_failed)) {
+        status = CLI_IO;
+    }
+    nz_inventory_destroy(inv);
     free(s.per_rule);
     en_pipe_destroy(s.pipe);
     zw_buf_free(&s.b);

@@ -27,11 +27,14 @@ for d in tests/data/providers/aws-cloudtrail tests/data/providers/gcp-audit \
 done
 
 echo "== zonewarden run over ${#inputs[@]} bundled log files"
-$zw run -r "$out/rules.zwt" --merge 10m -o "$out/alerts.jsonl" "${inputs[@]}"
+# the inventory maps provider zone ids (Route 53 hosted zones, ...) to zone names
+$zw run -r "$out/rules.zwt" --merge 10m --inventory tests/data/providers/inventory.yml \
+    --dlq "$out/dead-letters.jsonl" -o "$out/alerts.jsonl" "${inputs[@]}"
 echo
 $zw summary "$out/alerts.jsonl"
 echo
 echo "alerts (OCSF Detection Finding JSON lines): $out/alerts.jsonl"
+echo "dead letters (records no parser accepted):   $out/dead-letters.jsonl ($(wc -l <"$out/dead-letters.jsonl") records)"
 
 echo
 echo "== exposure review of the DNS lab's zone against tests/data/exposure/approved.yml"
