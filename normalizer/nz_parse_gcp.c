@@ -18,6 +18,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* cloud.*: the project from the LogEntry's resource labels, else from fb at fb_path;
+ * the region from the labels' location. */
+static void set_cloud(zw_event *ev, fjson_object *o, fjson_object *fb, const char *fb_path)
+{
+    zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "GCP", 3);
+    fjson_object *labels = zw_jget(nzp_ci(o, "resource"), "labels");
+    zw_str project = nzp_str(labels, "project_id");
+    if (!nzp_ok(project)) {
+        project = nzp_str(fb, fb_path);
+    }
+    nzp_ref_s(ev, ZW_F_CLOUD_PROJECT_UID, project);
+    nzp_ref_s(ev, ZW_F_CLOUD_ACCOUNT_UID, project);
+    nzp_ref(ev, ZW_F_CLOUD_REGION, labels, "location");
+}
+
 /* LogEntry timestamp: RFC 3339, or "YYYY-MM-DD hh:mm:ss.mmm" (UTC) in some exports. */
 static int entry_time(zw_event *ev, fjson_object *o)
 {
@@ -218,15 +233,7 @@ static int parse_audit(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     nzp_ref_s(ev, ZW_F_META_CORRELATION_UID, insert);
     nzp_ref(ev, ZW_F_META_CORRELATION_UID, pp, "response.operation.id");
     nzp_ref(ev, ZW_F_META_LOG_LEVEL, o, "severity");
-    zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "GCP", 3);
-    fjson_object *labels = zw_jget(nzp_ci(o, "resource"), "labels");
-    zw_str project = nzp_str(labels, "project_id");
-    if (!nzp_ok(project)) {
-        project = nzp_str(pp, "request.project");
-    }
-    nzp_ref_s(ev, ZW_F_CLOUD_PROJECT_UID, project);
-    nzp_ref_s(ev, ZW_F_CLOUD_ACCOUNT_UID, project);
-    nzp_ref(ev, ZW_F_CLOUD_REGION, labels, "location");
+    set_cloud(ev, o, pp, "request.project");
 
     /* actor: the principal; service accounts are e-mail addresses too */
     zw_str email = nzp_str(pp, "authenticationInfo.principalEmail");
@@ -297,7 +304,7 @@ static int parse_audit(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     }
 
     /* the zone: managed-zone name as resource, DNS name when the log carries it */
-    zw_str mz = nzp_str(labels, "zone_name");
+    zw_str mz = nzp_str(zw_jget(nzp_ci(o, "resource"), "labels"), "zone_name");
     if (!nzp_ok(mz)) {
         mz = nzp_str(pp, "request.managedZone");
     }
@@ -437,15 +444,7 @@ static int parse_query(const nz_record *rec, zw_event *ev, nz_emitter *em, char 
     zw_ev_set_ref(ev, ZW_F_META_PRODUCT_VENDOR, "Google", 6);
     zw_ev_set_ref(ev, ZW_F_META_PRODUCT_NAME, "Cloud DNS", 9);
     nzp_ref_s(ev, ZW_F_META_LOG_NAME, logname);
-    zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "GCP", 3);
-    fjson_object *labels = zw_jget(nzp_ci(o, "resource"), "labels");
-    zw_str project = nzp_str(labels, "project_id");
-    if (!nzp_ok(project)) {
-        project = nzp_str(jp, "vmProjectId");
-    }
-    nzp_ref_s(ev, ZW_F_CLOUD_PROJECT_UID, project);
-    nzp_ref_s(ev, ZW_F_CLOUD_ACCOUNT_UID, project);
-    nzp_ref(ev, ZW_F_CLOUD_REGION, labels, "location");
+    set_cloud(ev, o, jp, "vmProjectId");
     if ((rc = nzp_set_dname(ev, ZW_F_QUERY_HOSTNAME, qn.p, qn.n)) ||
         (rc = nzp_set_upper(ev, ZW_F_QUERY_TYPE, qt))) {
         return rc;
