@@ -38,6 +38,17 @@ static int take_level(nz_cur *c, zw_str *level)
     return nz_cur_level(c, levels, ZW_ARRAY_LEN(levels), level);
 }
 
+/* The rest of r after an optional ',' and blanks, as status_detail when not empty. */
+static void set_reason(zw_event *ev, nz_cur *r)
+{
+    nz_cur_lit(r, ",");
+    nz_cur_ws(r);
+    zw_str why = nz_cur_rest(r);
+    if (why.n) {
+        zw_ev_set_str(ev, ZW_F_STATUS_DETAIL, why.p, why.n);
+    }
+}
+
 /* "[2026-11-27 13:05:20.771] " or "[1795784720] " -> time; cursor after the space. */
 static int take_time(nz_cur *c, const zw_time_ctx *tc, int64_t *t)
 {
@@ -105,12 +116,7 @@ static int nsd_xfer(nsd_ctx *k, nz_cur *c, const char *kind, nz_emitter *em)
         /* no rcode: NSD answers REFUSED, or NOTAUTH for a zone it does not serve, and
          * logs both the same way */
         nz_cur r = nz_cur_make(ref + 8, rest.n - (size_t)(ref + 8 - rest.p));
-        nz_cur_lit(&r, ",");
-        nz_cur_ws(&r);
-        zw_str why = nz_cur_rest(&r);
-        if (why.n) {
-            zw_ev_set_str(ev, ZW_F_STATUS_DETAIL, why.p, why.n);
-        }
+        set_reason(ev, &r);
     } else {
         /* logged when NSD starts serving the transfer */
         zw_ev_set_ref(ev, ZW_F_U_XFER_PHASE, "started", 7);
@@ -165,12 +171,7 @@ static int nsd_notify(nsd_ctx *k, nz_cur *c, nz_emitter *em)
         nz_cur r = nz_cur_make(rest.p, rest.n);
         zw_str before;
         if (nz_cur_upto(&r, "refused", &before)) {
-            nz_cur_lit(&r, ",");
-            nz_cur_ws(&r);
-            zw_str why = nz_cur_rest(&r);
-            if (why.n) {
-                zw_ev_set_str(ev, ZW_F_STATUS_DETAIL, why.p, why.n);
-            }
+            set_reason(ev, &r);
         }
     } else {
         zw_ev_set_status(ev, ZW_STATUS_SUCCESS);
