@@ -69,23 +69,86 @@ static int ref_corr(const dc_corr *c, const char *ref)
            (c->title[0] && strcmp(c->title, ref) == 0);
 }
 
+static const struct {
+    const char *tag, *uid, *name;
+} tactics[] = {
+    {"reconnaissance", "TA0043", "Reconnaissance"},
+    {"resource-development", "TA0042", "Resource Development"},
+    {"initial-access", "TA0001", "Initial Access"},
+    {"execution", "TA0002", "Execution"},
+    {"persistence", "TA0003", "Persistence"},
+    {"privilege-escalation", "TA0004", "Privilege Escalation"},
+    {"defense-evasion", "TA0005", "Defense Evasion"},
+    {"credential-access", "TA0006", "Credential Access"},
+    {"discovery", "TA0007", "Discovery"},
+    {"lateral-movement", "TA0008", "Lateral Movement"},
+    {"collection", "TA0009", "Collection"},
+    {"command-and-control", "TA0011", "Command and Control"},
+    {"exfiltration", "TA0010", "Exfiltration"},
+    {"impact", "TA0040", "Impact"},
+};
+
+/* Names of the techniques zonewarden's own content uses; others keep their uid only. */
+static const struct {
+    const char *uid, *name;
+} techniques[] = {
+    {"T1590", "Gather Victim Network Information"},
+    {"T1590.002", "DNS"},
+    {"T1595", "Active Scanning"},
+    {"T1596.001", "DNS/Passive DNS"},
+    {"T1584.002", "DNS Server"},
+    {"T1565.002", "Transmitted Data Manipulation"},
+};
+
+/* ATT&CK entries from Sigma-style tags (attack.t1590.002, attack.reconnaissance) or
+ * DET technique ids (T1590.002): one per technique, each with the first tactic tag;
+ * a tactic alone gives one technique-less entry.  technique_uid is malloc'ed (the
+ * destroy loop frees it; entries end at the first NULL technique_uid), names static. */
 static en_attack *tags_attacks(char **tags, uint32_t n, size_t *na)
 {
-    en_attack *a = calloc(n + 1, sizeof *a);
+    en_attack *a = calloc(n + 2, sizeof *a);
+    const char *tac_uid = NULL, *tac_name = NULL;
     *na = 0;
+    for (uint32_t i = 0; a && i < n && !tac_uid; i++) {
+        for (size_t k = 0; strncmp(tags[i], "attack.", 7) == 0 && k < ZW_ARRAY_LEN(tactics); k++) {
+            if (strcmp(tags[i] + 7, tactics[k].tag) == 0) {
+                tac_uid = tactics[k].uid;
+                tac_name = tactics[k].name;
+            }
+        }
+    }
     for (uint32_t i = 0; a && i < n; i++) {
         const char *tg = tags[i];
+        const char *tech = NULL;
         if (strncmp(tg, "attack.t", 8) == 0 && tg[8] >= '0' && tg[8] <= '9') {
-            char *u = strdup(tg + 7);
-            for (char *p = u; p && *p; p++) {
-                if (*p >= 'a' && *p <= 'z') {
-                    *p = (char)(*p - 32);
-                }
-            }
-            a[(*na)++].technique_uid = u;
+            tech = tg + 7;
         } else if (tg[0] == 'T' && tg[1] >= '0' && tg[1] <= '9') {
-            a[(*na)++].technique_uid = strdup(tg);
+            tech = tg;
         }
+        if (!tech) {
+            continue;
+        }
+        char *u = strdup(tech);
+        for (char *p = u; p && *p; p++) {
+            if (*p >= 'a' && *p <= 'z') {
+                *p = (char)(*p - 32);
+            }
+        }
+        en_attack *e = &a[(*na)++];
+        e->technique_uid = u;
+        for (size_t k = 0; u && k < ZW_ARRAY_LEN(techniques); k++) {
+            if (strcmp(u, techniques[k].uid) == 0) {
+                e->technique_name = techniques[k].name;
+            }
+        }
+        e->tactic_uid = tac_uid;
+        e->tactic_name = tac_name;
+    }
+    if (a && *na == 0 && tac_uid) {
+        /* technique_uid stays NULL: the destroy loop has nothing to free here */
+        a[0].tactic_uid = tac_uid;
+        a[0].tactic_name = tac_name;
+        *na = 1;
     }
     return a;
 }
@@ -245,6 +308,15 @@ en_pipe *en_pipe_new(const en_tables *t, const en_corr_opts *opt, const en_alert
         }
         d->members = p->members[c];
         d->n_members = co->nrules;
+    }
+    /* as for rules: a correlation consumed by another stays silent unless its consumer
+     * says generate: true (the Sigma spec's chained example alerts once, at the end) */
+    for (uint32_t c = 0; c < nc; c++) {
+        for (size_t j = 0; j < p->defs[c].n_members; j++) {
+            if (p->defs[c].members[j].kind == EN_REF_CORR && !rs->corrs[c].generate) {
+                p->defs[p->defs[c].members[j].index].alert = 0;
+            }
+        }
     }
     p->corr = en_corr_new(p->rmeta, nr, p->defs, nc, opt, errstr, errstr_size);
     if (!p->corr) {

@@ -1,11 +1,11 @@
 /*
  * check_corr_rules.c - Sigma correlation YAML through the real compiler and matcher
  * into the correlator: the spec's chained example (event_count feeding
- * temporal_ordered), aliases, value_count, generate, and events read as JSON through
- * en_field_reader.
+ * temporal_ordered), aliases, value_count, generate, with events read as JSON by the
+ * detection pipeline (en_pipe) that `detect` and the Kafka stage use.
  */
 #include "../../compiler/dc.h"
-#include "../../engine/en_corr_rules.h"
+#include "../../engine/en_pipe.h"
 #include "../../engine/en_tables.h"
 #include "corr_harness.h"
 
@@ -101,10 +101,7 @@ static const char alias_yaml[] = "title: Transfer sweep then change\n"
 
 typedef struct {
     en_tables *t;
-    en_matcher *m;
-    en_corr_rules *cr;
-    en_corr *c;
-    en_field_reader fr;
+    en_pipe *pp;
     corr_collect cc;
     en_alert_sink sink;
 } pipe_t;
@@ -125,50 +122,27 @@ static void pipe_open(pipe_t *p, const char *yaml, size_t n)
     dc_diags_free(&d);
     dc_compiler_destroy(dc);
     char err[512] = "";
-    ck_assert_msg(en_corr_rules_new(rs, &p->cr, err, sizeof err) == 0, "%s", err);
     ck_assert_msg(en_tables_new(rs, &p->t, err, sizeof err) == 0, "%s", err);
-    p->m = en_matcher_new(p->t);
-    size_t nr, nd;
-    const en_rule_meta *rm = en_corr_rules_meta(p->cr, &nr);
-    const en_corr_def *cd = en_corr_rules_defs(p->cr, &nd);
-    p->c = en_corr_new(rm, nr, cd, nd, NULL, err, sizeof err);
-    ck_assert_msg(p->c != NULL, "%s", err);
-    en_field_reader_init(&p->fr, p->cr);
     corr_collect_init(&p->cc, &p->sink);
+    p->pp = en_pipe_new(p->t, NULL, &p->sink, err, sizeof err);
+    ck_assert_msg(p->pp != NULL, "%s", err);
 }
 
 static void pipe_close(pipe_t *p)
 {
-    en_corr_destroy(p->c);
-    en_field_reader_free(&p->fr);
-    en_matcher_destroy(p->m);
+    en_pipe_destroy(p->pp);
     en_tables_destroy(p->t);
-    en_corr_rules_destroy(p->cr);
     corr_collect_free(&p->cc);
 }
 
-/* Matches one JSON event and feeds every match to the correlator. */
+/* Matches one JSON event at event time t (ms) and feeds its matches to the correlator. */
 static void pipe_event(pipe_t *p, const char *json, int64_t t)
 {
     fjson_object *ev = fjson_tokener_parse(json);
     ck_assert_ptr_nonnull(ev);
-    const uint32_t *rules;
-    int n = en_match_json(p->m, ev, &rules);
-    ck_assert_int_ge(n, 0);
-    p->fr.json = ev;
-    for (int i = 0; i < n; i++) {
-        en_corr_input in;
-        memset(&in, 0, sizeof in);
-        in.rule = rules[i];
-        in.time_ms = t;
-        in.partition = -1;
-        in.uid = zw_str_c("uid");
-        in.position = zw_str_c("mem:1");
-        in.field = en_field_read;
-        in.field_ud = &p->fr;
-        int rc = en_corr_feed(p->c, &in, &p->sink);
-        ck_assert_int_eq(rc, 0);
-    }
+    fjson_object_object_add(ev, "time", fjson_object_new_int64(t));
+    int rc = en_pipe_json(p->pp, ev, zw_str_c("mem:1"), -1);
+    ck_assert_int_ge(rc, 0);
     fjson_object_put(ev);
 }
 
