@@ -117,14 +117,13 @@ void zw_ev_set_int(zw_event *ev, zw_field f, int64_t v)
     zw_ev_mark(ev, f);
 }
 
-int zw_ev_list_add(zw_event *ev, zw_field f, const char *p, size_t n)
+int zw_ev_list_add_ref(zw_event *ev, zw_field f, const char *p, size_t n)
 {
     zw_list *l = zw_arena_alloc(ev->arena, sizeof *l);
-    char *d = zw_arena_strndup(ev->arena, p, n);
-    if (!l || !d) {
+    if (!l) {
         return ZW_ENOMEM;
     }
-    l->s.p = d;
+    l->s.p = p;
     l->s.n = n;
     l->next = NULL;
     if (!zw_ev_has(ev, f)) {
@@ -140,6 +139,12 @@ int zw_ev_list_add(zw_event *ev, zw_field f, const char *p, size_t n)
     ev->v[f].l.tail = l;
     ev->v[f].l.n++;
     return ZW_OK;
+}
+
+int zw_ev_list_add(zw_event *ev, zw_field f, const char *p, size_t n)
+{
+    char *d = zw_arena_strndup(ev->arena, p, n);
+    return d ? zw_ev_list_add_ref(ev, f, d, n) : ZW_ENOMEM;
 }
 
 typedef struct {

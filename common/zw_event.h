@@ -104,6 +104,8 @@ static inline void zw_ev_set_bool(zw_event *ev, zw_field f, int v)
 }
 /* Appends a copy of [p, p+n) to a LIST slot. */
 int zw_ev_list_add(zw_event *ev, zw_field f, const char *p, size_t n);
+/* Appends [p, p+n) itself (borrowed, like zw_ev_set_ref): for constants. */
+int zw_ev_list_add_ref(zw_event *ev, zw_field f, const char *p, size_t n);
 
 /* Value accessors: an absent STR gives {NULL, 0}, an absent INT gives 0. */
 static inline zw_str zw_ev_str(const zw_event *ev, zw_field f)

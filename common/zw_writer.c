@@ -246,7 +246,7 @@ int zw_event_finalize(zw_event *ev)
             /* the OCSF cloud object requires provider */
             zw_ev_set_ref(ev, ZW_F_CLOUD_PROVIDER, "unknown", 7);
         }
-        if (zw_ev_list_add(ev, ZW_F_META_PROFILES, "cloud", 5)) {
+        if (zw_ev_list_add_ref(ev, ZW_F_META_PROFILES, "cloud", 5)) {
             return ZW_ENOMEM;
         }
     }
@@ -309,31 +309,6 @@ static const char *ecs_direction(int64_t id)
     return "unknown";
 }
 
-/* zw_ev_list_add for a string constant: the node borrows s instead of copying it (this
- * runs for every event, and the ECS values are all constants). */
-static int list_add_static(zw_event *ev, zw_field f, const char *s)
-{
-    zw_list *l = zw_arena_alloc(ev->arena, sizeof *l);
-    if (!l) {
-        return ZW_ENOMEM;
-    }
-    l->s.p = s;
-    l->s.n = strlen(s);
-    l->next = NULL;
-    if (!zw_ev_has(ev, f)) {
-        ev->v[f].l.head = ev->v[f].l.tail = NULL;
-        ev->v[f].l.n = 0;
-        zw_ev_mark(ev, f);
-    }
-    if (ev->v[f].l.tail) {
-        ev->v[f].l.tail->next = l;
-    } else {
-        ev->v[f].l.head = l;
-    }
-    ev->v[f].l.tail = l;
-    ev->v[f].l.n++;
-    return ZW_OK;
-}
 
 static int set_ecs_derived(zw_event *ev)
 {
@@ -369,15 +344,15 @@ static int set_ecs_derived(zw_event *ev)
     zw_ev_unset(ev, ZW_F_E_EVENT_CATEGORY);
     zw_ev_unset(ev, ZW_F_E_EVENT_TYPE);
     if (cat) {
-        rc = list_add_static(ev, ZW_F_E_EVENT_CATEGORY, cat);
+        rc = zw_ev_list_add_ref(ev, ZW_F_E_EVENT_CATEGORY, cat, strlen(cat));
     }
     /* configuration changes are ECS event.type "change" (plus creation / deletion) */
     if (!rc && (cls == ZW_CLASS_API_ACTIVITY || cls == ZW_CLASS_DEVICE_CONFIG_STATE_CHANGE) &&
         act != 2) {
-        rc = list_add_static(ev, ZW_F_E_EVENT_TYPE, "change");
+        rc = zw_ev_list_add_ref(ev, ZW_F_E_EVENT_TYPE, "change", 6);
     }
     if (!rc && typ) {
-        rc = list_add_static(ev, ZW_F_E_EVENT_TYPE, typ);
+        rc = zw_ev_list_add_ref(ev, ZW_F_E_EVENT_TYPE, typ, strlen(typ));
     }
     return rc;
 }
