@@ -67,6 +67,25 @@ static void free_strv(char **v, uint32_t n)
     free(v);
 }
 
+/* Frees what a rule owns (not the rule itself, which lives in rs->rules). */
+static void rule_free_fields(dc_rule *r)
+{
+    free(r->id);
+    free(r->name);
+    free(r->title);
+    free(r->level);
+    free(r->description);
+    free(r->file);
+    free(r->product);
+    free(r->category);
+    free(r->service);
+    free(r->strategy_id);
+    free(r->strategy_name);
+    free(r->routes);
+    free_strv(r->tags, r->ntags);
+    free(r->prog);
+}
+
 void dc_ruleset_free(dc_ruleset *rs)
 {
     if (!rs) {
@@ -78,21 +97,7 @@ void dc_ruleset_free(dc_ruleset *rs)
     }
     free(rs->leaves);
     for (uint32_t i = 0; i < rs->nrules; i++) {
-        dc_rule *r = &rs->rules[i];
-        free(r->id);
-        free(r->name);
-        free(r->title);
-        free(r->level);
-        free(r->description);
-        free(r->file);
-        free(r->product);
-        free(r->category);
-        free(r->service);
-        free(r->strategy_id);
-        free(r->strategy_name);
-        free(r->routes);
-        free_strv(r->tags, r->ntags);
-        free(r->prog);
+        rule_free_fields(&rs->rules[i]);
     }
     free(rs->rules);
     for (uint32_t i = 0; i < rs->ncorrs; i++) {
@@ -229,21 +234,7 @@ void dc_ruleset_pop_rule(dc_ruleset *rs)
     if (!rs->nrules) {
         return;
     }
-    dc_rule *r = &rs->rules[rs->nrules - 1];
-    free(r->id);
-    free(r->name);
-    free(r->title);
-    free(r->level);
-    free(r->description);
-    free(r->file);
-    free(r->product);
-    free(r->category);
-    free(r->service);
-    free(r->strategy_id);
-    free(r->strategy_name);
-    free(r->routes);
-    free_strv(r->tags, r->ntags);
-    free(r->prog);
+    rule_free_fields(&rs->rules[rs->nrules - 1]);
     rs->nrules--;
 }
 
