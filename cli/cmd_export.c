@@ -30,27 +30,17 @@ typedef struct {
     const char *file;
 } ex_ctx;
 
+/* The file's bytes (malloc'ed, NUL-terminated), or NULL if it cannot be read. */
 static char *slurp(const char *path, size_t *n)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
     zw_buf b;
     zw_buf_init(&b);
-    char tmp[65536];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) {
-        if (zw_buf_append(&b, tmp, k)) {
-            fclose(f);
-            zw_buf_free(&b);
-            return NULL;
-        }
+    if (zw_buf_read_file(&b, path, NULL, 0)) {
+        zw_buf_free(&b);
+        return NULL;
     }
-    fclose(f);
-    zw_buf_cstr(&b);
     *n = b.len;
-    return b.p ? b.p : strdup("");
+    return b.p;
 }
 
 /* The value of parameter `name`: tuning override, else default.  NULL if unknown. */
@@ -146,7 +136,8 @@ static void expanded_scalar(ex_ctx *x, zw_buf *b, const dc_ynode *n, int lvl)
             zw_buf_append(&out, p->str, p->len);
             i = (size_t)(end - s);
         } else if (p) {
-            fprintf(stderr, "%s: parameter in '%s' is a list; cannot embed it in text\n", x->file, s);
+            fprintf(stderr, "%s: parameter in '%s' is a list; cannot embed it in text\n", x->file,
+                    s);
             x->errors++;
             i = (size_t)(end - s);
         } else {
@@ -223,8 +214,9 @@ static void uuid_for(const char *sid, const char *aid, char out[37])
             h2 = (h2 ^ *p) * 0x100000001b3ull + 0x2545F4914F6CDD1Dull;
         }
     }
-    snprintf(out, 37, "%08x-%04x-8%03x-%04x-%012llx", (unsigned)(h1 >> 32), (unsigned)(h1 >> 16) & 0xffff,
-             (unsigned)h1 & 0xfff, (unsigned)(0x8000 | ((h2 >> 48) & 0x3fff)),
+    snprintf(out, 37, "%08x-%04x-8%03x-%04x-%012llx", (unsigned)(h1 >> 32),
+             (unsigned)(h1 >> 16) & 0xffff, (unsigned)h1 & 0xfff,
+             (unsigned)(0x8000 | ((h2 >> 48) & 0x3fff)),
              (unsigned long long)(h2 & 0xffffffffffffull));
 }
 
@@ -307,7 +299,8 @@ static int export_analytic(ex_ctx *x, zw_buf *b, const dc_ynode *an, const char 
             key(b, det->items[2 * i]);
             zw_buf_puts(b, ":");
             const dc_ynode *v = det->items[2 * i + 1];
-            if (v->kind == DC_Y_MAP || (v->kind == DC_Y_SEQ && v->n && v->items[0]->kind != DC_Y_SCALAR)) {
+            if (v->kind == DC_Y_MAP ||
+                (v->kind == DC_Y_SEQ && v->n && v->items[0]->kind != DC_Y_SCALAR)) {
                 value(x, b, v, 2);
             } else {
                 zw_buf_putc(b, ' ');
@@ -315,7 +308,8 @@ static int export_analytic(ex_ctx *x, zw_buf *b, const dc_ynode *an, const char 
             }
         }
         if (!cond || strstr(cond, "them")) {
-            fprintf(stderr, "%s:%d:%d: analytic %s: %s, skipped\n", x->file, det->line, det->col, aid,
+            fprintf(stderr, "%s:%d:%d: analytic %s: %s, skipped\n", x->file, det->line, det->col,
+                    aid,
                     cond ? "'of them' conditions cannot carry the log-source selection"
                          : "no condition (or a condition list)");
             x->errors++;
@@ -436,8 +430,10 @@ static int walk(const char *path, const dc_ydoc *tuning, zw_buf *b, int *nrules)
 int cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"sigma", no_argument, NULL, 's'},        {"tuning", required_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
+        {"sigma", no_argument, NULL, 's'},
+        {"tuning", required_argument, NULL, 't'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *tuning_path = NULL, *out_path = NULL;
@@ -475,7 +471,8 @@ int cmd_export(int argc, char **argv)
         ttext = slurp(tuning_path, &n);
         tuning = ttext ? dc_yaml_load(ttext, n, err, sizeof err, NULL, NULL) : NULL;
         if (!tuning) {
-            fprintf(stderr, "zonewarden export: %s: %s\n", tuning_path, ttext ? err : "cannot read");
+            fprintf(stderr, "zonewarden export: %s: %s\n", tuning_path,
+                    ttext ? err : "cannot read");
             free(ttext);
             return CLI_USAGE;
         }

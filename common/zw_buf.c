@@ -6,6 +6,7 @@
 #include "zw_common.h"
 
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,4 +327,31 @@ int zw_json_time_ms(zw_buf *b, int64_t ms)
     int n = snprintf(tmp, sizeof tmp, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"", tm.tm_year + 1900,
                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
     return zw_buf_append(b, tmp, (size_t)n);
+}
+
+int zw_buf_read_file(zw_buf *b, const char *path, char *errstr, size_t errstr_size)
+{
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp) {
+        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: %s", path, strerror(errno));
+    }
+    char tmp[65536];
+    size_t got;
+    int rc = ZW_OK;
+    while ((got = fread(tmp, 1, sizeof tmp, fp)) > 0) {
+        if (zw_buf_append(b, tmp, got)) {
+            rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    if (rc == ZW_OK && ferror(fp)) {
+        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: read error", path);
+    }
+    if (fp != stdin) {
+        fclose(fp);
+    }
+    if (rc == ZW_OK && zw_buf_cstr(b)) {
+        rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+    }
+    return rc;
 }

@@ -31,6 +31,10 @@ int zw_buf_printf(zw_buf *b, const char *fmt, ...) __attribute__((format(printf,
 /* NUL-terminates without counting the NUL in len. */
 int zw_buf_cstr(zw_buf *b);
 
+/* Appends the whole file at path ("-" = stdin) to b and NUL-terminates it (the NUL not
+ * counted in len).  ZW_EIO or ZW_ENOMEM with the reason in errstr; b stays valid. */
+int zw_buf_read_file(zw_buf *b, const char *path, char *errstr, size_t errstr_size);
+
 /* JSON pieces: a quoted, escaped string; a decimal integer; a comma-free "key": */
 int zw_json_str(zw_buf *b, const char *p, size_t n);
 int zw_json_int(zw_buf *b, int64_t v);

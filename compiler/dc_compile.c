@@ -5,6 +5,7 @@
  * references resolved, `generate` applied).
  */
 #include "dc_int.h"
+#include "../common/zw_buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -142,34 +143,17 @@ int64_t dc_parse_duration(const char *s)
     return (int64_t)(v * (double)mul);
 }
 
+/* The file's bytes (malloc'ed, NUL-terminated) in *out; -1 if it cannot be read. */
 static int read_all(const char *path, char **out, size_t *n)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    zw_buf b;
+    zw_buf_init(&b);
+    if (zw_buf_read_file(&b, path, NULL, 0)) {
+        zw_buf_free(&b);
         return -1;
     }
-    size_t cap = 65536, len = 0;
-    char *b = malloc(cap);
-    size_t k;
-    while (b && (k = fread(b + len, 1, cap - len, f)) > 0) {
-        len += k;
-        if (len == cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb) {
-                free(b);
-                b = NULL;
-            }
-            b = nb;
-        }
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (!b || err) {
-        free(b);
-        return -1;
-    }
-    *out = b;
-    *n = len;
+    *out = b.p;
+    *n = b.len;
     return 0;
 }
 

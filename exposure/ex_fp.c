@@ -230,7 +230,7 @@ ex_fp *ex_fp_load(const char *path, char *errstr, size_t errstr_size)
     zw_buf b;
     zw_buf_init(&b);
     ex_fp *fp = NULL;
-    if (ex_read_all(path, &b, errstr, errstr_size) == ZW_OK) {
+    if (zw_buf_read_file(&b, path, errstr, errstr_size) == ZW_OK) {
         fp = ex_fp_load_mem(b.p, b.len, errstr, errstr_size);
     }
     zw_buf_free(&b);

@@ -12,8 +12,6 @@
 char *ex_dname_dup(zw_arena *a, const char *p, size_t n);
 /* Adds an ldns record (value chosen as ex_rr documents).  ZW_ENOMEM. */
 int ex_zone_add_ldns(ex_zone *z, const ldns_rr *rr, int64_t line);
-/* Reads a whole file ("-" = stdin) into b, NUL-terminated.  ZW_EIO / ZW_ENOMEM. */
-int ex_read_all(const char *path, zw_buf *b, char *errstr, size_t errstr_size);
 /* Glob match, case-insensitive, '*' matches dots too. */
 int ex_glob(const char *pattern, const char *s);
 /* Does name equal domain or lie under it? (both lower-case, no trailing dot) */

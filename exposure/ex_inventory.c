@@ -212,7 +212,7 @@ ex_inv *ex_inv_load(const char *path, char *errstr, size_t errstr_size)
     zw_buf b;
     zw_buf_init(&b);
     ex_inv *inv = NULL;
-    if (ex_read_all(path, &b, errstr, errstr_size) == ZW_OK) {
+    if (zw_buf_read_file(&b, path, errstr, errstr_size) == ZW_OK) {
         inv = ex_inv_load_mem(b.p, b.len, path, errstr, errstr_size);
     }
     zw_buf_free(&b);

@@ -475,7 +475,7 @@ int ex_tsig_load(const char *path, zw_arena *a, ex_tsig *out, char *errstr, size
 {
     zw_buf b;
     zw_buf_init(&b);
-    int rc = ex_read_all(path, &b, errstr, errstr_size);
+    int rc = zw_buf_read_file(&b, path, errstr, errstr_size);
     if (rc) {
         zw_buf_free(&b);
         return rc;

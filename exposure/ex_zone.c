@@ -698,37 +698,10 @@ int ex_zone_read_export(const char *path, const char *origin, ex_zone **out, cha
     *out = NULL;
     zw_buf b;
     zw_buf_init(&b);
-    int rc = ex_read_all(path, &b, errstr, errstr_size);
+    int rc = zw_buf_read_file(&b, path, errstr, errstr_size);
     if (rc == ZW_OK) {
         rc = ex_zone_read_export_mem(b.p ? b.p : "", b.len, path, origin, out, errstr, errstr_size);
     }
     zw_buf_free(&b);
-    return rc;
-}
-
-int ex_read_all(const char *path, zw_buf *b, char *errstr, size_t errstr_size)
-{
-    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!fp) {
-        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: %s", path, strerror(errno));
-    }
-    char tmp[65536];
-    size_t got;
-    int rc = ZW_OK;
-    while ((got = fread(tmp, 1, sizeof tmp, fp)) > 0) {
-        if (zw_buf_append(b, tmp, got)) {
-            rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
-            break;
-        }
-    }
-    if (rc == ZW_OK && ferror(fp)) {
-        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: read error", path);
-    }
-    if (fp != stdin) {
-        fclose(fp);
-    }
-    if (rc == ZW_OK && zw_buf_cstr(b)) {
-        rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
-    }
     return rc;
 }
