@@ -40,13 +40,14 @@ BIN := $(B)/zonewarden
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-replay)
 
-.PHONY: all check unit integration asan fuzz bench install clean format format-check help demo deps
+.PHONY: all check unit integration hostile asan fuzz bench install clean format format-check help demo deps
 
 all: $(BIN)
 
 help:
 	@echo "make [all]       build $(BIN)"
 	@echo "make check       unit tests, fuzz corpus replay, integration tests (real servers, Kafka)"
+	@echo "make hostile     hostile-input, fault and shutdown cases on the ASan build"
 	@echo "make asan        the same under AddressSanitizer + UBSan (build/asan)"
 	@echo "make fuzz        libFuzzer on every parser for FUZZ_SECONDS (default 60) each"
 	@echo "make bench       benchmarks against peers (installs peers; long)"
@@ -90,7 +91,13 @@ replay: $(REPLAYS)
 integration: $(BIN)
 	@ZW_BIN=$(abspath $(BIN)) tests/run-integration.sh
 
-check: all unit replay integration
+# Hostile and odd input, faults and shutdown (tests/hostile/), always against the
+# ASan/UBSan binary with bounded time and memory.
+hostile:
+	$(MAKE) VARIANT=asan build/asan/zonewarden
+	@ZW_BIN=$(abspath build/asan/zonewarden) tests/hostile/run.sh
+
+check: all unit replay integration hostile
 	@echo "make check: all passed ($(VARIANT))"
 
 asan:
