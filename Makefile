@@ -40,13 +40,15 @@ BIN := $(B)/zonewarden
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-replay)
 
-.PHONY: all check unit integration hostile asan fuzz bench install clean format format-check help demo deps
+.PHONY: all check unit unit-fast formats integration hostile asan fuzz bench install clean format format-check help demo deps
 
 all: $(BIN)
 
 help:
 	@echo "make [all]       build $(BIN)"
 	@echo "make check       unit tests, fuzz corpus replay, integration tests (real servers, Kafka)"
+	@echo "make unit-fast   unit suites without the slow Kafka mock suite, and the format cases (seconds)"
+	@echo "make formats     format tests as data (tests/data/formats)"
 	@echo "make hostile     hostile-input, fault and shutdown cases on the ASan build"
 	@echo "make asan        the same under AddressSanitizer + UBSan (build/asan)"
 	@echo "make fuzz        libFuzzer on every parser for FUZZ_SECONDS (default 60) each"
@@ -85,6 +87,17 @@ $(B)/fuzz/%-replay: fuzz/%.c fuzz/replay_main.c $(LIB)
 unit: $(BIN) $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; ZW_BIN=$(abspath $(BIN)) CK_DEFAULT_TIMEOUT=120 $$t; done
 
+# Format tests as data (tests/data/formats/<format>/<case>.{log,expect}).
+formats: $(BIN)
+	@ZW_BIN=$(abspath $(BIN)) tests/formats/run.sh
+
+# The quick loop: every unit suite but the slow librdkafka mock-cluster one, and the
+# format cases.  `make check` runs them all.
+FAST_TESTS := $(filter-out %/check_kafka_mock,$(TESTS))
+unit-fast: $(BIN) $(FAST_TESTS)
+	@set -e; for t in $(FAST_TESTS); do echo "== $$t"; ZW_BIN=$(abspath $(BIN)) CK_DEFAULT_TIMEOUT=120 $$t; done
+	@ZW_BIN=$(abspath $(BIN)) tests/formats/run.sh
+
 replay: $(REPLAYS)
 	@set -e; for r in $(REPLAYS); do n=$$(basename $$r -replay); echo "== replay $$n"; $$r fuzz/corpus/$${n#fuzz_}; done
 
@@ -97,7 +110,7 @@ hostile:
 	$(MAKE) VARIANT=asan build/asan/zonewarden
 	@ZW_BIN=$(abspath build/asan/zonewarden) tests/hostile/run.sh
 
-check: all unit replay integration hostile
+check: all unit formats replay integration hostile
 	@echo "make check: all passed ($(VARIANT))"
 
 asan:
