@@ -29,11 +29,20 @@ static void usage(FILE *f)
             "                           [--inventory approved.yml] [--fingerprints FILE]\n"
             "                           [-o FILE] [--output ocsf|ecs] [--table] [--html FILE]\n"
             "                           [--source-ip IP] [--tsig KEYFILE]\n"
-            "                           [--fail-on unapproved|unknown]\n"
+            "                           [--baseline PREVIOUS.jsonl] [--pdns COF.json[.gz]]\n"
+            "                           [--fail-on unapproved|unknown|added]\n"
             "                           [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
             "Findings go to stdout as JSON lines (or to -o FILE); --table prints a table instead\n"
-            "of JSON on stdout; --brokers sends them to a Kafka topic (key: zone).\nExit: 0 done, "
-            "1 --fail-on matched, 2 usage, 3 input error.\n");
+            "of JSON on stdout; --brokers sends them to a Kafka topic (key: zone).\n"
+            "  --baseline FILE   compare with a previous run's findings (JSON lines): each finding\n"
+            "                    is marked unmapped.exposure.change added / unchanged, and findings\n"
+            "                    the zone no longer has come back as removed\n"
+            "  --pdns FILE       passive DNS (Common Output Format JSON lines, .gz too): names the\n"
+            "                    zone no longer has (kind stale) and what passive DNS still discloses\n"
+            "  --fail-on unapproved|unknown|added\n"
+            "                    exit 1 when a finding is unapproved, unapproved or unknown, or new\n"
+            "                    since the baseline\n"
+            "Exit: 0 done, 1 --fail-on matched, 2 usage, 3 input error.\n");
 }
 
 int64_t cli_now_ms(void)
@@ -134,6 +143,8 @@ int cmd_exposure(int argc, char **argv)
         {"source-ip", required_argument, NULL, 's'},
         {"tsig", required_argument, NULL, 'T'},
         {"fail-on", required_argument, NULL, 'f'},
+        {"baseline", required_argument, NULL, 'b'},
+        {"pdns", required_argument, NULL, 'D'},
         {"brokers", required_argument, NULL, 'B'},
         {"output-topic", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
@@ -145,7 +156,10 @@ int cmd_exposure(int argc, char **argv)
     memset(&ko, 0, sizeof ko);
     const char *zonefile = NULL, *axfr = NULL, *export = NULL, *origin = NULL, *invpath = NULL;
     const char *fppath = NULL, *outpath = NULL, *htmlpath = NULL, *srcip = NULL, *tsigpath = NULL;
-    int table = 0, fail_on = -1, c, status = CLI_OK;
+    const char *blpath = NULL, *pdnspath = NULL;
+    int table = 0, fail_on = -1, fail_added = 0, c, status = CLI_OK;
+    ex_baseline *bl = NULL;
+    ex_zone *pz = NULL;
     zw_out_kind kind = ZW_OUT_OCSF;
     char err[512];
     ex_fp *fp = NULL;
@@ -216,10 +230,19 @@ int cmd_exposure(int argc, char **argv)
                 fail_on = EX_C_UNAPPROVED;
             } else if (strcmp(optarg, "unknown") == 0) {
                 fail_on = EX_C_UNKNOWN;
+            } else if (strcmp(optarg, "added") == 0) {
+                fail_added = 1;
             } else {
-                fprintf(stderr, "zonewarden exposure: --fail-on must be unapproved or unknown\n");
+                fprintf(stderr,
+                        "zonewarden exposure: --fail-on must be unapproved, unknown or added\n");
                 return CLI_USAGE;
             }
+            break;
+        case 'b':
+            blpath = optarg;
+            break;
+        case 'D':
+            pdnspath = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -237,6 +260,10 @@ int cmd_exposure(int argc, char **argv)
         return CLI_USAGE;
     }
 
+    if (fail_added && !blpath) {
+        fprintf(stderr, "zonewarden exposure: --fail-on added needs --baseline FILE\n");
+        return CLI_USAGE;
+    }
     if (!kopt.brokers != !kopt.topic) {
         fprintf(stderr, "zonewarden exposure: --brokers and --output-topic go together\n");
         return CLI_USAGE;
@@ -295,6 +322,34 @@ int cmd_exposure(int argc, char **argv)
         fprintf(stderr, "zonewarden exposure: out of memory\n");
         status = CLI_IO;
         goto out;
+    }
+    if (pdnspath) {
+        rc = ex_pdns_read(pdnspath, z, &pz, err, sizeof err);
+        for (size_t i = 0; pz && i < pz->ndiag; i++) {
+            fprintf(stderr, "%s:%lld: %s\n", pz->source, (long long)pz->diag[i].line,
+                    pz->diag[i].msg);
+        }
+        if (!pz || rc) {
+            fprintf(stderr, "zonewarden exposure: %s\n", err);
+            status = CLI_IO; /* the readable lines are still reviewed */
+        }
+        if (pz && ex_analyze_pdns(r, pz, fp, inv)) {
+            fprintf(stderr, "zonewarden exposure: out of memory\n");
+            status = CLI_IO;
+            goto out;
+        }
+    }
+    if (blpath) {
+        if (!(bl = ex_baseline_load(blpath, z->origin, err, sizeof err))) {
+            fprintf(stderr, "zonewarden exposure: %s\n", err);
+            status = CLI_IO;
+            goto out;
+        }
+        if (ex_baseline_apply(bl, r)) {
+            fprintf(stderr, "zonewarden exposure: out of memory\n");
+            status = CLI_IO;
+            goto out;
+        }
     }
     int64_t now = cli_now_ms();
     int json_to_stdout = !outpath && !table && !kopt.brokers;
@@ -357,8 +412,20 @@ int cmd_exposure(int argc, char **argv)
     fprintf(stderr,
             "exposure: %s (%s, %zu records): %zu findings: %zu approved, %zu unknown, %zu "
             "unapproved\n",
-            z->origin, z->kind, z->n, r->n, r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
-            r->by_class[EX_C_UNAPPROVED]);
+            z->origin, z->kind, z->n, r->n - r->by_change[EX_CH_REMOVED], r->by_class[EX_C_APPROVED],
+            r->by_class[EX_C_UNKNOWN], r->by_class[EX_C_UNAPPROVED]);
+    if (pz) {
+        fprintf(stderr, "exposure: %s: %zu passive DNS records the zone does not have\n",
+                pz->source, pz->n);
+    }
+    if (bl) {
+        fprintf(stderr, "exposure: since %s: %zu added, %zu removed, %zu unchanged\n", blpath,
+                r->by_change[EX_CH_ADDED], r->by_change[EX_CH_REMOVED],
+                r->by_change[EX_CH_UNCHANGED]);
+    }
+    if (status == CLI_OK && fail_added && r->by_change[EX_CH_ADDED]) {
+        status = CLI_FAIL;
+    }
     if (status == CLI_OK && fail_on >= 0) {
         size_t hits = r->by_class[EX_C_UNAPPROVED] +
                       (fail_on == EX_C_UNKNOWN ? r->by_class[EX_C_UNKNOWN] : 0);
@@ -381,6 +448,8 @@ out:
     }
     zw_buf_free(&b);
     ex_report_destroy(r);
+    ex_baseline_destroy(bl);
+    ex_zone_destroy(pz);
     ex_zone_destroy(z);
     ex_inv_destroy(inv);
     ex_fp_destroy(fp);

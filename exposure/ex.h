@@ -35,6 +35,10 @@ typedef struct {
     const char *value;
     int alias;    /* value is a provider alias target (Route 53 AliasTarget) */
     int64_t line; /* zone-file line, or 1-based record index in an export; 0 unknown */
+    /* passive DNS only (ex_pdns_read): first / last seen (ms since the epoch) and the
+     * number of observations; 0 for every other source */
+    int64_t first_seen_ms, last_seen_ms;
+    uint64_t seen_count;
 } ex_rr;
 
 typedef struct {
@@ -137,10 +141,15 @@ typedef enum {
     EX_K_WILDCARD,      /* wildcard owner name */
     EX_K_PRIVATE_ADDR,  /* RFC 1918 / ULA / loopback / link-local address */
     EX_K_TAKEOVER,      /* CNAME / alias into a takeover-prone cloud namespace */
+    EX_K_STALE,         /* a name passive DNS still holds that the zone no longer has */
     EX_K__COUNT
 } ex_kind;
 
 typedef enum { EX_C_APPROVED, EX_C_UNKNOWN, EX_C_UNAPPROVED, EX_C__COUNT } ex_class;
+
+/* A finding compared with a baseline (ex_baseline_apply): EX_CH_NONE when no baseline
+ * was given. */
+typedef enum { EX_CH_NONE, EX_CH_ADDED, EX_CH_UNCHANGED, EX_CH_REMOVED, EX_CH__COUNT } ex_change;
 
 typedef struct {
     ex_kind kind;
@@ -154,6 +163,11 @@ typedef struct {
     const char *pattern;         /* fingerprint pattern or label keyword */
     const char *reason;          /* why this classification ("providers.approved: aws") */
     char uid[17];                /* deterministic hex id */
+    const ex_zone *src;          /* the zone it was found in (the reviewed zone, or its
+                                    passive-DNS records); NULL = the report's zone */
+    ex_change change;            /* against the baseline; EX_CH_REMOVED findings are the
+                                    baseline's own (rr, strings and src borrowed from the
+                                    baseline, which must outlive the report) */
 } ex_finding;
 
 typedef struct {
@@ -161,14 +175,52 @@ typedef struct {
     const ex_zone *zone;
     ex_finding *f;
     size_t n, cap;
+    /* counts over the current findings (removed ones are counted in by_change only) */
     size_t by_class[EX_C__COUNT];
     size_t by_kind[EX_K__COUNT][EX_C__COUNT];
+    size_t by_change[EX_CH__COUNT];
 } ex_report;
 
 /* Analyses zone against fp and inv (inv may be NULL: everything is "unknown").
  * NULL on out-of-memory.  The report borrows zone, fp and inv. */
 ex_report *ex_analyze(const ex_zone *zone, const ex_fp *fp, const ex_inv *inv);
 void ex_report_destroy(ex_report *r);
+
+/* Adds the findings of passive-DNS records (a zone read by ex_pdns_read, which keeps only
+ * what the reviewed zone no longer or never had) to r: what they disclose, classified like
+ * zone records, and one EX_K_STALE finding per name the reviewed zone lacks.  pz must
+ * outlive r.  ZW_ENOMEM. */
+int ex_analyze_pdns(ex_report *r, const ex_zone *pz, const ex_fp *fp, const ex_inv *inv);
+
+/* ---------------------------------------------------------------- passive DNS */
+
+/* Reads passive DNS in the Common Output Format (one JSON object a line: rrname, rrtype,
+ * rdata (string or list), time_first, time_last (seconds), count; plain or .gz) and keeps
+ * the records at or below zone->origin that zone does not hold (same owner, type and
+ * value).  A malformed line is a diagnostic with its line number and is skipped.
+ * Returns like ex_zone_read_file (*out kind "passive-dns", origin zone->origin). */
+int ex_pdns_read(const char *path, const ex_zone *zone, ex_zone **out, char *errstr,
+                 size_t errstr_size);
+/* Same over a buffer (uncompressed); name is used as the source. */
+int ex_pdns_read_mem(const char *p, size_t n, const char *name, const ex_zone *zone,
+                     ex_zone **out, char *errstr, size_t errstr_size);
+
+/* ---------------------------------------------------------------- baselines */
+
+typedef struct ex_baseline ex_baseline;
+
+/* Loads a previous run's findings (the JSON lines `exposure` writes).  Each finding is
+ * keyed by zone, record name, record type, kind and subject (not uids or times).  A file
+ * that is not zonewarden exposure output of this version, or that holds another zone than
+ * origin, is refused: NULL with errstr naming the file and line. */
+ex_baseline *ex_baseline_load(const char *path, const char *origin, char *errstr,
+                              size_t errstr_size);
+void ex_baseline_destroy(ex_baseline *bl);
+/* Marks every finding of r added or unchanged, and appends each baseline finding that
+ * r no longer has as an EX_CH_REMOVED finding (borrowing the baseline's content: bl must
+ * outlive r); fills r->by_change.  Call once, after every ex_analyze* call.  ZW_ENOMEM. */
+int ex_baseline_apply(const ex_baseline *bl, ex_report *r);
+const char *ex_change_name(ex_change c); /* "added", "unchanged", "removed"; "" for NONE */
 
 const char *ex_kind_name(ex_kind k);   /* "provider", "remote-access", ... */
 const char *ex_kind_title(ex_kind k);  /* plain-language title for reports */

@@ -20,7 +20,7 @@ const char *ex_kind_name(ex_kind k)
 {
     static const char *const n[EX_K__COUNT] = {"provider",      "third-party", "remote-access",
                                                "admin",         "wildcard",    "private-address",
-                                               "takeover-prone"};
+                                               "takeover-prone", "stale"};
     return k < EX_K__COUNT ? n[k] : "?";
 }
 
@@ -32,7 +32,8 @@ const char *ex_kind_title(ex_kind k)
                                                "Administration / internal tool host name",
                                                "Wildcard record",
                                                "Private address in public DNS",
-                                               "CNAME into takeover-prone cloud namespace"};
+                                               "CNAME into takeover-prone cloud namespace",
+                                               "Removed name still in passive DNS"};
     return k < EX_K__COUNT ? n[k] : "?";
 }
 
@@ -52,6 +53,7 @@ static const int severity[EX_K__COUNT][EX_C__COUNT] = {
     [EX_K_WILDCARD] = {ZW_SEV_INFO, ZW_SEV_LOW, ZW_SEV_MEDIUM},
     [EX_K_PRIVATE_ADDR] = {ZW_SEV_INFO, ZW_SEV_LOW, ZW_SEV_MEDIUM},
     [EX_K_TAKEOVER] = {ZW_SEV_LOW, ZW_SEV_MEDIUM, ZW_SEV_HIGH},
+    [EX_K_STALE] = {ZW_SEV_INFO, ZW_SEV_LOW, ZW_SEV_MEDIUM},
 };
 
 const char *ex_private_range(const char *addr)
@@ -190,6 +192,7 @@ static int add(actx *c, ex_kind k, const ex_rr *rr, const char *via, const char 
     }
     ex_finding *f = &r->f[r->n];
     memset(f, 0, sizeof *f);
+    f->src = c->z;
     f->kind = k;
     f->rr = rr;
     f->via = via;
@@ -423,6 +426,48 @@ ex_report *ex_analyze(const ex_zone *zone, const ex_fp *fp, const ex_inv *inv)
     }
     free(c.seen);
     return r;
+}
+
+/* One EX_K_STALE finding per owner name of pz (passive DNS) that the reviewed zone does
+ * not have at all: the name was removed (or never served here) but stays public. */
+static int add_stale(actx *c, const ex_zone *zone)
+{
+    const ex_zone *pz = c->z;
+    /* the zone's own names go into the seen set first: they are not stale */
+    for (size_t j = 0; j < zone->n; j++) {
+        if (seen_add(c, EX_K_STALE, zone->rr[j].owner) < 0) {
+            return ZW_ENOMEM;
+        }
+    }
+    for (size_t i = 0; i < pz->n; i++) {
+        const ex_rr *rr = &pz->rr[i];
+        int sr = seen_add(c, EX_K_STALE, rr->owner);
+        if (sr < 0) {
+            return sr;
+        }
+        if (sr) {
+            continue;
+        }
+        /* classified as a host name: approved when the inventory approves the host */
+        int rc = add(c, EX_K_STALE, rr, "passive-dns", rr->owner, strlen(rr->owner), NULL,
+                     "passive-dns", NULL);
+        if (rc) {
+            return rc;
+        }
+    }
+    return ZW_OK;
+}
+
+int ex_analyze_pdns(ex_report *r, const ex_zone *pz, const ex_fp *fp, const ex_inv *inv)
+{
+    actx c = {r, fp, inv, pz, NULL, 0, 0};
+    int rc = ZW_OK;
+    for (size_t i = 0; i < pz->n && !rc; i++) {
+        rc = check_rr(&c, &pz->rr[i]);
+    }
+    rc = rc ? rc : add_stale(&c, r->zone);
+    free(c.seen);
+    return rc;
 }
 
 void ex_report_destroy(ex_report *r)

@@ -35,6 +35,10 @@ static const char *remediation(ex_kind k)
     case EX_K_TAKEOVER:
         return "Verify the cloud resource still exists and is owned by you; remove the CNAME "
                "when the resource is deprovisioned.";
+    case EX_K_STALE:
+        return "Nothing to remove from the zone: passive DNS keeps the name public.  Make sure "
+               "nothing still answers for it (addresses and cloud resources released), and treat "
+               "what it reveals (hosts, vendors) as known to adversaries.";
     default:
         return "";
     }
@@ -60,6 +64,9 @@ static int describe(const ex_finding *f, zw_buf *b)
     case EX_K_TAKEOVER:
         return zw_buf_printf(b, "%s -> %s: %s namespace where a deleted resource can be claimed",
                              owner, f->subject, f->provider->name);
+    case EX_K_STALE:
+        return zw_buf_printf(b, "%s is gone from the zone but passive DNS still has it (%s %s)",
+                             owner, f->rr->type, f->rr->value);
     default:
         return zw_buf_puts(b, owner);
     }
@@ -68,7 +75,7 @@ static int describe(const ex_finding *f, zw_buf *b)
 int ex_finding_event(const ex_report *r, size_t i, int64_t time_ms, zw_event *ev)
 {
     const ex_finding *f = &r->f[i];
-    const ex_zone *z = r->zone;
+    const ex_zone *z = f->src ? f->src : r->zone;
     zw_buf b;
     int rc = zw_ev_set_class(ev, ZW_CLASS_COMPLIANCE_FINDING, 1);
     zw_buf_init(&b);
@@ -130,6 +137,20 @@ int ex_finding_event(const ex_report *r, size_t i, int64_t time_ms, zw_event *ev
     zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_KIND, kn, strlen(kn));
     zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_CLASSIFICATION, cn, strlen(cn));
     zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_VIA, f->via, strlen(f->via));
+    zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_SUBJECT, f->subject, strlen(f->subject));
+    if (f->change != EX_CH_NONE) {
+        const char *ch = ex_change_name(f->change);
+        zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_CHANGE, ch, strlen(ch));
+    }
+    if (f->rr->seen_count) {
+        zw_ev_set_int(ev, ZW_F_U_EXPOSURE_SEEN_COUNT, (int64_t)f->rr->seen_count);
+    }
+    if (f->rr->first_seen_ms) {
+        zw_ev_set_int(ev, ZW_F_U_EXPOSURE_FIRST_SEEN, f->rr->first_seen_ms);
+    }
+    if (f->rr->last_seen_ms) {
+        zw_ev_set_int(ev, ZW_F_U_EXPOSURE_LAST_SEEN, f->rr->last_seen_ms);
+    }
     zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_REASON, f->reason, strlen(f->reason));
     if (f->category) {
         zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_CATEGORY, f->category, strlen(f->category));
@@ -165,10 +186,28 @@ static int cell(zw_buf *b, const char *s, int w)
     return zw_buf_printf(b, "%-*s ", w, s);
 }
 
+/* 1 when the findings were compared with a baseline (ex_baseline_apply ran). */
+static int compared(const ex_report *r)
+{
+    return r->by_change[EX_CH_ADDED] + r->by_change[EX_CH_UNCHANGED] +
+               r->by_change[EX_CH_REMOVED] >
+           0;
+}
+
+static int change_summary(const ex_report *r, zw_buf *b)
+{
+    return zw_buf_printf(b, "since the baseline: %zu added, %zu removed, %zu unchanged",
+                         r->by_change[EX_CH_ADDED], r->by_change[EX_CH_REMOVED],
+                         r->by_change[EX_CH_UNCHANGED]);
+}
+
 int ex_report_table(const ex_report *r, zw_buf *b)
 {
-    int rc = zw_buf_printf(b, "%-13s %-10s %-15s %-34s %-5s %-44s %s\n", "SEVERITY", "CLASS",
-                           "KIND", "NAME", "TYPE", "DETAIL", "LINE");
+    int cmp = compared(r);
+    int rc = cmp ? zw_buf_printf(b, "%-9s ", "CHANGE") : 0;
+    rc = rc ? rc
+            : zw_buf_printf(b, "%-13s %-10s %-15s %-34s %-5s %-44s %s\n", "SEVERITY", "CLASS",
+                            "KIND", "NAME", "TYPE", "DETAIL", "LINE");
     zw_buf d;
     zw_buf_init(&d);
     for (size_t i = 0; i < r->n && !rc; i++) {
@@ -182,6 +221,9 @@ int ex_report_table(const ex_report *r, zw_buf *b)
             rc = zw_buf_printf(&d, "%s %s", f->via, f->subject);
         }
         rc = rc ? rc : zw_buf_cstr(&d);
+        if (cmp && !rc) {
+            rc = cell(b, ex_change_name(f->change), 9);
+        }
         rc = rc ? rc : cell(b, sev_short(f->severity), 13);
         rc = rc ? rc : cell(b, ex_class_name(f->cls), 10);
         rc = rc ? rc : cell(b, ex_kind_name(f->kind), 15);
@@ -198,9 +240,13 @@ int ex_report_table(const ex_report *r, zw_buf *b)
         rc = zw_buf_printf(b,
                            "%zu records in %s (%s): %zu findings: %zu approved, %zu unknown, "
                            "%zu unapproved\n",
-                           r->zone->n, r->zone->origin, r->zone->kind, r->n,
-                           r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
-                           r->by_class[EX_C_UNAPPROVED]);
+                           r->zone->n, r->zone->origin, r->zone->kind,
+                           r->n - r->by_change[EX_CH_REMOVED], r->by_class[EX_C_APPROVED],
+                           r->by_class[EX_C_UNKNOWN], r->by_class[EX_C_UNAPPROVED]);
+    }
+    if (!rc && cmp) {
+        rc = change_summary(r, b);
+        rc = rc ? rc : zw_buf_putc(b, '\n');
     }
     return rc;
 }
@@ -333,8 +379,8 @@ static int plain_summary(zw_buf *b, const ex_report *r)
                            "DNS records. Of the %zu things they disclose that matter, "
                            "<b>%zu were approved</b>, <b>%zu have not been reviewed</b> and "
                            "<b>%zu are not approved</b>. ",
-                           r->n, r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
-                           r->by_class[EX_C_UNAPPROVED]);
+                           r->n - r->by_change[EX_CH_REMOVED], r->by_class[EX_C_APPROVED],
+                           r->by_class[EX_C_UNKNOWN], r->by_class[EX_C_UNAPPROVED]);
     if (!rc && provs) {
         rc = zw_buf_printf(b, "%zu records reveal which outside companies the organisation uses. ",
                            provs);
@@ -385,9 +431,15 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
                             "<div class=\"card c0\"><b>%zu</b>approved</div>"
                             "<div class=\"card c1\"><b>%zu</b>not reviewed</div>"
                             "<div class=\"card c2\"><b>%zu</b>not approved</div></div>\n",
-                            r->n, r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
+                            r->n - r->by_change[EX_CH_REMOVED], r->by_class[EX_C_APPROVED], r->by_class[EX_C_UNKNOWN],
                             r->by_class[EX_C_UNAPPROVED]);
     rc = rc ? rc : plain_summary(b, r);
+    int cmp = compared(r);
+    if (!rc && cmp) {
+        rc = zw_buf_puts(b, "<p class=\"plain\" id=\"changes\">Compared with the previous review, ");
+        rc = rc ? rc : change_summary(r, b);
+        rc = rc ? rc : zw_buf_puts(b, ".</p>\n");
+    }
     rc = rc ? rc : zw_buf_puts(b, "<h2>What the zone discloses</h2>\n");
     rc = rc ? rc : chart(b, r);
 
@@ -398,7 +450,7 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
     size_t nprov_rows = 0;
     for (size_t i = 0; i < r->n && !rc; i++) {
         const ex_finding *f = &r->f[i];
-        if (f->kind != EX_K_PROVIDER) {
+        if (f->kind != EX_K_PROVIDER || f->change == EX_CH_REMOVED) {
             continue;
         }
         int first = 1;
@@ -414,7 +466,8 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
         ex_class worst = f->cls;
         size_t seen_n = 0;
         for (size_t j = i; j < r->n; j++) {
-            if (r->f[j].kind == EX_K_PROVIDER && r->f[j].provider == f->provider) {
+            if (r->f[j].kind == EX_K_PROVIDER && r->f[j].provider == f->provider &&
+                r->f[j].change != EX_CH_REMOVED) {
                 worst = r->f[j].cls > worst ? r->f[j].cls : worst;
                 seen_n++;
             }
@@ -441,9 +494,11 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
                              "<button data-f=\"unapproved\">not approved</button>"
                              "<button data-f=\"unknown\">not reviewed</button>"
                              "<button data-f=\"approved\">approved</button></p>\n"
-                             "<table id=\"findings\"><tr><th>Severity</th><th>Status</th><th>Kind"
-                             "</th><th>Name</th><th>Type</th><th>Detail</th><th>Line</th><th>Why"
-                             "</th></tr>\n");
+                             "<table id=\"findings\"><tr>");
+    rc = rc ? rc : cmp ? zw_buf_puts(b, "<th>Change</th>") : 0;
+    rc = rc ? rc
+            : zw_buf_puts(b, "<th>Severity</th><th>Status</th><th>Kind</th><th>Name</th><th>Type"
+                             "</th><th>Detail</th><th>Line</th><th>Why</th></tr>\n");
     zw_buf d;
     zw_buf_init(&d);
     for (size_t i = 0; i < r->n && !rc; i++) {
@@ -451,12 +506,17 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
         zw_buf_clear(&d);
         rc = describe(f, &d);
         rc = rc ? rc : zw_buf_cstr(&d);
+        rc = rc ? rc : zw_buf_printf(b, "<tr data-class=\"%s\"", ex_class_name(f->cls));
+        if (!rc && cmp) {
+            rc = zw_buf_printf(b, " data-change=\"%s\"><td>%s</td", ex_change_name(f->change),
+                               ex_change_name(f->change));
+        }
         rc = rc ? rc
                 : zw_buf_printf(b,
-                                "<tr data-class=\"%s\"><td>%s</td><td><span class=\"pill p%d\">"
+                                "><td>%s</td><td><span class=\"pill p%d\">"
                                 "%s</span></td><td>%s</td><td class=\"m\">",
-                                ex_class_name(f->cls), zw_severity_name(f->severity), (int)f->cls,
-                                ex_class_name(f->cls), ex_kind_name(f->kind));
+                                zw_severity_name(f->severity), (int)f->cls, ex_class_name(f->cls),
+                                ex_kind_name(f->kind));
         rc = rc ? rc : esc(b, f->rr->owner);
         rc = rc ? rc : zw_buf_puts(b, "</td><td>");
         rc = rc ? rc : esc(b, f->rr->type);

@@ -117,6 +117,8 @@ int ex_zone_add(ex_zone *z, const char *owner, size_t on, const char *type, uint
     r->ttl = ttl;
     r->alias = alias;
     r->line = line;
+    r->first_seen_ms = r->last_seen_ms = 0;
+    r->seen_count = 0;
     z->n++;
     return ZW_OK;
 }
@@ -373,8 +375,8 @@ static int txt_unquote(const char *p, size_t n, zw_buf *out)
     return ZW_OK;
 }
 
-static int add_text(ex_zone *z, const char *owner, const char *type, int64_t ttl, const char *val,
-                    size_t vn, int64_t idx)
+int ex_zone_add_text(ex_zone *z, const char *owner, const char *type, int64_t ttl,
+                     const char *val, size_t vn, int64_t idx)
 {
     if (strcasecmp(type, "TXT") == 0 || strcasecmp(type, "SPF") == 0) {
         zw_buf b;
@@ -448,7 +450,7 @@ static int read_route53(ex_zone *z, fjson_object *sets)
         size_t m = alen(rrs);
         for (size_t j = 0; j < m; j++) {
             const char *v = jstr(fjson_object_array_get_idx(rrs, j), "Value");
-            if (v && add_text(z, name, type, ttl, v, strlen(v), (int64_t)i + 1)) {
+            if (v && ex_zone_add_text(z, name, type, ttl, v, strlen(v), (int64_t)i + 1)) {
                 return ZW_ENOMEM;
             }
         }
@@ -475,7 +477,7 @@ static int read_gcp(ex_zone *z, fjson_object *arr)
         for (size_t j = 0; j < alen(rd); j++) {
             fjson_object *v = fjson_object_array_get_idx(rd, j);
             const char *vs = fjson_object_get_string(v);
-            if (vs && add_text(z, name, type, ttl, vs, strlen(vs), (int64_t)i + 1)) {
+            if (vs && ex_zone_add_text(z, name, type, ttl, vs, strlen(vs), (int64_t)i + 1)) {
                 return ZW_ENOMEM;
             }
         }
@@ -494,7 +496,7 @@ static int read_cloudflare(ex_zone *z, fjson_object *arr)
             ex_zone_diag(z, (int64_t)i + 1, "record without name/type/content");
             continue;
         }
-        if (add_text(z, name, type, jint(s, "ttl"), c, strlen(c), (int64_t)i + 1)) {
+        if (ex_zone_add_text(z, name, type, jint(s, "ttl"), c, strlen(c), (int64_t)i + 1)) {
             return ZW_ENOMEM;
         }
     }
