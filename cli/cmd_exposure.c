@@ -30,6 +30,7 @@ static void usage(FILE *f)
             "                           [-o FILE] [--output ocsf|ecs] [--table] [--html FILE]\n"
             "                           [--source-ip IP] [--tsig KEYFILE]\n"
             "                           [--baseline PREVIOUS.jsonl] [--pdns COF.json[.gz]]\n"
+            "                           [--resolve SERVER[:PORT]]\n"
             "                           [--fail-on unapproved|unknown|added]\n"
             "                           [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
             "Findings go to stdout as JSON lines (or to -o FILE); --table prints a table instead\n"
@@ -39,6 +40,9 @@ static void usage(FILE *f)
             "                    the zone no longer has come back as removed\n"
             "  --pdns FILE       passive DNS (Common Output Format JSON lines, .gz too): names the\n"
             "                    zone no longer has (kind stale) and what passive DNS still discloses\n"
+            "  --resolve SERVER  ask this resolver whether each takeover-prone CNAME target still\n"
+            "                    exists; NXDOMAIN (the resource is gone: anyone may claim it)\n"
+            "                    raises the finding's severity (unmapped.exposure.resolved)\n"
             "  --fail-on unapproved|unknown|added\n"
             "                    exit 1 when a finding is unapproved, unapproved or unknown, or new\n"
             "                    since the baseline\n"
@@ -145,6 +149,7 @@ int cmd_exposure(int argc, char **argv)
         {"fail-on", required_argument, NULL, 'f'},
         {"baseline", required_argument, NULL, 'b'},
         {"pdns", required_argument, NULL, 'D'},
+        {"resolve", required_argument, NULL, 'R'},
         {"brokers", required_argument, NULL, 'B'},
         {"output-topic", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
@@ -156,7 +161,7 @@ int cmd_exposure(int argc, char **argv)
     memset(&ko, 0, sizeof ko);
     const char *zonefile = NULL, *axfr = NULL, *export = NULL, *origin = NULL, *invpath = NULL;
     const char *fppath = NULL, *outpath = NULL, *htmlpath = NULL, *srcip = NULL, *tsigpath = NULL;
-    const char *blpath = NULL, *pdnspath = NULL;
+    const char *blpath = NULL, *pdnspath = NULL, *resolver = NULL;
     int table = 0, fail_on = -1, fail_added = 0, c, status = CLI_OK;
     ex_baseline *bl = NULL;
     ex_zone *pz = NULL;
@@ -243,6 +248,9 @@ int cmd_exposure(int argc, char **argv)
             break;
         case 'D':
             pdnspath = optarg;
+            break;
+        case 'R':
+            resolver = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -336,6 +344,18 @@ int cmd_exposure(int argc, char **argv)
         if (pz && ex_analyze_pdns(r, pz, fp, inv)) {
             fprintf(stderr, "zonewarden exposure: out of memory\n");
             status = CLI_IO;
+            goto out;
+        }
+    }
+    if (resolver) {
+        char rhost[256];
+        int rport;
+        err[0] = '\0';
+        if (cli_split_server(resolver, rhost, sizeof rhost, &rport) ||
+            ex_resolve_targets(r, rhost, rport, 2000, err, sizeof err)) {
+            fprintf(stderr, "zonewarden exposure: --resolve %s: %s\n", resolver,
+                    err[0] ? err : "bad server");
+            status = CLI_USAGE;
             goto out;
         }
     }

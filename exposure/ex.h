@@ -165,6 +165,8 @@ typedef struct {
     char uid[17];                /* deterministic hex id */
     const ex_zone *src;          /* the zone it was found in (the reviewed zone, or its
                                     passive-DNS records); NULL = the report's zone */
+    const char *resolved;        /* ex_resolve_targets: "nxdomain", "resolves", "no-answer",
+                                    "servfail", "refused", "error"; NULL = not checked */
     ex_change change;            /* against the baseline; EX_CH_REMOVED findings are the
                                     baseline's own (rr, strings and src borrowed from the
                                     baseline, which must outlive the report) */
@@ -191,6 +193,14 @@ void ex_report_destroy(ex_report *r);
  * zone records, and one EX_K_STALE finding per name the reviewed zone lacks.  pz must
  * outlive r.  ZW_ENOMEM. */
 int ex_analyze_pdns(ex_report *r, const ex_zone *pz, const ex_fp *fp, const ex_inv *inv);
+
+/* Asks server (an address; port 0 = 53) for the A record of every takeover-prone
+ * target in r (one UDP query each, recursion desired, timeout_ms per query, 0 = 2000)
+ * and records the answer in f->resolved.  A target that no longer exists (NXDOMAIN) is a
+ * name anyone may claim: its severity goes one step up, to at least High.  Nothing is
+ * sent anywhere but server.  ZW_EINVAL (errstr) for a bad address, ZW_ENOMEM. */
+int ex_resolve_targets(ex_report *r, const char *server, int port, int timeout_ms, char *errstr,
+                       size_t errstr_size);
 
 /* ---------------------------------------------------------------- passive DNS */
 

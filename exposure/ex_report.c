@@ -62,6 +62,12 @@ static int describe(const ex_finding *f, zw_buf *b)
     case EX_K_PRIVATE_ADDR:
         return zw_buf_printf(b, "%s has %s address %s", owner, f->category, f->subject);
     case EX_K_TAKEOVER:
+        if (f->resolved && strcmp(f->resolved, "nxdomain") == 0) {
+            return zw_buf_printf(b,
+                                 "%s -> %s: the %s resource is gone (NXDOMAIN): anyone who "
+                                 "claims that name serves %s",
+                                 owner, f->subject, f->provider->name, owner);
+        }
         return zw_buf_printf(b, "%s -> %s: %s namespace where a deleted resource can be claimed",
                              owner, f->subject, f->provider->name);
     case EX_K_STALE:
@@ -141,6 +147,9 @@ int ex_finding_event(const ex_report *r, size_t i, int64_t time_ms, zw_event *ev
     if (f->change != EX_CH_NONE) {
         const char *ch = ex_change_name(f->change);
         zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_CHANGE, ch, strlen(ch));
+    }
+    if (f->resolved) {
+        zw_ev_set_ref(ev, ZW_F_U_EXPOSURE_RESOLVED, f->resolved, strlen(f->resolved));
     }
     if (f->rr->seen_count) {
         zw_ev_set_int(ev, ZW_F_U_EXPOSURE_SEEN_COUNT, (int64_t)f->rr->seen_count);

@@ -101,6 +101,31 @@ review "$W/x.jsonl" "$H/week1.example.test.zone" --baseline "$W/events.jsonl"
 [ "$rc" = 3 ] && grep -q "events.jsonl:1: baseline refused: not an exposure finding" "$W/x.jsonl.err" &&
     ok "events that are not exposure findings refused" || fail "non-finding baseline: $(cat "$W/x.jsonl.err")"
 
+# --resolve: a takeover-prone target that no longer exists (NXDOMAIN from a resolver the
+# test runs on loopback) raises the finding's severity; one that resolves does not
+python3 "$ZW_ROOT/tests/integration/lib/tiny_dns.py" "$W/dns.port" 60 \
+    legacy-app-prod.azurewebsites.net &
+dns_pid=$!
+for _ in $(seq 1 50); do
+    [ -s "$W/dns.port" ] && break
+    sleep 0.1
+done
+review "$W/resolve.jsonl" "$H/week2.example.test.zone" --pdns "$H/passive-dns.cof.jsonl" \
+    --resolve "127.0.0.1:$(cat "$W/dns.port" 2>/dev/null)"
+kill "$dns_pid" 2>/dev/null
+wait "$dns_pid" 2>/dev/null
+cat >"$W/resolve.expect" <<'EOT'
+gone: NXDOMAIN, High         | unmapped.exposure.kind=takeover-prone unmapped.record.name=legacy-app.example.test unmapped.exposure.resolved=nxdomain severity_id=4 'message~resource is gone [(]NXDOMAIN[)]' | 1
+still there: Medium          | unmapped.exposure.kind=takeover-prone unmapped.record.name=status.example.test unmapped.exposure.resolved=resolves severity_id=3 | 1
+only takeover targets asked  | unmapped.exposure.resolved? unmapped.exposure.kind!=takeover-prone | 0
+EOT
+if python3 "$EXPECT" "$W/resolve.jsonl" "$W/resolve.expect" >"$W/resolve.out" 2>&1; then
+    ok "--resolve: NXDOMAIN target raised to High, resolving target unchanged"
+else
+    fail "--resolve:"
+    grep -v '^ok ' "$W/resolve.out"
+fi
+
 # table and HTML show the change
 "$ZW_BIN" exposure --zone "$H/week2.example.test.zone" --origin example.test --inventory "$INV" \
     --baseline "$W/week1.jsonl" --table --html "$W/report.html" >"$W/table.txt" 2>/dev/null
