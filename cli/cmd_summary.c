@@ -64,7 +64,44 @@ static void subject(fjson_object *a, char *out, size_t n)
             src = val;
         }
     }
+    if (!zone && !src) {
+        /* no zone or peer among the matched values (provider and configuration alerts
+         * match on the operation): name the provider and the operation instead */
+        const char *prov = NULL, *op = NULL;
+        for (int i = 0; obs && i < fjson_object_array_length(obs); i++) {
+            fjson_object *o = fjson_object_array_get_idx(obs, i);
+            const char *name = zw_jstr(o, "name", NULL), *val = zw_jstr(o, "value", NULL);
+            if (name && val && strcmp(name, "cloud.provider") == 0) {
+                prov = val;
+            } else if (name && val && strcmp(name, "api.operation") == 0) {
+                op = val;
+            }
+        }
+        zone = prov;
+        src = op;
+    }
     snprintf(out, n, "%s%s%s", zone ? zone : "", zone && src ? " " : "", src ? src : "");
+}
+
+/* Copies title into out, cut at a word boundary with "..." when longer than w columns. */
+static void fit_title(const char *title, char *out, size_t w)
+{
+    size_t n = strlen(title);
+    if (n <= w) {
+        snprintf(out, w + 1, "%s", title);
+        return;
+    }
+    size_t cut = w - 3;
+    while (cut > w / 2 && title[cut] != ' ') {
+        cut--;
+    }
+    if (title[cut] != ' ') {
+        cut = w - 3;
+    }
+    while (cut > 0 && title[cut - 1] == ' ') {
+        cut--;
+    }
+    snprintf(out, w + 1, "%.*s...", (int)cut, title);
 }
 
 static int by_severity(const void *x, const void *y)
@@ -94,8 +131,13 @@ static int read_alerts(FILE *f, const char *name, row *rows, int *nrows, long *b
         int64_t cls = 0;
         if (!a || zw_jint(a, "class_uid", &cls) || cls != 2004) {
             if (len > 1) {
-                fprintf(stderr, "zonewarden summary: %s:%ld: not a Detection Finding, skipped\n",
-                        name, lineno);
+                /* the first few by position; then only the count (a whole file of events
+                 * must not print a line per event) */
+                if (*bad < 5) {
+                    fprintf(stderr,
+                            "zonewarden summary: %s:%ld: not a Detection Finding, skipped\n",
+                            name, lineno);
+                }
                 (*bad)++;
             }
             fjson_object_put(a);
@@ -106,7 +148,12 @@ static int read_alerts(FILE *f, const char *name, row *rows, int *nrows, long *b
         int64_t sev = 0, t = 0, cnt = 1, first = 0, last = 0;
         zw_jint(a, "severity_id", &sev);
         zw_jint(a, "time", &t);
-        zw_jint(a, "count", &cnt);
+        /* contributing events over all merged firings (the message's "N events"); older
+         * alerts without it: the related events, else the merge count */
+        if (zw_jint(a, "unmapped.correlation.events_total", &cnt) &&
+            zw_jint(a, "finding_info.related_events_count", &cnt)) {
+            zw_jint(a, "count", &cnt);
+        }
         first = zw_jint(a, "start_time", &first) ? t : first;
         last = zw_jint(a, "end_time", &last) ? t : last;
         uid = uid ? uid : "?";
@@ -174,7 +221,13 @@ int cmd_summary(int argc, char **argv)
     }
     qsort(rows, (size_t)nrows, sizeof rows[0], by_severity);
     long total = 0;
-    printf("%-9s %-11s %-52s %6s %6s  %-19s  %-19s  %s\n", "SEVERITY", "ANALYTIC", "TITLE",
+    int tw = 5; /* title column: the longest title, at most 64 columns */
+    for (int i = 0; i < nrows; i++) {
+        int l = (int)strlen(rows[i].title);
+        tw = l > tw ? l : tw;
+    }
+    tw = tw > 64 ? 64 : tw;
+    printf("%-9s %-11s %-*s %6s %6s  %-19s  %-19s  %s\n", "SEVERITY", "ANALYTIC", tw, "TITLE",
            "ALERTS", "EVENTS", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "TOP SUBJECTS");
     for (int i = 0; i < nrows; i++) {
         row *r = &rows[i];
@@ -190,11 +243,16 @@ int cmd_summary(int argc, char **argv)
             }
             used += (size_t)w;
         }
-        printf("%-9s %-11s %-52.52s %6ld %6ld  %-19s  %-19s  %s\n", sev_name(r->sev), r->uid,
-               r->title, r->alerts, r->events, f1, f2, subj);
+        char title[72];
+        fit_title(r->title, title, (size_t)tw);
+        printf("%-9s %-11s %-*s %6ld %6ld  %-19s  %-19s  %s\n", sev_name(r->sev), r->uid, tw,
+               title, r->alerts, r->events, f1, f2, subj);
         total += r->alerts;
     }
-    printf("%ld alerts from %d analytics%s\n", total, nrows,
-           bad ? " (some lines were not alerts; see above)" : "");
+    printf("%ld alerts from %d analytics\n", total, nrows);
+    if (bad) {
+        fprintf(stderr, "zonewarden summary: %ld line(s) were not Detection Findings (alerts from "
+                        "`zonewarden run` or `detect`), skipped\n", bad);
+    }
     return bad ? CLI_FAIL : CLI_OK;
 }
