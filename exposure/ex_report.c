@@ -10,11 +10,14 @@
 #include "ex_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const class_color[EX_C__COUNT] = {"#2e7d32", "#f0a202", "#c62828"};
 static const char *const class_label[EX_C__COUNT] = {"Approved", "Not reviewed (unknown)",
                                                      "Not approved"};
+/* the words the cards, badges and filter buttons share */
+static const char *const class_word[EX_C__COUNT] = {"approved", "not reviewed", "not approved"};
 
 static const char *remediation(ex_kind k)
 {
@@ -407,6 +410,138 @@ static int plain_summary(zw_buf *b, const ex_report *r)
     return rc ? rc : zw_buf_puts(b, "</p>\n");
 }
 
+/* The inventory's reason in words for people who do not read the inventory file; the
+ * technical reason stays in the cell's tooltip and in the JSON. */
+static const char *plain_reason(const ex_finding *f, char *buf, size_t n)
+{
+    const char *r = f->reason, *colon = strstr(r, ": ");
+    const char *what = colon ? colon + 2 : "";
+    if (strncmp(r, "exposure.providers.approved", 27) == 0 ||
+        strncmp(r, "exposure.hosts.approved", 23) == 0) {
+        snprintf(buf, n, "Approved in the inventory (%s)", what);
+    } else if (strstr(r, ".unapproved: ")) {
+        snprintf(buf, n, "Marked not approved in the inventory (%s)", what);
+    } else if (strstr(r, "policy: strict")) {
+        snprintf(buf, n, "Not on the approved list, and only listed items are allowed");
+    } else if (strstr(r, "policy: open")) {
+        snprintf(buf, n, "Nobody has reviewed it yet: not in the inventory");
+    } else if (strcmp(r, "no inventory given") == 0) {
+        snprintf(buf, n, "No inventory was given, so nothing has been reviewed");
+    } else {
+        snprintf(buf, n, "%s", r);
+    }
+    return buf;
+}
+
+/* Worst first: severity, then not approved before not reviewed before approved, then
+ * the report's order (line). */
+static const ex_report *sort_r;
+static int by_worst(const void *x, const void *y)
+{
+    const ex_finding *a = &sort_r->f[*(const size_t *)x], *b = &sort_r->f[*(const size_t *)y];
+    if (a->severity != b->severity) {
+        return b->severity - a->severity;
+    }
+    if (a->cls != b->cls) {
+        return (int)b->cls - (int)a->cls;
+    }
+    return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+static int finding_row(zw_buf *b, const ex_finding *f, int cmp, zw_buf *d)
+{
+    char why[400];
+    zw_buf_clear(d);
+    int rc = describe(f, d);
+    rc = rc ? rc : zw_buf_cstr(d);
+    rc = rc ? rc : zw_buf_printf(b, "<tr data-class=\"%s\"", ex_class_name(f->cls));
+    if (!rc && cmp) {
+        rc = zw_buf_printf(b, " data-change=\"%s\"><td>%s</td", ex_change_name(f->change),
+                           ex_change_name(f->change));
+    }
+    rc = rc ? rc
+            : zw_buf_printf(b,
+                            "><td>%s</td><td><span class=\"pill p%d\">"
+                            "%s</span></td><td>%s</td><td class=\"m\">",
+                            zw_severity_name(f->severity), (int)f->cls, class_word[f->cls],
+                            ex_kind_name(f->kind));
+    rc = rc ? rc : esc(b, f->rr->owner);
+    rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+    rc = rc ? rc : esc(b, f->rr->type);
+    rc = rc ? rc : zw_buf_puts(b, "</td><td class=\"d\">");
+    rc = rc ? rc : esc(b, d->p);
+    rc = rc ? rc : zw_buf_puts(b, "</td><td>");
+    if (!rc && f->rr->line > 0) {
+        rc = zw_buf_printf(b, "%lld", (long long)f->rr->line);
+    }
+    rc = rc ? rc : zw_buf_puts(b, "</td><td class=\"w\" title=\"");
+    rc = rc ? rc : esc(b, f->reason);
+    rc = rc ? rc : zw_buf_puts(b, "\">");
+    rc = rc ? rc : esc(b, plain_reason(f, why, sizeof why));
+    return rc ? rc : zw_buf_puts(b, "</td></tr>\n");
+}
+
+/* The findings table's rows, worst first. */
+static int finding_rows(zw_buf *b, const ex_report *r, int cmp)
+{
+    size_t *ord = r->n ? malloc(r->n * sizeof *ord) : NULL;
+    if (r->n && !ord) {
+        return ZW_ENOMEM;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        ord[i] = i;
+    }
+    sort_r = r;
+    if (r->n) {
+        qsort(ord, r->n, sizeof *ord, by_worst);
+    }
+    zw_buf d;
+    zw_buf_init(&d);
+    int rc = ZW_OK;
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        rc = finding_row(b, &r->f[ord[i]], cmp, &d);
+    }
+    zw_buf_free(&d);
+    free(ord);
+    return rc;
+}
+
+/* "What to do": one item per kind that has findings not yet approved, worst kind first,
+ * with how many and the remediation. */
+static int todo(zw_buf *b, const ex_report *r)
+{
+    int worst[EX_K__COUNT] = {0};
+    size_t open_n[EX_K__COUNT] = {0}, total = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const ex_finding *f = &r->f[i];
+        if (f->cls == EX_C_APPROVED || f->change == EX_CH_REMOVED) {
+            continue;
+        }
+        open_n[f->kind]++;
+        worst[f->kind] = f->severity > worst[f->kind] ? f->severity : worst[f->kind];
+        total++;
+    }
+    int rc = zw_buf_puts(b, "<h2>What to do</h2>\n");
+    if (!total) {
+        return rc ? rc
+                  : zw_buf_puts(b, "<p id=\"todo\">Nothing: every finding is approved in the "
+                                   "inventory.</p>\n");
+    }
+    rc = rc ? rc : zw_buf_puts(b, "<ol id=\"todo\">\n");
+    for (int sev = ZW_SEV_FATAL; sev >= ZW_SEV_UNKNOWN && !rc; sev--) {
+        for (int k = 0; k < EX_K__COUNT && !rc; k++) {
+            if (!open_n[k] || worst[k] != sev) {
+                continue;
+            }
+            rc = zw_buf_printf(b, "<li><b>%s</b> (%zu not approved or not reviewed; worst: %s): ",
+                               ex_kind_title((ex_kind)k), open_n[k], zw_severity_name(sev));
+            rc = rc ? rc : esc(b, remediation((ex_kind)k));
+            rc = rc ? rc : zw_buf_puts(b, "</li>\n");
+        }
+    }
+    return rc ? rc : zw_buf_puts(b, "</ol>\n");
+}
+
 int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
 {
     const ex_zone *z = r->zone;
@@ -451,6 +586,7 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
     }
     rc = rc ? rc : zw_buf_puts(b, "<h2>What the zone discloses</h2>\n");
     rc = rc ? rc : chart(b, r);
+    rc = rc ? rc : todo(b, r);
 
     /* providers: one row per provider with the worst classification seen */
     rc = rc ? rc
@@ -489,7 +625,7 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
                 : zw_buf_printf(b,
                                 "</td><td><span class=\"pill p%d\">%s</span></td><td>%zu record%s"
                                 "</td></tr>\n",
-                                (int)worst, ex_class_name(worst), seen_n, seen_n == 1 ? "" : "s");
+                                (int)worst, class_word[worst], seen_n, seen_n == 1 ? "" : "s");
         nprov_rows++;
     }
     if (!rc && !nprov_rows) {
@@ -508,38 +644,7 @@ int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b)
     rc = rc ? rc
             : zw_buf_puts(b, "<th>Severity</th><th>Status</th><th>Kind</th><th>Name</th><th>Type"
                              "</th><th>Detail</th><th>Line</th><th>Why</th></tr>\n");
-    zw_buf d;
-    zw_buf_init(&d);
-    for (size_t i = 0; i < r->n && !rc; i++) {
-        const ex_finding *f = &r->f[i];
-        zw_buf_clear(&d);
-        rc = describe(f, &d);
-        rc = rc ? rc : zw_buf_cstr(&d);
-        rc = rc ? rc : zw_buf_printf(b, "<tr data-class=\"%s\"", ex_class_name(f->cls));
-        if (!rc && cmp) {
-            rc = zw_buf_printf(b, " data-change=\"%s\"><td>%s</td", ex_change_name(f->change),
-                               ex_change_name(f->change));
-        }
-        rc = rc ? rc
-                : zw_buf_printf(b,
-                                "><td>%s</td><td><span class=\"pill p%d\">"
-                                "%s</span></td><td>%s</td><td class=\"m\">",
-                                zw_severity_name(f->severity), (int)f->cls, ex_class_name(f->cls),
-                                ex_kind_name(f->kind));
-        rc = rc ? rc : esc(b, f->rr->owner);
-        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
-        rc = rc ? rc : esc(b, f->rr->type);
-        rc = rc ? rc : zw_buf_puts(b, "</td><td class=\"d\">");
-        rc = rc ? rc : esc(b, d.p);
-        rc = rc ? rc : zw_buf_puts(b, "</td><td>");
-        if (!rc && f->rr->line > 0) {
-            rc = zw_buf_printf(b, "%lld", (long long)f->rr->line);
-        }
-        rc = rc ? rc : zw_buf_puts(b, "</td><td class=\"w\">");
-        rc = rc ? rc : esc(b, f->reason);
-        rc = rc ? rc : zw_buf_puts(b, "</td></tr>\n");
-    }
-    zw_buf_free(&d);
+    rc = rc ? rc : finding_rows(b, r, cmp);
     rc = rc ? rc : zw_buf_puts(b, "</table>\n");
     if (!rc && z->ndiag) {
         rc = zw_buf_printf(b, "<h2>Input errors (%zu)</h2>\n<ul>\n", z->ndiag);
