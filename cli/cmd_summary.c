@@ -7,6 +7,7 @@
 #include "../common/zw_json.h"
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +214,7 @@ int cmd_summary(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         FILE *f = fopen(argv[i], "r");
         if (!f) {
-            perror(argv[i]);
+            fprintf(stderr, "zonewarden summary: %s: %s\n", argv[i], strerror(errno));
             return CLI_IO;
         }
         read_alerts(f, argv[i], rows, &nrows, &bad);

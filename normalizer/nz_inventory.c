@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,11 +261,44 @@ static fjson_object *parse_yaml(const char *p, size_t n, const char *name, char 
 
 /* ---------------------------------------------------------------- validation */
 
+/* Validation reports every mistake, not only the first: inv_err appends each message to
+ * err (one per line) and counts it; the walk goes on, and stops only on out-of-memory. */
 typedef struct {
     const char *name;
     char *err;
     size_t errsz;
+    int nerr;
 } vctx;
+
+static int inv_err(vctx *vc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int inv_err(vctx *vc, const char *fmt, ...)
+{
+    if (vc->err && vc->errsz) {
+        size_t used = vc->nerr ? strlen(vc->err) : 0;
+        if (vc->nerr && used + 1 < vc->errsz) {
+            vc->err[used++] = '\n';
+            vc->err[used] = '\0';
+        }
+        if (used < vc->errsz) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(vc->err + used, vc->errsz - used, fmt, ap);
+            va_end(ap);
+        }
+    }
+    vc->nerr++;
+    return ZW_EINVAL;
+}
+
+/* Folds rc into *agg: out-of-memory stops the walk (returns 1), validation errors are
+ * kept and the walk goes on. */
+static int stop(int rc, int *agg)
+{
+    if (rc && *agg != ZW_ENOMEM) {
+        *agg = rc;
+    }
+    return rc == ZW_ENOMEM;
+}
 
 /* A scalar as text: strings as they are, numbers / booleans in JSON spelling. */
 static const char *scalar_text(fjson_object *v)
@@ -292,6 +326,7 @@ static int check_keys(vctx *vc, fjson_object *o, const char *where, const char *
 {
     struct fjson_object_iterator it = fjson_object_iter_begin(o);
     struct fjson_object_iterator end = fjson_object_iter_end(o);
+    int rc = 0;
     while (!fjson_object_iter_equal(&it, &end)) {
         const char *k = fjson_object_iter_peek_name(&it);
         int ok = 0;
@@ -299,12 +334,11 @@ static int check_keys(vctx *vc, fjson_object *o, const char *where, const char *
             ok = strcmp(k, allowed[i]) == 0;
         }
         if (!ok) {
-            return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: unknown key '%s'", vc->name,
-                           where, k);
+            rc = inv_err(vc, "%s: %s: unknown key '%s'", vc->name, where, k);
         }
         fjson_object_iter_next(&it);
     }
-    return 0;
+    return rc;
 }
 
 /* A list of strings, or one string; calls fn for each. */
@@ -315,24 +349,22 @@ static int each_string(vctx *vc, fjson_object *v, const char *where,
         return 0;
     }
     if (fjson_object_is_type(v, fjson_type_array)) {
-        int n = fjson_object_array_length(v);
+        int n = fjson_object_array_length(v), agg = 0;
         for (int i = 0; i < n; i++) {
             char w[160];
             snprintf(w, sizeof w, "%s[%d]", where, i);
             const char *s = scalar_text(fjson_object_array_get_idx(v, i));
-            if (!s || !*s) {
-                return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: want a string", vc->name, w);
-            }
-            int rc = fn(vc, s, w, arg);
-            if (rc) {
+            int rc = !s || !*s ? inv_err(vc, "%s: %s: want a string", vc->name, w)
+                               : fn(vc, s, w, arg);
+            if (stop(rc, &agg)) {
                 return rc;
             }
         }
-        return 0;
+        return agg;
     }
     const char *s = scalar_text(v);
     if (!s || !*s) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: want a string or a list of strings",
+        return inv_err(vc, "%s: %s: want a string or a list of strings",
                        vc->name, where);
     }
     return fn(vc, s, where, arg);
@@ -343,7 +375,7 @@ static int add_cidr(vctx *vc, const char *s, const char *where, void *arg)
     cidr_list *l = arg;
     inv_cidr c;
     if (parse_cidr(s, &c)) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: '%s' is not an IP address or CIDR",
+        return inv_err(vc, "%s: %s: '%s' is not an IP address or CIDR",
                        vc->name, where, s);
     }
     inv_cidr *nv = realloc(l->v, (l->n + 1) * sizeof *nv);
@@ -412,15 +444,13 @@ static int load_zone(vctx *vc, nz_inventory *inv, fjson_object *z, int i)
     int rc;
     snprintf(where, sizeof where, "zones[%d]", i);
     if (!fjson_object_is_type(z, fjson_type_object)) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: want a mapping with name and ids",
+        return inv_err(vc, "%s: %s: want a mapping with name and ids",
                        vc->name, where);
     }
-    if ((rc = check_keys(vc, z, where, keys))) {
-        return rc;
-    }
+    int agg = check_keys(vc, z, where, keys);
     const char *name = scalar_text(zw_jget(z, "name"));
     if (!name || !*name) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: %s: name missing", vc->name, where);
+        return inv_err(vc, "%s: %s: name missing", vc->name, where);
     }
     inv_zone *nv = realloc(inv->zones, (inv->nzones + 1) * sizeof *nv);
     if (!nv) {
@@ -445,16 +475,19 @@ static int load_zone(vctx *vc, nz_inventory *inv, fjson_object *z, int i)
         while (!fjson_object_iter_equal(&it, &end)) {
             char w3[160];
             snprintf(w3, sizeof w3, "%s.%s", w2, fjson_object_iter_peek_name(&it));
-            if ((rc = each_string(vc, fjson_object_iter_peek_value(&it), w3, add_id, &a))) {
+            rc = each_string(vc, fjson_object_iter_peek_value(&it), w3, add_id, &a);
+            if (stop(rc, &agg)) {
                 return rc;
             }
             fjson_object_iter_next(&it);
         }
-    } else if ((rc = each_string(vc, ids, w2, add_id, &a))) {
+    } else if (stop(rc = each_string(vc, ids, w2, add_id, &a), &agg)) {
         return rc;
     }
     snprintf(w2, sizeof w2, "%s.secondaries", where);
-    return each_string(vc, zw_jget(z, "secondaries"), w2, add_cidr, &zone->secondaries);
+    rc = each_string(vc, zw_jget(z, "secondaries"), w2, add_cidr, &zone->secondaries);
+    stop(rc, &agg);
+    return agg;
 }
 
 static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
@@ -465,31 +498,32 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
                                        "scanners", "comment", "exposure",   NULL};
     int rc;
     if (!fjson_object_is_type(root, fjson_type_object)) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: the inventory must be a mapping",
+        return inv_err(vc, "%s: the inventory must be a mapping",
                        vc->name);
     }
-    if ((rc = check_keys(vc, root, "top level", keys))) {
-        return rc;
-    }
+    int agg = check_keys(vc, root, "top level", keys);
     const char *ver = scalar_text(zw_jget(root, "version"));
     if (ver && strcmp(ver, "1") != 0) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: version %s is not supported (want 1)",
-                       vc->name, ver);
+        agg = inv_err(vc, "%s: version %s is not supported (want 1)", vc->name, ver);
     }
     fjson_object *zones = zw_jget(root, "zones");
     if (zones && !fjson_object_is_type(zones, fjson_type_array)) {
-        return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: zones: want a list", vc->name);
+        agg = inv_err(vc, "%s: zones: want a list", vc->name);
+        zones = NULL;
     }
     int nz = zones ? fjson_object_array_length(zones) : 0;
     for (int i = 0; i < nz; i++) {
-        if ((rc = load_zone(vc, inv, fjson_object_array_get_idx(zones, i), i))) {
+        if (stop(rc = load_zone(vc, inv, fjson_object_array_get_idx(zones, i), i), &agg)) {
             return rc;
         }
     }
-    if ((rc = each_string(vc, zw_jget(root, "principals"), "principals", add_principal, inv)) ||
-        (rc = each_string(vc, zw_jget(root, "secondaries"), "secondaries", add_cidr,
-                          &inv->secondaries)) ||
-        (rc = each_string(vc, zw_jget(root, "scanners"), "scanners", add_cidr, &inv->scanners))) {
+    if (stop(rc = each_string(vc, zw_jget(root, "principals"), "principals", add_principal, inv),
+             &agg) ||
+        stop(rc = each_string(vc, zw_jget(root, "secondaries"), "secondaries", add_cidr,
+                              &inv->secondaries),
+             &agg) ||
+        stop(rc = each_string(vc, zw_jget(root, "scanners"), "scanners", add_cidr, &inv->scanners),
+             &agg)) {
         return rc;
     }
     /* sort zones, re-pointing ids at the sorted positions */
@@ -520,8 +554,7 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
     free(names);
     for (size_t i = 1; i < inv->nzones; i++) {
         if (strcmp(inv->zones[i - 1].name, inv->zones[i].name) == 0) {
-            return zw_errf(vc->err, vc->errsz, ZW_EINVAL, "%s: zone '%s' listed twice", vc->name,
-                           inv->zones[i].name);
+            agg = inv_err(vc, "%s: zone '%s' listed twice", vc->name, inv->zones[i].name);
         }
     }
     if (inv->nids) { /* qsort(NULL, 0, ...) is undefined behaviour (UBSan) */
@@ -530,22 +563,21 @@ static int load_tree(vctx *vc, nz_inventory *inv, fjson_object *root)
     for (size_t i = 1; i < inv->nids; i++) {
         if (strcmp(inv->ids[i - 1].id, inv->ids[i].id) == 0 &&
             inv->ids[i - 1].zone != inv->ids[i].zone) {
-            return zw_errf(vc->err, vc->errsz, ZW_EINVAL,
-                           "%s: id '%s' belongs to two zones (%s, %s)", vc->name, inv->ids[i].id,
-                           inv->zones[inv->ids[i - 1].zone].name,
-                           inv->zones[inv->ids[i].zone].name);
+            agg = inv_err(vc, "%s: id '%s' belongs to two zones (%s, %s)", vc->name,
+                          inv->ids[i].id, inv->zones[inv->ids[i - 1].zone].name,
+                          inv->zones[inv->ids[i].zone].name);
         }
     }
     if (inv->nexact) {
         qsort(inv->exact, inv->nexact, sizeof *inv->exact, cmp_str);
     }
-    return 0;
+    return agg;
 }
 
 nz_inventory *nz_inventory_parse(const char *p, size_t n, const char *name, char *errstr,
                                  size_t errstr_size)
 {
-    vctx vc = {name ? name : "inventory", errstr, errstr_size};
+    vctx vc = {name ? name : "inventory", errstr, errstr_size, 0};
     fjson_object *root = NULL;
     size_t k = 0;
     while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\n' || p[k] == '\r')) {

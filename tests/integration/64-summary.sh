@@ -66,4 +66,10 @@ rc=$?
     fail "one stderr line per event: $(wc -l <"$W/t2.err") lines"
 grep -q "$n line(s) were not Detection Findings" "$W/t2.err" || fail "no count: $(tail -1 "$W/t2.err")"
 echo "ok   $n events given to summary: 5 positions, one count, exit 1"
+# a missing file is named, with the command
+"$ZW_BIN" summary "$W/nosuch.jsonl" >/dev/null 2>"$W/t3.err"
+rc=$?
+[ "$rc" = 3 ] && grep -q "^zonewarden summary: $W/nosuch.jsonl: No such file or directory" "$W/t3.err" ||
+    fail "missing file: rc $rc, $(cat "$W/t3.err")"
+echo "ok   a missing file: 'zonewarden summary: PATH: No such file or directory', exit 3"
 echo "64-summary: ok"
