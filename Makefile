@@ -11,9 +11,18 @@ PKGS := libpcre2-8 libfastjson rdkafka yaml-0.1 zlib ldns
 WARN := -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2 \
         -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla -Wwrite-strings \
         -Wimplicit-fallthrough -Wundef
-BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -g $(shell pkg-config --cflags $(PKGS))
-LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
-CHECK_LIBS := $(shell pkg-config --libs check)
+# pkg-config runs only when a recipe needs the flags (not when the Makefile is read, so
+# `make help`, `make deps` and `make demo` on a fresh machine print no pkg-config errors),
+# and at most once per variable.  A missing library stops the build with its name.
+pkg_missing = $(shell for p in $(1); do pkg-config --exists $$p 2>/dev/null || echo $$p; done)
+pkg_flags = $(if $(call pkg_missing,$(1)),$(error missing libraries (pkg-config): \
+  $(strip $(call pkg_missing,$(1))); install them with `make deps` (scripts/install-deps.sh)),\
+  $(shell pkg-config $(2) $(1)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg_flags,$(PKGS),--cflags))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(call pkg_flags,$(PKGS),--libs))$(PKG_LIBS)
+CHECK_LIBS = $(eval CHECK_LIBS := $$(call pkg_flags,check,--libs))$(CHECK_LIBS)
+BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -g $(PKG_CFLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(VARIANT),asan)
   # -Wformat-truncation guesses ranges differently at -O1 and flags deliberate snprintf
@@ -46,13 +55,14 @@ all: $(BIN)
 
 help:
 	@echo "make [all]       build $(BIN)"
-	@echo "make check       unit tests, fuzz corpus replay, integration tests (real servers, Kafka)"
+	@echo "make check       installs deps, then unit tests, fuzz corpus replay, integration tests (real servers, Kafka)"
 	@echo "make hostile     hostile-input, fault and shutdown cases on the ASan build"
 	@echo "make asan        the same under AddressSanitizer + UBSan (build/asan)"
 	@echo "make fuzz        libFuzzer on every parser for FUZZ_SECONDS (default 60) each"
 	@echo "make bench       benchmarks against peers (installs peers; long)"
-	@echo "make demo        main job on bundled sample data"
+	@echo "make demo        installs deps, builds, main job on bundled sample data"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make deps        install the Debian packages needed to build and test (scripts/install-deps.sh)"
 
 deps:
 	scripts/install-deps.sh
@@ -97,7 +107,10 @@ hostile:
 	$(MAKE) VARIANT=asan build/asan/zonewarden
 	@ZW_BIN=$(abspath build/asan/zonewarden) tests/hostile/run.sh
 
-check: all unit replay integration hostile
+# check installs the Debian packages first (README's second command), then builds and
+# tests in a sub-make so that nothing is built before the libraries are there.
+check: deps
+	$(MAKE) all unit replay integration hostile
 	@echo "make check: all passed ($(VARIANT))"
 
 asan:
@@ -105,7 +118,7 @@ asan:
 	ZW_ASAN=1 $(MAKE) VARIANT=asan integration
 
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 fuzz:
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
