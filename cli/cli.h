@@ -6,6 +6,8 @@
 #ifndef ZW_CLI_H
 #define ZW_CLI_H
 
+#include <stdio.h>
+
 typedef struct {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -20,6 +22,8 @@ int cmd_export(int argc, char **argv);
 int cmd_stage(const char *mode, int argc, char **argv);
 /* Does argv ask for Kafka mode (--brokers or --kafka-config)? */
 int cli_wants_kafka(int argc, char **argv);
+/* The Kafka-mode options of `zonewarden MODE --help` (cmd_stage.c). */
+void cli_stage_help(FILE *f, const char *mode);
 int cmd_compile(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
