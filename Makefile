@@ -7,6 +7,11 @@ CC ?= cc
 CLANG ?= clang
 VARIANT ?= release
 PKGS := libpcre2-8 libfastjson rdkafka yaml-0.1 zlib ldns
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+# Shipped data (schemas, detections, tuning example).  Compiled in as the last-resort
+# search path; an installed binary first looks next to itself (BIN/../share/zonewarden),
+# so a DESTDIR install or a moved tree works too (cli_data_path in cli/cmd_version.c).
+DATADIR ?= $(PREFIX)/share/zonewarden
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2 \
         -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla -Wwrite-strings \
@@ -49,7 +54,7 @@ BIN := $(B)/zonewarden
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-replay)
 
-.PHONY: all check unit integration hostile asan fuzz bench install clean format format-check help demo deps
+.PHONY: FORCE all check unit integration hostile asan fuzz bench install clean format format-check help demo deps
 
 all: $(BIN)
 
@@ -74,6 +79,20 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(BASE_CFLAGS) $(VCFLAGS) -MMD -MP -c $< -o $@
+
+# Build information for `zonewarden --version`, rewritten only when it changes (so the
+# one file that includes it recompiles only then).  Outside a git checkout: "unknown".
+BUILDINFO := $(B)/gen/zw_buildinfo.h
+$(BUILDINFO): FORCE
+	@mkdir -p $(dir $@)
+	@rev=$$(git rev-parse --short=12 HEAD 2>/dev/null) || rev=unknown; \
+	 if [ "$$rev" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then rev="$$rev-dirty"; fi; \
+	 printf '#define ZW_VERSION "%s"\n#define ZW_GIT_REV "%s"\n#define ZW_DATADIR "%s"\n' \
+	   '$(VERSION)' "$$rev" '$(DATADIR)' >$@.tmp; \
+	 if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/cli/cmd_version.o: $(BUILDINFO)
+$(B)/cli/cmd_version.o: BASE_CFLAGS += -I$(B)/gen
+FORCE:
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -16,12 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int is_dir(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
 const char *cli_default_fieldmaps(void)
 {
     static char buf[PATH_MAX];
@@ -29,25 +23,7 @@ const char *cli_default_fieldmaps(void)
     if (env) {
         return env;
     }
-    if (is_dir("schemas/fieldmaps")) {
-        return "schemas/fieldmaps";
-    }
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 40);
-    if (n > 0) {
-        buf[n] = 0;
-        char *s = strrchr(buf, '/');
-        if (s) {
-            strcpy(s, "/../../schemas/fieldmaps");
-            if (is_dir(buf)) {
-                return buf;
-            }
-            strcpy(s, "/../share/zonewarden/schemas/fieldmaps");
-            if (is_dir(buf)) {
-                return buf;
-            }
-        }
-    }
-    return NULL;
+    return cli_data_path("schemas/fieldmaps", buf, sizeof buf) == 0 ? buf : NULL;
 }
 
 void cli_print_diags(const dc_diags *d, int max_warnings)

@@ -75,25 +75,9 @@ ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn)
     if (env && *env) {
         return ex_fp_load(env, err, errn);
     }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char cand[3][PATH_MAX + 64];
-    int nc = 0;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-        }
-        snprintf(cand[nc++], sizeof cand[0], "%s/../share/zonewarden/schemas/fingerprints.json",
-                 exe);
-        snprintf(cand[nc++], sizeof cand[0], "%s/../../schemas/fingerprints.json", exe);
-    }
-    snprintf(cand[nc++], sizeof cand[0], "schemas/fingerprints.json");
-    for (int i = 0; i < nc; i++) {
-        if (access(cand[i], R_OK) == 0) {
-            return ex_fp_load(cand[i], err, errn);
-        }
+    char found[PATH_MAX];
+    if (cli_data_path("schemas/fingerprints.json", found, sizeof found) == 0) {
+        return ex_fp_load(found, err, errn);
     }
     snprintf(
         err, errn,
