@@ -605,7 +605,8 @@ static void common_usage(FILE *f, const char *cmd)
     } else {
         fprintf(f, "usage: zonewarden explain [options] RULE_PATH EVENT\n"
                    "EVENT is a file holding one JSON event, or the JSON text itself.  Shows for\n"
-                   "each rule which fields and values matched, or why not.\n"
+                   "each rule which fields and values matched, or why not.  Exit: 0 when a\n"
+                   "rule matched, 1 when none did, 2 usage.\n"
                    "\n"
                    "  --rule ID              explain only the rule with this id\n"
                    "  -t, --tuning FILE      parameter values for the analytics (default: the\n"
