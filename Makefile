@@ -54,7 +54,7 @@ BIN := $(B)/zonewarden
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-replay)
 
-.PHONY: FORCE all check unit integration hostile asan fuzz bench install clean format format-check help demo deps
+.PHONY: FORCE man all check unit integration hostile asan fuzz bench install clean format format-check help demo deps
 
 all: $(BIN)
 
@@ -66,7 +66,9 @@ help:
 	@echo "make fuzz        libFuzzer on every parser for FUZZ_SECONDS (default 60) each"
 	@echo "make bench       benchmarks against peers (installs peers; long)"
 	@echo "make demo        installs deps, builds, main job on bundled sample data"
-	@echo "make install     PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make install     PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): binary, man page, schemas, detections,"
+	@echo "                 tuning example, bash completion (data in $(DATADIR))"
+	@echo "make man         regenerate man/zonewarden.1 from the --help texts"
 	@echo "make deps        install the Debian packages needed to build and test (scripts/install-deps.sh)"
 
 deps:
@@ -152,11 +154,27 @@ bench: all
 demo:
 	scripts/demo.sh
 
+# The binary, zonewarden(1), the shipped data (schemas, detections, the tuning example)
+# in DATADIR and bash completion.  The binary finds DATADIR next to itself
+# (BIN/../share/zonewarden), so a DESTDIR staging tree or a moved prefix works as is.
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zonewarden
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/tuning $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/zonewarden
-	cp -r schemas $(DESTDIR)$(PREFIX)/share/zonewarden/
-	if [ -d detections ]; then cp -r detections $(DESTDIR)$(PREFIX)/share/zonewarden/; fi
+	install -m 644 man/zonewarden.1 $(DESTDIR)$(MANDIR)/man1/zonewarden.1
+	rm -rf $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/detections
+	cp -R schemas detections $(DESTDIR)$(DATADIR)/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)
+	install -m 644 tuning/demo.yml $(DESTDIR)$(DATADIR)/tuning/demo.yml
+	install -m 644 completions/zonewarden.bash $(DESTDIR)$(BASHCOMPDIR)/zonewarden
+
+# zonewarden(1) from the help texts (scripts/gen-man.py); tests/integration/08-man-page.sh
+# fails when man/zonewarden.1 is not what this writes.
+man: $(BIN)
+	scripts/gen-man.py $(BIN) $(VERSION) >man/zonewarden.1.tmp
+	mv man/zonewarden.1.tmp man/zonewarden.1
 
 clean:
 	rm -rf build
