@@ -18,6 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # placeholder in the docs -> bundled sample (applied in this order, plain text)
 SUBST=(
+    '/usr/local/share/zonewarden/='   # the installed data dir -> the tree's (09-install runs installed)
     '/var/log/named/*.log=tests/data/dns-servers/bind.log'
     'AWSLogs/**/CloudTrail/*.json.gz=tests/data/providers/aws-cloudtrail/route53-docs-example.json.gz'
     'cloudtrail.json.gz=tests/data/providers/aws-cloudtrail/route53-docs-example.json.gz'
