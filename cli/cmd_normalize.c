@@ -72,27 +72,26 @@ static int on_dead(void *opaque, const nz_dead *d)
 
 static void normalize_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: zonewarden normalize [options] [FILE...]\n"
-            "Reads DNS server and provider logs (plain or .gz; no FILE or '-' = stdin) and\n"
-            "writes one JSON event per line.  Records no parser accepts are dead letters; a\n"
-            "summary per format (read / emitted / noise / dead-lettered) goes to stderr.\n"
-            "\n"
-            "File mode:\n"
-            "  -f, --format F         parser for every input (default auto: detected per\n"
-            "                         file; `zonewarden formats` lists them)\n"
-            "  --output ocsf|ecs      event schema (default ocsf)\n"
-            "  -o FILE                write events to FILE (default stdout)\n"
-            "  --dlq FILE             write dead letters (raw bytes, position, reason) to\n"
-            "                         FILE (default: counted in the summary only)\n"
-            "  --raw                  copy the raw record into raw_data / event.original\n"
-            "  --tz +HH:MM            offset for timestamps without a zone (+HH:MM, -HHMM,\n"
-            "                         UTC; default UTC)\n"
-            "  --inventory FILE       zones, approved principals, secondaries and scanners\n"
-            "                         (docs/INVENTORY.md; default none)\n"
-            "  --quiet                no summary on stderr\n"
-            "  -h, --help             this text\n"
-            "\n");
+    fprintf(f, "usage: zonewarden normalize [options] [FILE...]\n"
+               "Reads DNS server and provider logs (plain or .gz; no FILE or '-' = stdin) and\n"
+               "writes one JSON event per line.  Records no parser accepts are dead letters; a\n"
+               "summary per format (read / emitted / noise / dead-lettered) goes to stderr.\n"
+               "\n"
+               "File mode:\n"
+               "  -f, --format F         parser for every input (default auto: detected per\n"
+               "                         file; `zonewarden formats` lists them)\n"
+               "  --output ocsf|ecs      event schema (default ocsf)\n"
+               "  -o FILE                write events to FILE (default stdout)\n"
+               "  --dlq FILE             write dead letters (raw bytes, position, reason) to\n"
+               "                         FILE (default: counted in the summary only)\n"
+               "  --raw                  copy the raw record into raw_data / event.original\n"
+               "  --tz +HH:MM            offset for timestamps without a zone (+HH:MM, -HHMM,\n"
+               "                         UTC; default UTC)\n"
+               "  --inventory FILE       zones, approved principals, secondaries and scanners\n"
+               "                         (docs/INVENTORY.md; default none)\n"
+               "  --quiet                no summary on stderr\n"
+               "  -h, --help             this text\n"
+               "\n");
     cli_stage_help(f, "normalize");
 }
 

@@ -117,8 +117,9 @@ void cli_stage_help(FILE *f, const char *mode)
 
 static void stage_usage(FILE *f, const char *mode)
 {
-    fprintf(f, "usage: zonewarden %s --brokers HOST:PORT --group G --input-topic T[:FORMAT]...\n"
-               "         [options]\n",
+    fprintf(f,
+            "usage: zonewarden %s --brokers HOST:PORT --group G --input-topic T[:FORMAT]...\n"
+            "         [options]\n",
             mode);
     cli_stage_help(f, mode);
 }

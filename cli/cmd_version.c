@@ -48,11 +48,10 @@ int cmd_version(int argc, char **argv)
         found = realpath(data, real) ? real : data;
     }
     printf("zonewarden %s (git %s)\n", ZW_VERSION, ZW_GIT_REV);
-    printf("schemas: %s (data directory built in: %s; ZW_DATADIR overrides)\n", found,
-           ZW_DATADIR);
+    printf("schemas: %s (data directory built in: %s; ZW_DATADIR overrides)\n", found, ZW_DATADIR);
     printf("libraries: PCRE2 %s, libfastjson %s, librdkafka %s, libyaml %s, zlib %s, ldns %s\n",
-           pcre, fjson_version(), rd_kafka_version_str(), yaml_get_version_string(),
-           zlibVersion(), ldns_version());
+           pcre, fjson_version(), rd_kafka_version_str(), yaml_get_version_string(), zlibVersion(),
+           ldns_version());
     return CLI_OK;
 }
 
