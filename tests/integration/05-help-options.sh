@@ -139,13 +139,13 @@ if ! grep -q -- '--version' <<<"$top"; then
 fi
 
 # 4. a fresh machine: make help with no libraries visible to pkg-config
-out=$(cd "$root" && PKG_CONFIG_PATH=/nonexistent PKG_CONFIG_LIBDIR=/nonexistent make -s help 2>&1 >/dev/null)
+out=$(cd "$root" && PKG_CONFIG_PATH=/nonexistent PKG_CONFIG_LIBDIR=/nonexistent env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s help 2>&1 >/dev/null)
 if [ -n "$out" ]; then
     echo "FAIL: make help without libraries printed on stderr:"
     echo "$out"
     fail=1
 fi
-out=$(cd "$root" && PKG_CONFIG_PATH=/nonexistent PKG_CONFIG_LIBDIR=/nonexistent make -n -B all 2>&1)
+out=$(cd "$root" && PKG_CONFIG_PATH=/nonexistent PKG_CONFIG_LIBDIR=/nonexistent env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -B all 2>&1)
 if ! grep -q 'missing libraries (pkg-config): .*make deps' <<<"$out" || grep -q 'Package .* was not found' <<<"$out"; then
     echo "FAIL: make without libraries does not say which are missing and how to install them:"
     echo "$out" | head -5

@@ -17,7 +17,7 @@ stage=$tmp/stage
 inst=$stage/usr/local
 data=$inst/share/zonewarden
 
-if ! make -s -C "$root" install PREFIX=/usr/local DESTDIR="$stage" >"$tmp/install.log" 2>&1; then
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$root" install PREFIX=/usr/local DESTDIR="$stage" >"$tmp/install.log" 2>&1; then
     echo "FAIL: make install"
     tail -20 "$tmp/install.log"
     exit 1
