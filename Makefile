@@ -7,13 +7,27 @@ CC ?= cc
 CLANG ?= clang
 VARIANT ?= release
 PKGS := libpcre2-8 libfastjson rdkafka yaml-0.1 zlib ldns
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+# Shipped data (schemas, detections, tuning example).  Compiled in as the last-resort
+# search path; an installed binary first looks next to itself (BIN/../share/zonewarden),
+# so a DESTDIR install or a moved tree works too (cli_data_path in cli/cmd_version.c).
+DATADIR ?= $(PREFIX)/share/zonewarden
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2 \
         -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla -Wwrite-strings \
         -Wimplicit-fallthrough -Wundef
-BASE_CFLAGS := $(WARN) -D_GNU_SOURCE -g $(shell pkg-config --cflags $(PKGS))
-LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
-CHECK_LIBS := $(shell pkg-config --libs check)
+# pkg-config runs only when a recipe needs the flags (not when the Makefile is read, so
+# `make help`, `make deps` and `make demo` on a fresh machine print no pkg-config errors),
+# and at most once per variable.  A missing library stops the build with its name.
+pkg_missing = $(shell for p in $(1); do pkg-config --exists $$p 2>/dev/null || echo $$p; done)
+pkg_flags = $(if $(call pkg_missing,$(1)),$(error missing libraries (pkg-config): \
+  $(strip $(call pkg_missing,$(1))); install them with `make deps` (scripts/install-deps.sh)),\
+  $(shell pkg-config $(2) $(1)))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call pkg_flags,$(PKGS),--cflags))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(call pkg_flags,$(PKGS),--libs))$(PKG_LIBS)
+CHECK_LIBS = $(eval CHECK_LIBS := $$(call pkg_flags,check,--libs))$(CHECK_LIBS)
+BASE_CFLAGS = $(WARN) -D_GNU_SOURCE -g $(PKG_CFLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(VARIANT),asan)
   # -Wformat-truncation guesses ranges differently at -O1 and flags deliberate snprintf
@@ -40,21 +54,24 @@ BIN := $(B)/zonewarden
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-replay)
 
-.PHONY: all check unit unit-fast formats integration hostile asan fuzz bench install clean format format-check help demo deps
+.PHONY: FORCE man all check unit unit-fast formats integration hostile asan fuzz bench install clean format format-check help demo deps
 
 all: $(BIN)
 
 help:
 	@echo "make [all]       build $(BIN)"
-	@echo "make check       unit tests, fuzz corpus replay, integration tests (real servers, Kafka)"
+	@echo "make check       installs deps, then unit tests, format cases, fuzz corpus replay, integration tests (real servers, Kafka)"
 	@echo "make unit-fast   unit suites without the slow Kafka mock suite, and the format cases (seconds)"
 	@echo "make formats     format tests as data (tests/data/formats)"
 	@echo "make hostile     hostile-input, fault and shutdown cases on the ASan build"
 	@echo "make asan        the same under AddressSanitizer + UBSan (build/asan)"
 	@echo "make fuzz        libFuzzer on every parser for FUZZ_SECONDS (default 60) each"
 	@echo "make bench       benchmarks against peers (installs peers; long)"
-	@echo "make demo        main job on bundled sample data"
-	@echo "make install     PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make demo        installs deps, builds, main job on bundled sample data"
+	@echo "make install     PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): binary, man page, schemas, detections,"
+	@echo "                 tuning example, bash completion (data in $(DATADIR))"
+	@echo "make man         regenerate man/zonewarden.1 from the --help texts"
+	@echo "make deps        install the Debian packages needed to build and test (scripts/install-deps.sh)"
 
 deps:
 	scripts/install-deps.sh
@@ -66,6 +83,20 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(BASE_CFLAGS) $(VCFLAGS) -MMD -MP -c $< -o $@
+
+# Build information for `zonewarden --version`, rewritten only when it changes (so the
+# one file that includes it recompiles only then).  Outside a git checkout: "unknown".
+BUILDINFO := $(B)/gen/zw_buildinfo.h
+$(BUILDINFO): FORCE
+	@mkdir -p $(dir $@)
+	@rev=$$(git rev-parse --short=12 HEAD 2>/dev/null) || rev=unknown; \
+	 if [ "$$rev" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then rev="$$rev-dirty"; fi; \
+	 printf '#define ZW_VERSION "%s"\n#define ZW_GIT_REV "%s"\n#define ZW_DATADIR "%s"\n' \
+	   '$(VERSION)' "$$rev" '$(DATADIR)' >$@.tmp; \
+	 if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/cli/cmd_version.o: $(BUILDINFO)
+$(B)/cli/cmd_version.o: BASE_CFLAGS += -I$(B)/gen
+FORCE:
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -110,7 +141,10 @@ hostile:
 	$(MAKE) VARIANT=asan build/asan/zonewarden
 	@ZW_BIN=$(abspath build/asan/zonewarden) tests/hostile/run.sh
 
-check: all unit formats replay integration hostile
+# check installs the Debian packages first (README's second command), then builds and
+# tests in a sub-make so that nothing is built before the libraries are there.
+check: deps
+	$(MAKE) all unit formats replay integration hostile
 	@echo "make check: all passed ($(VARIANT))"
 
 asan:
@@ -118,7 +152,7 @@ asan:
 	ZW_ASAN=1 $(MAKE) VARIANT=asan integration
 
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 fuzz:
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
@@ -133,11 +167,27 @@ bench: all
 demo:
 	scripts/demo.sh
 
+# The binary, zonewarden(1), the shipped data (schemas, detections, the tuning example)
+# in DATADIR and bash completion.  The binary finds DATADIR next to itself
+# (BIN/../share/zonewarden), so a DESTDIR staging tree or a moved prefix works as is.
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/zonewarden
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/tuning $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/zonewarden
-	cp -r schemas $(DESTDIR)$(PREFIX)/share/zonewarden/
-	if [ -d detections ]; then cp -r detections $(DESTDIR)$(PREFIX)/share/zonewarden/; fi
+	install -m 644 man/zonewarden.1 $(DESTDIR)$(MANDIR)/man1/zonewarden.1
+	rm -rf $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/detections
+	cp -R schemas detections $(DESTDIR)$(DATADIR)/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)
+	install -m 644 tuning/demo.yml $(DESTDIR)$(DATADIR)/tuning/demo.yml
+	install -m 644 completions/zonewarden.bash $(DESTDIR)$(BASHCOMPDIR)/zonewarden
+
+# zonewarden(1) from the help texts (scripts/gen-man.py); tests/integration/08-man-page.sh
+# fails when man/zonewarden.1 is not what this writes.
+man: $(BIN)
+	scripts/gen-man.py $(BIN) $(VERSION) >man/zonewarden.1.tmp
+	mv man/zonewarden.1.tmp man/zonewarden.1
 
 clean:
 	rm -rf build

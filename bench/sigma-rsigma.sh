@@ -19,7 +19,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ZW_BIN=${ZW_BIN:-$ROOT/build/release/zonewarden}
-CORPUS=${ZW_SIGMA_CORPUS:-$ROOT/../shared/data/sigma}/rules
+CORPUS=${ZW_SIGMA_CORPUS:-$ROOT/tests/data/sigma}/rules
 CACHE=${BENCH_CACHE:-$HOME/.cache/zonewarden-bench}
 RSIGMA_VERSION=${RSIGMA_VERSION:-0.23.0}
 EVENTS=${BENCH_EVENTS:-20000}

@@ -18,16 +18,29 @@
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f,
-        "usage: zonewarden axfr-check --server HOST[:PORT] --zone ZONE [--source-ip IP]\n"
-        "                             [--tsig KEYFILE] [--timeout MS] [-o FILE]\n"
-        "                             [--output ocsf|ecs] [--no-ixfr]\n"
-        "                             [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
-        "Attempts AXFR and IXFR (serial one below the current SOA) without credentials and,\n"
-        "with --tsig, AXFR with the key.  One Compliance Finding per attempt on stdout (or\n"
-        "-o FILE); a one-line verdict on stderr.  Exit: 0 pass (refused), 1 fail (zone\n"
-        "data returned), 2 usage, 3 error (no verdict: network failure, key rejected).\n");
+    fprintf(f, "usage: zonewarden axfr-check --server HOST[:PORT] --zone ZONE [options]\n"
+               "Attempts AXFR and IXFR (serial one below the current SOA) without credentials\n"
+               "and, with --tsig, AXFR with the key.  One Compliance Finding per attempt on\n"
+               "stdout (or -o FILE); a one-line verdict on stderr.  Exit: 0 pass (refused),\n"
+               "1 fail (zone data returned), 2 usage, 3 error (no verdict: network failure, key\n"
+               "rejected).\n"
+               "\n"
+               "  --server HOST[:PORT]   the server to test (default port 53; an address is\n"
+               "                         best)\n"
+               "  --zone ZONE            the zone to ask for\n"
+               "  --source-ip IP         bind the client socket to IP (test from a secondary's\n"
+               "                         address)\n"
+               "  --tsig KEYFILE         also try AXFR signed with this key (BIND key file, or\n"
+               "                         algorithm:name:secret)\n"
+               "  --timeout MS           wait at most MS per read (1..600000, default 5000)\n"
+               "  --no-ixfr              skip the IXFR attempt\n"
+               "  -o FILE                write the findings to FILE (default stdout)\n"
+               "  --output ocsf|ecs      finding schema (default ocsf)\n"
+               "  --brokers HOST:PORT    send the findings to Kafka instead; needs\n"
+               "                         --output-topic\n"
+               "  --output-topic T       the Kafka topic for the findings\n"
+               "  -X NAME=VALUE          a librdkafka producer property (repeatable)\n"
+               "  -h, --help             this text\n");
 }
 
 int cmd_axfr_check(int argc, char **argv)

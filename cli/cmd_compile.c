@@ -16,12 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int is_dir(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
 const char *cli_default_fieldmaps(void)
 {
     static char buf[PATH_MAX];
@@ -29,25 +23,7 @@ const char *cli_default_fieldmaps(void)
     if (env) {
         return env;
     }
-    if (is_dir("schemas/fieldmaps")) {
-        return "schemas/fieldmaps";
-    }
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 40);
-    if (n > 0) {
-        buf[n] = 0;
-        char *s = strrchr(buf, '/');
-        if (s) {
-            strcpy(s, "/../../schemas/fieldmaps");
-            if (is_dir(buf)) {
-                return buf;
-            }
-            strcpy(s, "/../share/zonewarden/schemas/fieldmaps");
-            if (is_dir(buf)) {
-                return buf;
-            }
-        }
-    }
-    return NULL;
+    return cli_data_path("schemas/fieldmaps", buf, sizeof buf) == 0 ? buf : NULL;
 }
 
 void cli_print_diags(const dc_diags *d, int max_warnings)
@@ -95,12 +71,29 @@ dc_ruleset *cli_compile(int npaths, char **paths, const char *tuning, const char
 
 static void usage(FILE *f, const char *cmd)
 {
+    int lint = strcmp(cmd, "lint") == 0;
     fprintf(f,
-            "usage: zonewarden %s RULE_PATH... [--tuning FILE] [--fieldmaps DIR|none] "
-            "[--keep-going]%s\n"
-            "Compiles DET-style strategies, Sigma rules, correlations and filters (files or\n"
-            "directories of *.yml).  Every problem is reported as file:line:col: kind: reason.\n",
-            cmd, strcmp(cmd, "compile") == 0 ? " -o rules.zwt" : "");
+            "usage: zonewarden %s [options] RULE_PATH...%s\n"
+            "%s DET-style strategies, Sigma rules, correlations and filters (files, or\n"
+            "directories searched for *.yml / *.yaml).  Every problem is reported as\n"
+            "file:line:col: kind: reason; a summary line goes to stderr.\n"
+            "\n"
+            "%s"
+            "  -t, --tuning FILE      parameter values for the analytics (default: the\n"
+            "                         defaults in the detections)\n"
+            "  --fieldmaps DIR|none   Sigma field maps to the canonical event (default: the\n"
+            "                         installed schemas/fieldmaps, or $ZW_FIELDMAPS); none\n"
+            "                         matches Sigma field names as they are\n"
+            "  -k, --keep-going       %s\n"
+            "  -q, --quiet            report errors only, not warnings\n"
+            "  -h, --help             this text\n",
+            cmd, lint ? "" : " -o rules.zwt", lint ? "Checks" : "Compiles",
+            lint ? "  -o, --output FILE      ignored by lint (it writes nothing)\n"
+                 : "  -o, --output FILE      the tables file to write (required)\n",
+            lint ? "accepted; lint always reports every problem and exits 1\n"
+                   "                         when there is one"
+                 : "skip documents with errors and write the rest (exit 0);\n"
+                   "                         default: no tables file when anything fails");
 }
 
 static int run(int argc, char **argv, int lint)

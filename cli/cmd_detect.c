@@ -151,14 +151,47 @@ static int detect_stream(det_state *s, FILE *f)
 
 static void det_usage(FILE *f, const char *cmd)
 {
+    int run = strcmp(cmd, "run") == 0;
     fprintf(f,
-            "usage: zonewarden %s -r rules.zwt [-o FILE] [--output alerts|matches|count] "
-            "[--stats]\n       [--state FILE] [--lateness DUR] [--max-groups N] [--merge DUR] "
-            "[FILE...]\n       run only: [--format F] [--inventory FILE] [--dlq FILE]\n%s",
+            "usage: zonewarden %s -r rules.zwt [options] [FILE...]\n%s"
+            "\n"
+            "File mode:\n"
+            "  -r, --rules FILE       compiled tables (zonewarden compile; required)\n"
+            "  -o FILE                write to FILE (default stdout)\n"
+            "  --output alerts|matches|count\n"
+            "                         alerts: OCSF Detection Findings after correlation\n"
+            "                         (default); matches: a line 'RULE-ID<TAB>EVENT-NO'\n"
+            "                         per rule match; count: only the summary on stderr\n"
+            "                         (events, rule matches; for benchmarks)\n"
+            "  --stats                matches per rule and correlation counters on stderr\n"
+            "  --state FILE           keep open correlation windows in FILE between runs\n"
+            "                         (default: none, windows are flushed at the end)\n"
+            "  --lateness DUR         how late (event time) a match may arrive and still be\n"
+            "                         correlated: 30s, 5m, 1h (default 10m)\n"
+            "  --max-groups N         open correlation groups before the oldest is evicted\n"
+            "                         (default 1000000)\n"
+            "  --merge DUR            identical alerts (same rule and key) within DUR of\n"
+            "                         event time become one with a count (default 0 = off)\n"
+            "  --format F             %s\n"
+            "  --inventory FILE       %s\n"
+            "  --dlq FILE             %s\n"
+            "  -h, --help             this text\n"
+            "\n",
             cmd,
-            strcmp(cmd, "detect") == 0
-                ? "Reads JSON lines (normalized OCSF events or raw JSON), writes alerts.\n"
-                : "Normalizes raw logs and detects in one process (matching on event slots).\n");
+            run ? "Normalizes raw logs (plain or .gz; no FILE or '-' = stdin) and detects in one\n"
+                  "process; alerts (OCSF Detection Findings) as JSON lines.\n"
+                : "Reads JSON lines (normalized OCSF / ECS events or raw JSON; no FILE or '-' =\n"
+                  "stdin) and writes alerts (OCSF Detection Findings) as JSON lines.\n",
+            run ? "parser for every input (default auto; see\n"
+                  "                         zonewarden formats)"
+                : "run only: parser for every input",
+            run ? "zones, approved principals, secondaries, scanners\n"
+                  "                         (docs/INVENTORY.md; default none)"
+                : "run only: the inventory (docs/INVENTORY.md)",
+            run ? "write records no parser accepts to FILE (default:\n"
+                  "                         counted in the summary on stderr)"
+                : "run only: dead letters of the normalizer");
+    cli_stage_help(f, cmd);
 }
 
 static int on_nz_event(void *opaque, zw_event *ev)
@@ -560,13 +593,28 @@ static int run_example(en_tables *t, en_matcher *m, const dc_example *ex)
 static void common_usage(FILE *f, const char *cmd)
 {
     if (strcmp(cmd, "test") == 0) {
-        fprintf(f, "usage: zonewarden test RULE_PATH... [--tuning FILE] [--fieldmaps DIR] "
-                   "[--verbose]\nRuns every analytic's embedded must_match / must_not_match "
-                   "examples; non-zero exit on any failure.\n");
+        fprintf(f, "usage: zonewarden test [options] RULE_PATH...\n"
+                   "Runs every analytic's embedded must_match / must_not_match examples (raw\n"
+                   "log lines are normalized first); exit 1 on any failure.\n"
+                   "\n"
+                   "  -t, --tuning FILE      parameter values for the analytics (default: the\n"
+                   "                         defaults in the detections)\n"
+                   "  --fieldmaps DIR|none   Sigma field maps (default: the installed\n"
+                   "                         schemas/fieldmaps, or $ZW_FIELDMAPS)\n"
+                   "  -v, --verbose          print every passing example too\n"
+                   "  -h, --help             this text\n");
     } else {
-        fprintf(f, "usage: zonewarden explain RULE_PATH EVENT [--rule ID] [--tuning FILE]\n"
+        fprintf(f, "usage: zonewarden explain [options] RULE_PATH EVENT\n"
                    "EVENT is a file holding one JSON event, or the JSON text itself.  Shows for\n"
-                   "each rule which fields and values matched, or why not.\n");
+                   "each rule which fields and values matched, or why not.  Exit: 0 when a\n"
+                   "rule matched, 1 when none did, 2 usage.\n"
+                   "\n"
+                   "  --rule ID              explain only the rule with this id\n"
+                   "  -t, --tuning FILE      parameter values for the analytics (default: the\n"
+                   "                         defaults in the detections)\n"
+                   "  --fieldmaps DIR|none   Sigma field maps (default: the installed\n"
+                   "                         schemas/fieldmaps, or $ZW_FIELDMAPS)\n"
+                   "  -h, --help             this text\n");
     }
 }
 

@@ -427,6 +427,19 @@ static int walk(const char *path, const dc_ydoc *tuning, zw_buf *b, int *nrules)
     return rc;
 }
 
+static void export_usage(FILE *f)
+{
+    fprintf(f, "usage: zonewarden export --sigma [options] DET_PATH...\n"
+               "Writes DET analytics as Sigma rules and Sigma correlation rules (one YAML\n"
+               "stream), parameters expanded with their defaults or the tuning file.\n"
+               "\n"
+               "  --sigma                the target format (required; the only one)\n"
+               "  -t, --tuning FILE      parameter values (default: the defaults in the\n"
+               "                         detections)\n"
+               "  -o, --output FILE      write to FILE (default stdout)\n"
+               "  -h, --help             this text\n");
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -451,16 +464,15 @@ int cmd_export(int argc, char **argv)
             out_path = optarg;
             break;
         case 'h':
-            printf("usage: zonewarden export --sigma [--tuning FILE] [-o FILE] DET_PATH...\n"
-                   "Writes DET analytics as Sigma rules and Sigma correlation rules (one YAML\n"
-                   "stream), parameters expanded with their defaults or the tuning file.\n");
+            export_usage(stdout);
             return CLI_OK;
         default:
+            export_usage(stderr);
             return CLI_USAGE;
         }
     }
     if (!sigma || optind >= argc) {
-        fprintf(stderr, "usage: zonewarden export --sigma [--tuning FILE] [-o FILE] DET_PATH...\n");
+        export_usage(stderr);
         return CLI_USAGE;
     }
     dc_ydoc *tuning = NULL;

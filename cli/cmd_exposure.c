@@ -23,30 +23,49 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: zonewarden exposure (--zone FILE [--origin ZONE] | --axfr SERVER[:PORT] ZONE\n"
-            "                            | --provider-export FILE [--origin ZONE])\n"
-            "                           [--inventory approved.yml] [--fingerprints FILE]\n"
-            "                           [-o FILE] [--output ocsf|ecs] [--table] [--html FILE]\n"
-            "                           [--source-ip IP] [--tsig KEYFILE]\n"
-            "                           [--baseline PREVIOUS.jsonl] [--pdns COF.json[.gz]]\n"
-            "                           [--resolve SERVER[:PORT]]\n"
-            "                           [--fail-on unapproved|unknown|added]\n"
-            "                           [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
-            "Findings go to stdout as JSON lines (or to -o FILE); --table prints a table instead\n"
-            "of JSON on stdout; --brokers sends them to a Kafka topic (key: zone).\n"
-            "  --baseline FILE   compare with a previous run's findings (JSON lines): each finding\n"
-            "                    is marked unmapped.exposure.change added / unchanged, and findings\n"
-            "                    the zone no longer has come back as removed\n"
-            "  --pdns FILE       passive DNS (Common Output Format JSON lines, .gz too): names the\n"
-            "                    zone no longer has (kind stale) and what passive DNS still discloses\n"
-            "  --resolve SERVER  ask this resolver whether each takeover-prone CNAME target still\n"
-            "                    exists; NXDOMAIN (the resource is gone: anyone may claim it)\n"
-            "                    raises the finding's severity (unmapped.exposure.resolved)\n"
-            "  --fail-on unapproved|unknown|added\n"
-            "                    exit 1 when a finding is unapproved, unapproved or unknown, or new\n"
-            "                    since the baseline\n"
-            "Exit: 0 done, 1 --fail-on matched, 2 usage, 3 input error.\n");
+    fprintf(f, "usage: zonewarden exposure (--zone FILE | --axfr SERVER[:PORT] ZONE\n"
+               "                            | --provider-export FILE) [options]\n"
+               "Reviews what a zone discloses (providers, remote-access and admin names,\n"
+               "wildcards, private addresses, takeover-prone CNAMEs), each finding approved /\n"
+               "unknown / unapproved against the inventory; OCSF Compliance Findings as JSON\n"
+               "lines on stdout.  Exit: 0 done, 1 --fail-on matched, 2 usage, 3 input error.\n"
+               "\n"
+               "One source:\n"
+               "  --zone FILE              an RFC 1035 zone file\n"
+               "  --axfr SERVER[:PORT] ZONE  transfer the zone from SERVER (port 53) and\n"
+               "                           review it\n"
+               "  --provider-export FILE   a managed-DNS listing (Route 53, Azure, GCP,\n"
+               "                           Cloudflare; the format is detected)\n"
+               "Options:\n"
+               "  --origin ZONE            zone name (default: from the file name)\n"
+               "  --inventory FILE         approved inventory (default none: every finding is\n"
+               "                           unknown)\n"
+               "  --fingerprints FILE      fingerprint table (default: schemas/fingerprints.json\n"
+               "                           of the installation or source tree, or\n"
+               "                           $ZONEWARDEN_FINGERPRINTS)\n"
+               "  -o FILE                  write the JSON lines to FILE (default stdout)\n"
+               "  --output ocsf|ecs        finding schema (default ocsf)\n"
+               "  --table                  a terminal table on stdout instead of JSON (JSON then\n"
+               "                           only with -o)\n"
+               "  --html FILE              a self-contained HTML report\n"
+               "  --source-ip IP           --axfr: bind the client socket to IP\n"
+               "  --tsig KEYFILE           --axfr: sign the transfer with this TSIG key\n"
+               "  --baseline FILE          compare with a previous run's findings (JSON lines):\n"
+               "                           each finding is marked unmapped.exposure.change\n"
+               "                           added / unchanged; findings the zone no longer has\n"
+               "                           come back as removed\n"
+               "  --pdns FILE              passive DNS (Common Output Format JSON lines, .gz\n"
+               "                           too): names the zone no longer has (kind stale) and\n"
+               "                           what passive DNS still discloses\n"
+               "  --resolve SERVER[:PORT]  ask this resolver whether each takeover-prone CNAME\n"
+               "                           target still exists; NXDOMAIN raises the severity\n"
+               "  --fail-on unapproved|unknown|added  exit 1 when such findings exist, or\n"
+               "                           anything is new since --baseline (default: never)\n"
+               "  --brokers HOST:PORT      send the findings to Kafka (key: zone) instead of\n"
+               "                           stdout; needs --output-topic\n"
+               "  --output-topic T         the Kafka topic for the findings\n"
+               "  -X NAME=VALUE            a librdkafka producer property (repeatable)\n"
+               "  -h, --help               this text\n");
 }
 
 int64_t cli_now_ms(void)
@@ -65,25 +84,9 @@ ex_fp *cli_load_fingerprints(const char *path, char *err, size_t errn)
     if (env && *env) {
         return ex_fp_load(env, err, errn);
     }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char cand[3][PATH_MAX + 64];
-    int nc = 0;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-        }
-        snprintf(cand[nc++], sizeof cand[0], "%s/../share/zonewarden/schemas/fingerprints.json",
-                 exe);
-        snprintf(cand[nc++], sizeof cand[0], "%s/../../schemas/fingerprints.json", exe);
-    }
-    snprintf(cand[nc++], sizeof cand[0], "schemas/fingerprints.json");
-    for (int i = 0; i < nc; i++) {
-        if (access(cand[i], R_OK) == 0) {
-            return ex_fp_load(cand[i], err, errn);
-        }
+    char found[PATH_MAX];
+    if (cli_data_path("schemas/fingerprints.json", found, sizeof found) == 0) {
+        return ex_fp_load(found, err, errn);
     }
     snprintf(
         err, errn,

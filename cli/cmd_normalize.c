@@ -72,10 +72,27 @@ static int on_dead(void *opaque, const nz_dead *d)
 
 static void normalize_usage(FILE *f)
 {
-    fprintf(f, "usage: zonewarden normalize [--format F|auto] [--output ocsf|ecs] [--dlq FILE]\n"
-               "                            [-o FILE] [--raw] [--tz +HH:MM] [--inventory FILE] [--quiet]\n"
-               "                            [FILE...]\n"
-               "Reads files (plain or .gz; none or '-' = stdin), writes one JSON event per line.\n");
+    fprintf(f, "usage: zonewarden normalize [options] [FILE...]\n"
+               "Reads DNS server and provider logs (plain or .gz; no FILE or '-' = stdin) and\n"
+               "writes one JSON event per line.  Records no parser accepts are dead letters; a\n"
+               "summary per format (read / emitted / noise / dead-lettered) goes to stderr.\n"
+               "\n"
+               "File mode:\n"
+               "  -f, --format F         parser for every input (default auto: detected per\n"
+               "                         file; `zonewarden formats` lists them)\n"
+               "  --output ocsf|ecs      event schema (default ocsf)\n"
+               "  -o FILE                write events to FILE (default stdout)\n"
+               "  --dlq FILE             write dead letters (raw bytes, position, reason) to\n"
+               "                         FILE (default: counted in the summary only)\n"
+               "  --raw                  copy the raw record into raw_data / event.original\n"
+               "  --tz +HH:MM            offset for timestamps without a zone (+HH:MM, -HHMM,\n"
+               "                         UTC; default UTC)\n"
+               "  --inventory FILE       zones, approved principals, secondaries and scanners\n"
+               "                         (docs/INVENTORY.md; default none)\n"
+               "  --quiet                no summary on stderr\n"
+               "  -h, --help             this text\n"
+               "\n");
+    cli_stage_help(f, "normalize");
 }
 
 /* "+02:00", "-0500", "UTC" -> minutes; -1 on error via *ok. */
@@ -246,8 +263,18 @@ out:
 
 int cmd_formats(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: zonewarden formats\n"
+                   "Lists the input formats the normalizer knows (a name for --format and\n"
+                   "--input-topic T:FORMAT, and what it reads).\n"
+                   "\n"
+                   "  -h, --help             this text\n");
+            return CLI_OK;
+        }
+        fprintf(stderr, "zonewarden formats: unrecognized option or argument '%s'\n", argv[i]);
+        return CLI_USAGE;
+    }
     size_t n;
     const nz_parser *const *p = nz_parsers(&n);
     for (size_t i = 0; i < n; i++) {

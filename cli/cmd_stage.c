@@ -62,20 +62,66 @@ int cli_wants_kafka(int argc, char **argv)
     return 0;
 }
 
+void cli_stage_help(FILE *f, const char *mode)
+{
+    int pipe = strcmp(mode, "normalize") != 0; /* run and detect: rules and alerts */
+    fprintf(f,
+            "Kafka mode (--brokers or --kafka-config; no input files; runs until SIGINT or\n"
+            "SIGTERM; docs/KAFKA.md).  Every flag but --kafka-config, --metrics-file and\n"
+            "--verbose is also a key of the --kafka-config file:\n"
+            "  --brokers HOST:PORT[,...]  bootstrap servers (required)\n"
+            "  --group ID                 consumer group id (required)\n"
+            "  --kafka-config FILE        read 'key = value' lines where the flag stands;\n"
+            "                             later flags override them\n"
+            "  --input-topic T[:FORMAT]   an input topic (repeatable, up to 32); :FORMAT\n"
+            "                             forces a parser, otherwise --format\n"
+            "  --output-topic T           normalized events (required for normalize and run;\n"
+            "                             detect has none)\n"
+            "  --dlq-topic T              dead letters (default: none; they are counted and a\n"
+            "                             warning is logged once)\n"
+            "  --rules FILE               compiled tables from zonewarden compile\n"
+            "                             (%s)\n"
+            "  --alert-topic T            where alerts go%s\n"
+            "  --state-topic T            compacted topic for the correlation state (default:\n"
+            "                             none, state is lost on restart)\n"
+            "  --checkpoint-ms MS         at-least-once: state snapshot interval (default\n"
+            "                             1000)\n"
+            "  --format F                 default parser for inputs without :FORMAT (default\n"
+            "                             auto)\n"
+            "  --output ocsf|ecs          event schema (default ocsf)\n"
+            "  --raw                      copy the raw record into raw_data / event.original\n"
+            "  --tz +HH:MM                offset for zone-less timestamps (default UTC)\n"
+            "  --eos                      exactly-once with Kafka transactions (default\n"
+            "                             at-least-once)\n"
+            "  --transactional-id ID      eos: the producer's transactional.id (default\n"
+            "                             <group>-<hostname>-<pid>)\n"
+            "  --txn-max-records N        eos: commit after N input records (default 1000)\n"
+            "  --txn-max-ms MS            eos: commit after MS milliseconds (default 200)\n"
+            "  --max-in-flight N          pause input while N records await acknowledgement\n"
+            "                             (default 100000)\n"
+            "  --client-id ID             librdkafka client.id (default zonewarden)\n"
+            "  -X NAME=VALUE              any librdkafka property for both clients\n"
+            "                             (consumer.NAME / producer.NAME for one; repeatable)\n"
+            "  --metrics-interval MS      a JSON metrics line every MS (default 0 = off)\n"
+            "  --metrics-port PORT        Prometheus text on 127.0.0.1:PORT/metrics (default\n"
+            "                             0 = off)\n"
+            "  --metrics-file FILE        append metrics lines to FILE (default stderr)\n"
+            "  --exit-idle MS             stop after MS with nothing consumed or in flight\n"
+            "                             (default 0 = never)\n"
+            "  -v, --verbose              also show librdkafka's informational logs\n"
+            "  --quiet                    accepted for symmetry with file mode; no effect\n"
+            "  --dlq FILE                 refused in Kafka mode (use --dlq-topic)\n",
+            pipe ? "required" : "run and detect only",
+            pipe ? " (required with --rules)" : " (run and detect only)");
+}
+
 static void stage_usage(FILE *f, const char *mode)
 {
     fprintf(f,
             "usage: zonewarden %s --brokers HOST:PORT --group G --input-topic T[:FORMAT]...\n"
-            "         --output-topic O [--dlq-topic D] [--rules rules.zwt --alert-topic A\n"
-            "         [--state-topic S] [--checkpoint-ms MS]] [--eos]\n"
-            "         [-X librdkafka.property=value]... [--kafka-config FILE]\n"
-            "         [--output ocsf|ecs] [--format F] [--raw] [--tz +HH:MM]\n"
-            "         [--client-id ID] [--transactional-id ID] [--txn-max-records N] [--txn-max-ms "
-            "MS]\n"
-            "         [--max-in-flight N] [--metrics-interval MS] [--metrics-port PORT]\n"
-            "         [--metrics-file FILE] [--exit-idle MS] [--verbose]\n"
-            "Runs as a Kafka consumer-group stage until SIGINT/SIGTERM.  See docs/KAFKA.md.\n",
+            "         [options]\n",
             mode);
+    cli_stage_help(f, mode);
 }
 
 /* Long options whose name is a zk_config key; val indexes this table. */

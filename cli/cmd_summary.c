@@ -203,22 +203,33 @@ int cmd_summary(int argc, char **argv)
     static row rows[MAX_ROWS];
     int nrows = 0;
     long bad = 0;
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: zonewarden summary [ALERTS.jsonl...]\nPrints a table of alerts per "
-               "analytic (stdin when no file is given).\n");
-        return CLI_OK;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: zonewarden summary [ALERTS.jsonl...]\n"
+                   "Prints a table of alerts per analytic: severity, alerts, events, first and\n"
+                   "last seen, top subjects (stdin when no file is given; '-' = stdin).\n"
+                   "\n"
+                   "  -h, --help             this text\n");
+            return CLI_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "zonewarden summary: unrecognized option '%s'\n", argv[i]);
+            return CLI_USAGE;
+        }
     }
     if (argc < 2) {
         read_alerts(stdin, "-", rows, &nrows, &bad);
     }
     for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "r");
+        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
         if (!f) {
             fprintf(stderr, "zonewarden summary: %s: %s\n", argv[i], strerror(errno));
             return CLI_IO;
         }
         read_alerts(f, argv[i], rows, &nrows, &bad);
-        fclose(f);
+        if (f != stdin) {
+            fclose(f);
+        }
     }
     qsort(rows, (size_t)nrows, sizeof rows[0], by_severity);
     long total = 0;

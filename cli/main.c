@@ -7,10 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef ZW_VERSION
-#define ZW_VERSION "0.1.0"
-#endif
-
 static const cli_command commands[] = {
     {"normalize", cmd_normalize, "raw DNS server / provider logs -> OCSF or ECS JSON lines"},
     {"export", cmd_export, "DET strategies -> Sigma rules and Sigma correlation rules"},
@@ -24,6 +20,7 @@ static const cli_command commands[] = {
     {"detect", cmd_detect, "JSON events (normalized or raw) through a tables file -> alerts"},
     {"run", cmd_run, "normalize raw logs and detect in one process -> alerts"},
     {"axfr-check", cmd_axfr_check, "evidence that AXFR/IXFR are refused (Compliance Finding, exit code)"},
+    {"version", cmd_version, "version, git revision, data directory, library versions"},
 };
 
 static void usage(FILE *f)
@@ -32,7 +29,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     }
-    fprintf(f, "\n`zonewarden <command> --help` for a command's options.\n");
+    fprintf(f, "\n`zonewarden <command> --help` for a command's options; `zonewarden --version`\n"
+               "for the version, git revision and library versions; man zonewarden.\n");
 }
 
 int main(int argc, char **argv)
@@ -41,9 +39,8 @@ int main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("zonewarden %s\n", ZW_VERSION);
-        return CLI_OK;
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        return cmd_version(1, argv + 1);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # 30-sigma-corpus: `zonewarden compile --keep-going` over every rule file of the SigmaHQ
-# corpus (../shared/data/sigma/rules relative to the project root).  Asserts that at
+# corpus (tests/data/sigma/rules, a copy of SigmaHQ; see its README.md).  Asserts that at
 # least 99% of the documents compile, that every skipped document names its reason with
 # file:line:col, that the tables file loads back (detect over a few events), and that
 # lint without --keep-going fails when something is skipped.
 set -u
 root=${ZW_ROOT:?}
 bin=${ZW_BIN:?}
-corpus=${ZW_SIGMA_CORPUS:-$root/../shared/data/sigma}
+corpus=${ZW_SIGMA_CORPUS:-$root/tests/data/sigma}
 if [ ! -d "$corpus/rules" ]; then
     echo "FAIL: SigmaHQ corpus not found at $corpus/rules (set ZW_SIGMA_CORPUS)"
     exit 1
