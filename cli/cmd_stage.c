@@ -72,7 +72,8 @@ static void stage_usage(FILE *f, const char *mode)
             "         [--output ocsf|ecs] [--format F] [--raw] [--tz +HH:MM]\n"
             "         [--client-id ID] [--transactional-id ID] [--txn-max-records N] [--txn-max-ms "
             "MS]\n"
-            "         [--max-in-flight N] [--metrics-interval MS] [--metrics-port PORT]\n"
+            "         [--max-in-flight N] [--dlq-max-message-bytes N]\n"
+            "         [--metrics-interval MS] [--metrics-port PORT]\n"
             "         [--metrics-file FILE] [--exit-idle MS] [--verbose]\n"
             "Runs as a Kafka consumer-group stage until SIGINT/SIGTERM.  See docs/KAFKA.md.\n",
             mode);
@@ -105,6 +106,7 @@ static const struct {
     {"rules", required_argument},
     {"state-topic", required_argument},
     {"checkpoint-ms", required_argument},
+    {"dlq-max-message-bytes", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 

@@ -355,13 +355,68 @@ static void flush_stores(zk_stage *s)
 
 /* ---- producing ---- */
 
+/* Errors that concern one message only (its size or content): retrying or stopping cannot
+ * help, and the next message may well pass.  Everything else (topic missing, not
+ * authorised, timed out, fenced) stays fatal: it would fail every record. */
+static int permanent_for_message(rd_kafka_resp_err_t err)
+{
+    switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Counts and logs an output that can be delivered nowhere; names the source record,
+ * never its bytes. */
+static void undeliverable(zk_stage *s, const char *topic, const char *src, const char *part,
+                          const char *off, rd_kafka_resp_err_t err)
+{
+    s->cnt.undeliverable++;
+    slog(s, ZK_LOG_WARNING,
+         "undeliverable: output to %s of %s [%s] offset %s skipped: %s (counted as "
+         "undeliverable; the record's offset is committed)",
+         topic, src, part, off, rd_kafka_err2str(err));
+}
+
+static void header_str(rd_kafka_headers_t *h, const char *name, char *out, size_t n)
+{
+    const void *v = NULL;
+    size_t vn = 0;
+    if (!h || rd_kafka_header_get_last(h, name, &v, &vn) || !v) {
+        snprintf(out, n, "?");
+        return;
+    }
+    snprintf(out, n, "%.*s", (int)(vn < n ? vn : n - 1), (const char *)v);
+}
+
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     zk_stage *s = opaque;
     uintptr_t o = (uintptr_t)m->_private;
+    int failed = m->err != 0;
     (void)rk;
     s->in_flight--;
-    if (m->err) {
+    if (m->err && !s->cfg.eos && !s->losing && (o & SEQ_MASK) != SEQ_MASK &&
+        permanent_for_message(m->err)) {
+        /* this output can never be delivered: skip it so its record's offset is
+         * committed and the stage does not crash-loop on one record */
+        rd_kafka_headers_t *h = NULL;
+        char src[256], part[16], off[24];
+        rd_kafka_message_headers(m, &h);
+        header_str(h, "zw-source-topic", src, sizeof src);
+        header_str(h, "zw-source-partition", part, sizeof part);
+        header_str(h, "zw-source-offset", off, sizeof off);
+        s->cnt.produce_failed++;
+        undeliverable(s, rd_kafka_topic_name(m->rkt), src, part, off, m->err);
+        failed = 0;
+    } else if (m->err) {
         s->cnt.produce_failed++;
         if (s->losing) {
             slog(s, ZK_LOG_WARNING, "delivery to %s failed after the assignment was lost: %s",
@@ -390,7 +445,7 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
             }
             p->snap_state = SNAP_NONE;
         } else if (p) {
-            ring_release(p, o & SEQ_MASK, m->err != 0);
+            ring_release(p, o & SEQ_MASK, failed);
         }
     }
 }
@@ -428,6 +483,15 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
         }
         /* backpressure at the producer queue: serve delivery reports until room */
         rd_kafka_poll(s->prod, 50);
+    }
+    if (err && permanent_for_message(err)) {
+        /* refused before it left (larger than message.max.bytes): skipped, as in dr_cb */
+        if (!s->cfg.eos) {
+            p->ring[s->cur_seq & (p->cap - 1)].pending--;
+        }
+        s->cnt.produce_failed++;
+        undeliverable(s, rd_kafka_topic_name(rkt), s->in[p->tidx].topic, part, off, err);
+        return 0;
     }
     if (err) {
         if (!s->cfg.eos) {
@@ -501,11 +565,90 @@ static int on_event(void *opaque, zw_event *ev)
     return rc;
 }
 
+/* Bytes a dead letter's message needs besides its JSON value: key, headers (names and
+ * values, the source topic the longest) and the record and batch framing. */
+static size_t dead_overhead(const zk_stage *s, size_t keylen)
+{
+    return keylen + strlen(s->in[s->cur->tidx].topic) + 512;
+}
+
+/* Writes into s->buf the dead letter d with only its first keep raw bytes, a reason that
+ * says how many were cut, and raw_original_size / raw_cut_bytes.  0 or ZW_ENOMEM. */
+static int build_cut(zk_stage *s, const nz_dead *d, size_t keep)
+{
+    char reason[1024];
+    nz_dead c = *d;
+    snprintf(reason, sizeof reason,
+             "%s; raw bytes cut to fit dlq-max-message-bytes %d: %zu of %zu bytes kept, %zu cut",
+             d->reason ? d->reason : "", s->cfg.dlq_max_message_bytes, keep, d->raw_len,
+             d->raw_len - keep);
+    c.raw_len = keep;
+    c.reason = reason;
+    zw_buf_clear(&s->buf);
+    if (nz_dead_to_json(&s->buf, &c)) {
+        return ZW_ENOMEM;
+    }
+    s->buf.len--; /* the envelope's closing brace gives way to the cut fields */
+    return zw_buf_printf(&s->buf, ",\"raw_original_size\":%zu,\"raw_cut_bytes\":%zu}",
+                         d->raw_len, d->raw_len - keep)
+               ? ZW_ENOMEM
+               : 0;
+}
+
+/* Writes the dead letter into s->buf so that it fits dlq_max_message_bytes: when the
+ * whole envelope is too large, the raw bytes are cut (the JSON string form of binary
+ * input costs up to 6 bytes per byte, the base64 copy 4/3 more) and the envelope says
+ * how many bytes were cut, in raw_original_size / raw_cut_bytes and in the reason.
+ * *keylen becomes 0 when even the key does not fit.  Returns 0 or ZW_ENOMEM. */
+static int dead_fit(zk_stage *s, const nz_dead *d, size_t *keylen)
+{
+    size_t cap = (size_t)s->cfg.dlq_max_message_bytes;
+    size_t keep;
+    zw_buf_clear(&s->buf);
+    if (nz_dead_to_json(&s->buf, d)) {
+        return ZW_ENOMEM;
+    }
+    if (dead_overhead(s, *keylen) + s->buf.len <= cap) {
+        return 0;
+    }
+    if (*keylen > cap / 4) {
+        *keylen = 0; /* a huge key is the input's; the position names the record */
+    }
+    /* first from the worst case (8 bytes per raw byte), then from the measured cost per
+     * raw byte, then shrink in proportion until it fits (bounded) */
+    size_t fixed = dead_overhead(s, *keylen) + 2048;
+    size_t avail = cap > fixed ? cap - fixed : 0;
+    keep = avail / 8 < d->raw_len ? avail / 8 : d->raw_len;
+    for (int round = 0; round < 16; round++) {
+        if (build_cut(s, d, keep)) {
+            return ZW_ENOMEM;
+        }
+        size_t need = dead_overhead(s, *keylen) + s->buf.len;
+        /* measured cost of one kept raw byte (an upper bound: it includes the fixed part) */
+        double per = keep ? (double)s->buf.len / (double)keep : 1.0;
+        if (round == 0 && keep > 0 && need <= cap) {
+            size_t k2 = (size_t)((double)avail / per);
+            if (k2 > keep) {
+                keep = k2 < d->raw_len ? k2 : d->raw_len;
+                continue;
+            }
+        }
+        if (need <= cap || keep == 0) {
+            break;
+        }
+        size_t cut = (size_t)((double)(need - cap) / (per < 1.0 ? 1.0 : per)) + 64;
+        keep = keep > cut ? keep - cut : 0;
+    }
+    s->cnt.dead_cut++;
+    return 0;
+}
+
 static int on_dead(void *opaque, const nz_dead *d)
 {
     zk_stage *s = opaque;
     const rd_kafka_message_t *m = s->cur_msg;
     const zk_in *in = &s->in[s->cur->tidx];
+    size_t keylen = m->key ? m->key_len : 0;
     if (!s->dlq_rkt) {
         s->cnt.dead_dropped++;
         if (!s->warned_no_dlq) {
@@ -516,13 +659,12 @@ static int on_dead(void *opaque, const nz_dead *d)
         }
         return 0;
     }
-    zw_buf_clear(&s->buf);
-    if (nz_dead_to_json(&s->buf, d)) {
+    if (dead_fit(s, d, &keylen)) {
         return ZW_ENOMEM;
     }
     s->cnt.dead++;
-    return produce(s, s->dlq_rkt, m->key, m->key_len, s->buf.p, s->buf.len, "dead-letter",
-                   in->format ? in->format : "auto");
+    return produce(s, s->dlq_rkt, keylen ? m->key : NULL, keylen, s->buf.p, s->buf.len,
+                   "dead-letter", in->format ? in->format : "auto");
 }
 
 /* ---- correlation state changelog ---- */
@@ -1410,10 +1552,11 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
                   ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
                   ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
                   ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
-                  ",\"formats\":{",
+                  ",\"dead_cut\":%" PRIu64 ",\"undeliverable\":%" PRIu64 ",\"formats\":{",
                   c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->alerts,
                   c->checkpoints, c->restores, c->dead_dropped, t->noise, s->in_flight, c->lag,
-                  s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted);
+                  s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted,
+                  c->dead_cut, c->undeliverable);
     int first = 1;
     for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
         if (!t->fmt_records[i]) {
@@ -1462,6 +1605,11 @@ static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
          (double)c->restores},
         {"dead_dropped_total", "counter", "dead letters with no dlq topic",
          (double)c->dead_dropped},
+        {"dead_cut_total", "counter", "dead letters whose raw bytes were cut to fit",
+         (double)c->dead_cut},
+        {"undeliverable_total", "counter",
+         "outputs refused for good for their own size or content, skipped",
+         (double)c->undeliverable},
         {"noise_total", "counter", "records counted as operational noise", (double)t->noise},
         {"commits_total", "counter", "offset commits or committed transactions",
          (double)c->committed},
