@@ -22,12 +22,22 @@ static void usage(FILE *f)
         f,
         "usage: zonewarden axfr-check --server HOST[:PORT] --zone ZONE [--source-ip IP]\n"
         "                             [--tsig KEYFILE] [--timeout MS] [-o FILE]\n"
+        "                             [--max-records N] [--max-bytes N]\n"
         "                             [--output ocsf|ecs] [--no-ixfr]\n"
         "                             [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
         "Attempts AXFR and IXFR (serial one below the current SOA) without credentials and,\n"
         "with --tsig, AXFR with the key.  One Compliance Finding per attempt on stdout (or\n"
         "-o FILE); a one-line verdict on stderr.  Exit: 0 pass (refused), 1 fail (zone\n"
-        "data returned), 2 usage, 3 error (no verdict: network failure, key rejected).\n");
+        "data returned), 2 usage, 3 error (no verdict: network failure, key rejected,\n"
+        "answer not matching the query).  --timeout (default 5000) bounds the whole check.\n");
+}
+
+/* Sets req's timeout to what is left before deadline; 0 when nothing is left. */
+static int remaining(ex_xfer_req *req, int64_t deadline)
+{
+    int64_t left = deadline - cli_now_ms();
+    req->timeout_ms = left > 0 ? (int)left : 0;
+    return left > 0;
 }
 
 int cmd_axfr_check(int argc, char **argv)
@@ -38,6 +48,8 @@ int cmd_axfr_check(int argc, char **argv)
         {"source-ip", required_argument, NULL, 'b'},
         {"tsig", required_argument, NULL, 'k'},
         {"timeout", required_argument, NULL, 't'},
+        {"max-records", required_argument, NULL, 'R'},
+        {"max-bytes", required_argument, NULL, 'Y'},
         {"output", required_argument, NULL, 'O'},
         {"no-ixfr", no_argument, NULL, 'n'},
         {"brokers", required_argument, NULL, 'B'},
@@ -46,7 +58,9 @@ int cmd_axfr_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *zone = NULL, *srcip = NULL, *tsigpath = NULL, *outpath = NULL;
-    int timeout = 5000, no_ixfr = 0, c, status;
+    int no_ixfr = 0, c, status;
+    cli_xfer_limits lim;
+    cli_xfer_limits_init(&lim, 5000);
     zw_out_kind kind = ZW_OUT_OCSF;
     char err[512], host[256], server_text[300];
     ex_tsig key;
@@ -83,9 +97,9 @@ int cmd_axfr_check(int argc, char **argv)
             tsigpath = optarg;
             break;
         case 't':
-            timeout = atoi(optarg);
-            if (timeout <= 0 || timeout > 600000) {
-                fprintf(stderr, "zonewarden axfr-check: --timeout wants 1..600000 ms\n");
+        case 'R':
+        case 'Y':
+            if (cli_xfer_limit_opt(&lim, c, optarg, "axfr-check")) {
                 return CLI_USAGE;
             }
             break;
@@ -121,7 +135,11 @@ int cmd_axfr_check(int argc, char **argv)
     base.server = host;
     base.zone = zone;
     base.source_ip = srcip;
-    base.timeout_ms = timeout;
+    base.timeout_ms = lim.timeout_ms;
+    base.max_records = lim.max_records;
+    base.max_bytes = lim.max_bytes;
+    /* --timeout bounds the whole check: each exchange gets what is left of it */
+    int64_t deadline = cli_now_ms() + lim.timeout_ms;
     snprintf(server_text, sizeof server_text, "%s%s%s:%d", strchr(host, ':') ? "[" : "", host,
              strchr(host, ':') ? "]" : "", base.port);
     zw_buf_init(&b);
@@ -143,7 +161,7 @@ int cmd_axfr_check(int argc, char **argv)
      * (or an AXFR-style fallback) has something to send */
     uint32_t serial = 0;
     int soa_rcode = -1;
-    if (!no_ixfr && ex_soa_serial(&base, &serial, &soa_rcode, err, sizeof err) == ZW_OK) {
+    if (!no_ixfr && remaining(&base, deadline) && ex_soa_serial(&base, &serial, &soa_rcode, err, sizeof err) == ZW_OK) {
         serial = serial - 1;
     } else {
         serial = 0;
@@ -169,7 +187,16 @@ int cmd_axfr_check(int argc, char **argv)
     }
     int any_fail = 0, any_error = 0;
     for (int i = 0; i < nat; i++) {
-        at[i].status = ex_xfer(&at[i].req, &at[i].res, NULL, NULL);
+        if (!remaining(&at[i].req, deadline)) {
+            /* no time left: an error verdict that says so, never a pass */
+            memset(&at[i].res, 0, sizeof at[i].res);
+            at[i].res.rcode = -1;
+            snprintf(at[i].res.error, sizeof at[i].res.error,
+                     "not attempted: --timeout %d ms used up", lim.timeout_ms);
+            at[i].status = ZW_EIO;
+        } else {
+            at[i].status = ex_xfer(&at[i].req, &at[i].res, NULL, NULL);
+        }
         ex_attempt_judge(&at[i]);
         any_fail |= at[i].verdict == EX_V_FAIL;
         any_error |= at[i].verdict == EX_V_ERROR;

@@ -10,6 +10,8 @@
 #include "cli_exposure.h"
 #include "cli_kafka_out.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #ifdef __GLIBC__
@@ -28,7 +30,8 @@ static void usage(FILE *f)
             "                            | --provider-export FILE [--origin ZONE])\n"
             "                           [--inventory approved.yml] [--fingerprints FILE]\n"
             "                           [-o FILE] [--output ocsf|ecs] [--table] [--html FILE]\n"
-            "                           [--source-ip IP] [--tsig KEYFILE]\n"
+            "                           [--source-ip IP] [--tsig KEYFILE] [--timeout MS]\n"
+            "                           [--max-records N] [--max-bytes N]\n"
             "                           [--fail-on unapproved|unknown]\n"
             "                           [--brokers HOST:PORT --output-topic T [-X prop=value]...]\n"
             "Findings go to stdout as JSON lines (or to -o FILE); --table prints a table instead\n"
@@ -119,6 +122,57 @@ int cli_split_server(const char *s, char *host, size_t hn, int *port)
     return *port > 0 && *port < 65536 && host[0] ? 0 : -1;
 }
 
+void cli_xfer_limits_init(cli_xfer_limits *l, int timeout_ms)
+{
+    l->timeout_ms = timeout_ms;
+    l->max_records = EX_XFER_MAX_RECORDS;
+    l->max_bytes = EX_XFER_MAX_BYTES;
+}
+
+/* Strict unsigned number in [lo, hi]: digits only, no sign, no suffix. */
+static int parse_num(const char *v, unsigned long long lo, unsigned long long hi,
+                     unsigned long long *out)
+{
+    char *end;
+    if (!v || !isdigit((unsigned char)v[0])) {
+        return -1;
+    }
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno || *end || x < lo || x > hi) {
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_xfer_limit_opt(cli_xfer_limits *l, int c, const char *arg, const char *cmd)
+{
+    unsigned long long x;
+    if (c == 't') {
+        if (parse_num(arg, 1, 3600000, &x)) {
+            fprintf(stderr, "zonewarden %s: --timeout wants 1..3600000 ms, got '%s'\n", cmd, arg);
+            return -1;
+        }
+        l->timeout_ms = (int)x;
+    } else if (c == 'R') {
+        if (parse_num(arg, 1, 1000000000ULL, &x)) {
+            fprintf(stderr, "zonewarden %s: --max-records wants 1..1000000000, got '%s'\n", cmd,
+                    arg);
+            return -1;
+        }
+        l->max_records = (size_t)x;
+    } else {
+        if (parse_num(arg, 1024, (unsigned long long)1 << 40, &x)) {
+            fprintf(stderr, "zonewarden %s: --max-bytes wants 1024..%llu, got '%s'\n", cmd,
+                    (unsigned long long)1 << 40, arg);
+            return -1;
+        }
+        l->max_bytes = (size_t)x;
+    }
+    return 0;
+}
+
 int cmd_exposure(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -134,6 +188,9 @@ int cmd_exposure(int argc, char **argv)
         {"source-ip", required_argument, NULL, 's'},
         {"tsig", required_argument, NULL, 'T'},
         {"fail-on", required_argument, NULL, 'f'},
+        {"timeout", required_argument, NULL, 'x'},
+        {"max-records", required_argument, NULL, 'R'},
+        {"max-bytes", required_argument, NULL, 'Y'},
         {"brokers", required_argument, NULL, 'B'},
         {"output-topic", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
@@ -156,6 +213,8 @@ int cmd_exposure(int argc, char **argv)
     zw_arena *ea = NULL;
     zw_buf b;
     zw_buf_init(&b);
+    cli_xfer_limits lim;
+    cli_xfer_limits_init(&lim, EX_AXFR_TIMEOUT_MS);
 
 #ifdef __GLIBC__
     /* ldns allocates and frees 64 KiB rdata buffers for every record it parses; with the
@@ -221,6 +280,13 @@ int cmd_exposure(int argc, char **argv)
                 return CLI_USAGE;
             }
             break;
+        case 'x':
+        case 'R':
+        case 'Y':
+            if (cli_xfer_limit_opt(&lim, c == 'x' ? 't' : c, optarg, "exposure")) {
+                return CLI_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return CLI_OK;
@@ -277,6 +343,9 @@ int cmd_exposure(int argc, char **argv)
         req.server = host;
         req.source_ip = srcip;
         req.zone = argv[optind];
+        req.timeout_ms = lim.timeout_ms;
+        req.max_records = lim.max_records;
+        req.max_bytes = lim.max_bytes;
         rc = ex_zone_read_axfr(&req, &z, err, sizeof err);
     }
     if (!z) {
