@@ -32,6 +32,7 @@
 #include "../engine/en_pipe.h"
 #include "../engine/en_tables.h"
 #include "../normalizer/nz.h"
+#include "zk_lag.h"
 #include "zk_metrics.h"
 
 #include <inttypes.h>
@@ -64,6 +65,7 @@ typedef struct {
     int64_t next_offset;  /* offset after the last record processed; -1 none */
     int64_t store_offset; /* offset to store next flush; -1 none */
     int64_t stored;       /* last stored */
+    int64_t last_hi;      /* last known high watermark (lag metric); -1 none */
     int in_txn;           /* processed records in the open transaction */
     /* correlation state (rules given) */
     int64_t skip_below;  /* records below this offset are already in the restored state */
@@ -128,6 +130,7 @@ struct zk_stage {
 
     /* metrics */
     zk_metrics_server *http;
+    zk_lag *lagmon; /* queried high watermarks (metrics on) */
     int64_t last_tick_ms;
     int64_t last_rebalance_ms;
     zk_rkstats rks[2]; /* consumer, producer */
@@ -236,9 +239,10 @@ static zk_part *part_open(zk_stage *s, int tidx, int32_t partition)
     p->id = id;
     p->tidx = tidx;
     p->partition = partition;
-    p->next_offset = p->store_offset = p->stored = -1;
+    p->next_offset = p->store_offset = p->stored = p->last_hi = -1;
     p->skip_below = p->snap_acked = p->snap_offset = -1;
     zw_buf_init(&p->snap);
+    zk_lag_track(s->lagmon, in->topic, partition, 1);
     s->ptab[id] = p;
     in->bypart[partition] = p;
     s->nparts++;
@@ -255,6 +259,7 @@ static void part_close(zk_stage *s, zk_part *p)
     }
     s->in[p->tidx].bypart[p->partition] = NULL;
     s->ptab[p->id] = NULL;
+    zk_lag_track(s->lagmon, s->in[p->tidx].topic, p->partition, 0);
     s->nparts--;
     if (s->pipe) {
         en_corr_drop_partition(en_pipe_corr(s->pipe), corr_partition(p));
@@ -1097,6 +1102,8 @@ static void finish_all(zk_stage *s)
     }
 }
 
+static void set_paused(zk_stage *s, int pause);
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -1162,7 +1169,12 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     } else if (aerr) {
         slog(s, ZK_LOG_WARNING, "assign: %s", rd_kafka_err2str(aerr));
     }
-    s->paused = 0; /* a new assignment starts unpaused */
+    if (s->paused) {
+        /* partitions kept through an incremental rebalance stay paused in librdkafka
+         * while new ones are not: resume them all, so the stage's flag and the clients
+         * agree (the loop pauses again if acknowledgements are still awaited) */
+        set_paused(s, 0);
+    }
     s->last_rebalance_ms = zw_now_ms();
 }
 
@@ -1433,6 +1445,16 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
         goto fail;
     }
+    if (c->metrics_interval_ms > 0 || c->metrics_port > 0) {
+        /* watermarks asked of the leaders every second to every 5 s: the lag stays true
+         * while the stage fetches nothing (paused, stalled, broker restarted) */
+        int every = c->metrics_interval_ms > 0 ? c->metrics_interval_ms : 1000;
+        every = every < 1000 ? 1000 : every > 5000 ? 5000 : every;
+        if (!(s->lagmon = zk_lag_new(s->cons, every))) {
+            zw_errf(errstr, errstr_size, ZW_ENOMEM, "cannot start the watermark monitor");
+            goto fail;
+        }
+    }
     return s;
 fail:
     zk_stage_destroy(s);
@@ -1445,6 +1467,8 @@ void zk_stage_destroy(zk_stage *s)
         return;
     }
     zk_metrics_stop(s->http);
+    zk_lag_destroy(s->lagmon); /* before the consumer it queries through */
+    s->lagmon = NULL;
     if (s->cons) {
         rd_kafka_destroy(s->cons);
     }
@@ -1515,20 +1539,42 @@ static void sum_stats(zk_stage *s, nz_stats *t)
     }
 }
 
+/* Lag = high watermark - position, summed over the assigned partitions.  The watermark
+ * is the newer of the one the last fetch brought and the one the monitor asked the
+ * leader for (a stage that fetches nothing still sees records arrive); the position is
+ * the offset after the last record processed, else the consumer's fetch position. */
 static void compute_lag(zk_stage *s)
 {
     int64_t lag = 0;
     for (int i = 0; i < ZK_MAX_PARTS; i++) {
         zk_part *p = s->ptab[i];
-        int64_t lo, hi;
-        if (!p || rd_kafka_get_watermark_offsets(s->cons, s->in[p->tidx].topic, p->partition, &lo,
-                                                 &hi) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        int64_t lo = -1, hi = -1;
+        if (!p) {
             continue;
         }
+        const char *topic = s->in[p->tidx].topic;
+        if (rd_kafka_get_watermark_offsets(s->cons, topic, p->partition, &lo, &hi)) {
+            lo = hi = -1;
+        }
+        int64_t qhi = zk_lag_high(s->lagmon, topic, p->partition);
+        hi = qhi > hi ? qhi : hi;
+        hi = p->last_hi > hi ? p->last_hi : hi; /* never back to "unknown" */
+        p->last_hi = hi;
         if (hi < 0) {
             continue;
         }
-        int64_t from = p->next_offset >= 0 ? p->next_offset : lo;
+        int64_t from = p->next_offset;
+        if (from < 0) {
+            rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+            if (l) {
+                rd_kafka_topic_partition_list_add(l, topic, p->partition);
+                if (!rd_kafka_position(s->cons, l) && l->elems[0].offset >= 0) {
+                    from = l->elems[0].offset;
+                }
+                rd_kafka_topic_partition_list_destroy(l);
+            }
+        }
+        from = from >= 0 ? from : lo;
         if (from >= 0 && hi > from) {
             lag += hi - from;
         }
