@@ -122,6 +122,17 @@ struct zk_stage {
     char fatal_msg[512];
     int warned_no_dlq;
 
+    /* eos: outputs the broker refused for themselves; the aborted transaction's records
+     * are processed again and these outputs are then skipped (a small ring) */
+    struct {
+        const char *dest;
+        int tidx;
+        int32_t partition;
+        int64_t offset;
+        rd_kafka_resp_err_t err;
+    } poison[64];
+    unsigned npoison;
+
     /* eos */
     int txn_open;
     int txn_abort;
@@ -401,6 +412,49 @@ static void header_str(rd_kafka_headers_t *h, const char *name, char *out, size_
     snprintf(out, n, "%.*s", (int)(vn < n ? vn : n - 1), (const char *)v);
 }
 
+/* eos: remembers which output of which input record the broker refused for itself, so
+ * that after the abort and rewind that output is skipped (counted as undeliverable)
+ * instead of aborting every transaction again. */
+static void remember_poison(zk_stage *s, const rd_kafka_message_t *m)
+{
+    rd_kafka_headers_t *h = NULL;
+    char src[256], part[16], off[24];
+    rd_kafka_message_headers(m, &h);
+    header_str(h, "zw-source-topic", src, sizeof src);
+    header_str(h, "zw-source-partition", part, sizeof part);
+    header_str(h, "zw-source-offset", off, sizeof off);
+    int t = topic_index(s, src);
+    if (t < 0) {
+        return;
+    }
+    unsigned k = s->npoison++ % ZW_ARRAY_LEN(s->poison);
+    s->poison[k].dest = rd_kafka_topic_name(m->rkt);
+    s->poison[k].tidx = t;
+    s->poison[k].partition = (int32_t)strtol(part, NULL, 10);
+    s->poison[k].offset = strtoll(off, NULL, 10);
+    s->poison[k].err = m->err;
+    slog(s, ZK_LOG_WARNING,
+         "output to %s of %s [%s] offset %s refused for good: %s (the transaction aborts; "
+         "this output is skipped when the record is processed again)",
+         s->poison[k].dest, src, part, off, rd_kafka_err2str(m->err));
+}
+
+/* Is the current record's output to rkt one the broker refused before (eos)? */
+static int is_poison(const zk_stage *s, rd_kafka_topic_t *rkt, rd_kafka_resp_err_t *err)
+{
+    unsigned n = s->npoison < ZW_ARRAY_LEN(s->poison) ? s->npoison : ZW_ARRAY_LEN(s->poison);
+    for (unsigned k = 0; k < n; k++) {
+        if (s->poison[k].offset == s->cur_msg->offset &&
+            s->poison[k].partition == s->cur_msg->partition &&
+            s->poison[k].tidx == s->cur->tidx &&
+            !strcmp(s->poison[k].dest, rd_kafka_topic_name(rkt))) {
+            *err = s->poison[k].err;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     zk_stage *s = opaque;
@@ -429,6 +483,9 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         } else if (s->cfg.eos) {
             /* the transaction cannot commit: abort it and rewind */
             s->txn_abort = 1;
+            if (permanent_for_message(m->err)) {
+                remember_poison(s, m);
+            }
             slog(s, ZK_LOG_WARNING, "delivery to %s failed: %s (transaction will abort)",
                  rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
         } else {
@@ -468,6 +525,10 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
 
     snprintf(part, sizeof part, "%d", (int)m->partition);
     snprintf(off, sizeof off, "%" PRId64, m->offset);
+    if (s->cfg.eos && is_poison(s, rkt, &err)) {
+        undeliverable(s, rd_kafka_topic_name(rkt), s->in[p->tidx].topic, part, off, err);
+        return 0;
+    }
     if (!s->cfg.eos) {
         op = ((uintptr_t)(p->id + 1) << SEQ_BITS) | (uintptr_t)(s->cur_seq & SEQ_MASK);
         p->ring[s->cur_seq & (p->cap - 1)].pending++;

@@ -9,6 +9,8 @@
 #      payload and skipped; the stage goes on, commits past it, a restart does not die
 #   R  the output topic refuses every event (max.message.bytes=200): each record is
 #      counted and skipped, the stage never stops
+#   S  Q with --eos: the refused dead letter aborts one transaction; when its record is
+#      processed again that output is skipped (undeliverable), the rest commits once
 set -euo pipefail
 . "$ZW_ROOT/tests/kafka/lib.sh"
 
@@ -47,7 +49,9 @@ run_case() {
         --dlq-topic "$s-dlq" --exit-idle 4000 --metrics-interval 200 \
         --metrics-file "$WORK/$s.1.metrics" "$@"
     stage_wait "$STAGE_PID" 90 || kfail "$s: stage exited with $? on a poison pill"
+    # eos processes the records of an aborted transaction again
     [ "$(metric "$WORK/$s.1.metrics" consumed)" -eq $((2 * VALID + 1)) ] ||
+        { [ -n "${EOS:-}" ] && [ "$(metric "$WORK/$s.1.metrics" consumed)" -gt $((2 * VALID)) ]; } ||
         kfail "$s: consumed $(metric "$WORK/$s.1.metrics" consumed), want $((2 * VALID + 1))"
     # the group's committed offset passed the poison pill: a restart consumes nothing
     stage_start "$s"2 --group "g-$s" --input-topic "$s-in:bind" --output-topic "$s-out" \
@@ -108,4 +112,15 @@ run_case R
 [ "$(kcount R-out)" -eq 0 ] || kfail "R: events present although the broker refuses them"
 [ "$(metric "$WORK/R.1.metrics" undeliverable)" -eq $((2 * VALID)) ] ||
     kfail "R: undeliverable = $(metric "$WORK/R.1.metrics" undeliverable), want $((2 * VALID))"
+# --- S: Q under exactly-once
+ktopic S-in 1
+ktopic S-out 1
+ktopic S-dlq 1 max.message.bytes=20000
+EOS=1 run_case S --eos --transactional-id zw-test-S
+[ "$(kcount S-out)" -eq $((2 * VALID)) ] || kfail "S: $(kcount S-out) events, want $((2 * VALID))"
+[ "$(kcount S-dlq)" -eq 0 ] || kfail "S: dead letter present although the broker refuses it"
+[ "$(metric "$WORK/S.1.metrics" undeliverable)" -eq 1 ] ||
+    kfail "S: undeliverable = $(metric "$WORK/S.1.metrics" undeliverable), want 1"
+[ "$(metric "$WORK/S.1.metrics" aborts)" -ge 1 ] || kfail "S: no transaction aborted"
+echo "S: $(metric "$WORK/S.1.metrics" aborts) abort(s), then the refused output skipped"
 echo "56-kafka-poison: ok"
