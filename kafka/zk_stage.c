@@ -14,7 +14,11 @@
  * head advances over finished slots, and the offset after the last finished one is
  * stored (enable.auto.offset.store=false) and auto-committed.  A record whose output
  * the broker refused for good stays unfinished forever, so no offset past it is ever
- * committed; the stage stops with a fatal error.  Each produced message carries its
+ * committed; the stage stops with a fatal error.  Except when the refusal concerns the
+ * message itself (too large, invalid): that output can never be delivered, so it is
+ * counted as undeliverable, logged without its bytes and skipped (the slot finishes),
+ * and one poison record cannot crash-loop the stage.  Dead letters are cut to fit
+ * dlq_max_message_bytes beforehand.  Each produced message carries its
  * slot as (partition table id << 48 | sequence) in the message opaque.
  *
  * Exactly-once: a transactional producer; records are processed inside a transaction
