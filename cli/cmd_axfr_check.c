@@ -161,7 +161,8 @@ int cmd_axfr_check(int argc, char **argv)
      * (or an AXFR-style fallback) has something to send */
     uint32_t serial = 0;
     int soa_rcode = -1;
-    if (!no_ixfr && remaining(&base, deadline) && ex_soa_serial(&base, &serial, &soa_rcode, err, sizeof err) == ZW_OK) {
+    if (!no_ixfr && remaining(&base, deadline) &&
+        ex_soa_serial(&base, &serial, &soa_rcode, err, sizeof err) == ZW_OK) {
         serial = serial - 1;
     } else {
         serial = 0;

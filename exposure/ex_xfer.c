@@ -206,8 +206,7 @@ static int send_pkt(int fd, const ldns_pkt *q, char *err, size_t errn)
 
 /* Reads one length-prefixed message before the deadline.  0 ok (*out owned by caller),
  * 1 EOF, -1 error, -2 timed out (err says which). */
-static int recv_pkt(int fd, int64_t deadline, ldns_pkt **out, size_t *bytes, char *err,
-                    size_t errn)
+static int recv_pkt(int fd, int64_t deadline, ldns_pkt **out, size_t *bytes, char *err, size_t errn)
 {
     uint8_t len[2];
     int r = read_all(fd, len, 2, deadline);

@@ -449,8 +449,7 @@ static int is_poison(const zk_stage *s, rd_kafka_topic_t *rkt, rd_kafka_resp_err
     unsigned n = s->npoison < ZW_ARRAY_LEN(s->poison) ? s->npoison : ZW_ARRAY_LEN(s->poison);
     for (unsigned k = 0; k < n; k++) {
         if (s->poison[k].offset == s->cur_msg->offset &&
-            s->poison[k].partition == s->cur_msg->partition &&
-            s->poison[k].tidx == s->cur->tidx &&
+            s->poison[k].partition == s->cur_msg->partition && s->poison[k].tidx == s->cur->tidx &&
             !strcmp(s->poison[k].dest, rd_kafka_topic_name(rkt))) {
             *err = s->poison[k].err;
             return 1;
@@ -659,8 +658,8 @@ static int build_cut(zk_stage *s, const nz_dead *d, size_t keep)
         return ZW_ENOMEM;
     }
     s->buf.len--; /* the envelope's closing brace gives way to the cut fields */
-    return zw_buf_printf(&s->buf, ",\"raw_original_size\":%zu,\"raw_cut_bytes\":%zu}",
-                         d->raw_len, d->raw_len - keep)
+    return zw_buf_printf(&s->buf, ",\"raw_original_size\":%zu,\"raw_cut_bytes\":%zu}", d->raw_len,
+                         d->raw_len - keep)
                ? ZW_ENOMEM
                : 0;
 }
