@@ -58,16 +58,17 @@ typedef struct {
                       * the rules as they are; no output topic, bad JSON dead-lettered */
     int raw_data;
     int tz_offset_min;
-    int metrics_interval_ms;   /* 0: no periodic metrics lines */
-    int metrics_port;          /* 0: no Prometheus endpoint; serves on 127.0.0.1 */
-    int exit_idle_ms;          /* >0: stop after this long holding partitions with nothing
-                                * consumed and all acked */
-    int txn_max_records;       /* eos: records per transaction (default 1000) */
-    int txn_max_ms;            /* eos: longest a transaction stays open (default 200) */
-    int max_in_flight;         /* pause input while this many produced records await acks */
-    int checkpoint_ms;         /* state-topic: at-least-once checkpoint interval (default 1000) */
-    int dlq_max_message_bytes; /* a dead letter (value, key, headers) never exceeds this:
-                                * raw bytes are cut to fit, with a note (default 900000) */
+    int metrics_interval_ms; /* 0: no periodic metrics lines */
+    int metrics_port;        /* 0: no Prometheus endpoint; serves on 127.0.0.1 */
+    int exit_idle_ms;        /* >0: stop after this long holding partitions with nothing
+                              * consumed and all acked */
+    int txn_max_records;     /* eos: records per transaction (default 1000) */
+    int txn_max_ms;          /* eos: longest a transaction stays open (default 200) */
+    int max_in_flight;       /* pause input while this many produced records await acks */
+    int checkpoint_ms;       /* state-topic: at-least-once checkpoint interval (default 1000) */
+    /* a dead letter (value, key, headers) never exceeds this: raw bytes are cut to fit,
+     * with a note (default ZK_DLQ_MAX_MESSAGE_BYTES) */
+    int dlq_max_message_bytes;
 
     /* Callbacks (any may be NULL).  Called on the thread that runs zk_stage_run, except
      * log, which librdkafka may call from its own threads. */
