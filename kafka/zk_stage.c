@@ -127,14 +127,14 @@ struct zk_stage {
     int warned_no_dlq;
 
     /* eos: outputs the broker refused for themselves; the aborted transaction's records
-     * are processed again and these outputs are then skipped (a small ring) */
+     * are processed again and these outputs are then skipped (a ring) */
     struct {
         const char *dest;
         int tidx;
         int32_t partition;
         int64_t offset;
         rd_kafka_resp_err_t err;
-    } poison[64];
+    } poison[1024];
     unsigned npoison;
 
     /* eos */
@@ -673,6 +673,7 @@ static int dead_fit(zk_stage *s, const nz_dead *d, size_t *keylen)
 {
     size_t cap = (size_t)s->cfg.dlq_max_message_bytes;
     size_t keep;
+    /* at least the envelope without raw bytes goes out, even under a tiny topic limit */
     zw_buf_clear(&s->buf);
     if (nz_dead_to_json(&s->buf, d)) {
         return ZW_ENOMEM;
@@ -1395,6 +1396,69 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
     return k;
 }
 
+/* Asks the broker for the dead-letter topic's max.message.bytes (DescribeConfigs, 5 s
+ * bound) and lowers the dead-letter cap to it, so a dead letter fits the topic's own
+ * limit even when dlq-max-message-bytes was not set for it.  On any failure (broker
+ * away, not allowed to describe) the configured cap stands, with a warning. */
+static void dlq_query_limit(zk_stage *s)
+{
+    rd_kafka_ConfigResource_t *cr =
+        rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, s->dlq_topic);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(s->prod);
+    rd_kafka_AdminOptions_t *o =
+        rd_kafka_AdminOptions_new(s->prod, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+    rd_kafka_event_t *ev = NULL;
+    long limit = -1;
+    if (!cr || !q || !o) {
+        goto out;
+    }
+    rd_kafka_AdminOptions_set_request_timeout(o, 5000, NULL, 0);
+    rd_kafka_DescribeConfigs(s->prod, &cr, 1, o, q);
+    ev = rd_kafka_queue_poll(q, 6000);
+    if (!ev || rd_kafka_event_type(ev) != RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT ||
+        rd_kafka_event_error(ev)) {
+        goto out;
+    }
+    size_t nr = 0, ne = 0;
+    const rd_kafka_ConfigResource_t **rs =
+        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
+    if (nr != 1 || rd_kafka_ConfigResource_error(rs[0])) {
+        goto out;
+    }
+    const rd_kafka_ConfigEntry_t **es = rd_kafka_ConfigResource_configs(rs[0], &ne);
+    for (size_t i = 0; i < ne; i++) {
+        const char *v = rd_kafka_ConfigEntry_value(es[i]);
+        if (!strcmp(rd_kafka_ConfigEntry_name(es[i]), "max.message.bytes") && v) {
+            limit = strtol(v, NULL, 10);
+        }
+    }
+out:
+    if (limit > 0 && limit < s->cfg.dlq_max_message_bytes) {
+        slog(s, ZK_LOG_INFO,
+             "dead letters capped at %ld bytes: the max.message.bytes of %s (below "
+             "dlq-max-message-bytes %d)",
+             limit, s->dlq_topic, s->cfg.dlq_max_message_bytes);
+        s->cfg.dlq_max_message_bytes = (int)limit;
+    } else if (limit <= 0) {
+        slog(s, ZK_LOG_WARNING,
+             "could not read max.message.bytes of %s: dead letters capped at "
+             "dlq-max-message-bytes %d",
+             s->dlq_topic, s->cfg.dlq_max_message_bytes);
+    }
+    if (ev) {
+        rd_kafka_event_destroy(ev);
+    }
+    if (o) {
+        rd_kafka_AdminOptions_destroy(o);
+    }
+    if (q) {
+        rd_kafka_queue_destroy(q);
+    }
+    if (cr) {
+        rd_kafka_ConfigResource_destroy(cr);
+    }
+}
+
 /* Loads the tables file and builds the engine pipeline.  Reports through errstr. */
 static int load_rules(zk_stage *s, const char *path, char *errstr, size_t errstr_size)
 {
@@ -1504,6 +1568,9 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         (s->alert_topic && !s->alert_rkt)) {
         zw_errf(errstr, errstr_size, ZW_EINVAL, "cannot create topic handles");
         goto fail;
+    }
+    if (s->dlq_rkt) {
+        dlq_query_limit(s);
     }
     if (c->metrics_port > 0 &&
         !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
