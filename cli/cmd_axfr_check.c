@@ -32,7 +32,10 @@ static void usage(FILE *f)
                "                         address)\n"
                "  --tsig KEYFILE         also try AXFR signed with this key (BIND key file, or\n"
                "                         algorithm:name:secret)\n"
-               "  --timeout MS           wait at most MS per read (1..600000, default 5000)\n"
+               "  --timeout MS           deadline for the whole check, connect and every read\n"
+               "                         included (1..600000, default 5000)\n"
+               "  --max-records N        stop a transfer after N records (default 1000000)\n"
+               "  --max-bytes N          stop a transfer after N bytes (default 268435456)\n"
                "  --no-ixfr              skip the IXFR attempt\n"
                "  -o FILE                write the findings to FILE (default stdout)\n"
                "  --output ocsf|ecs      finding schema (default ocsf)\n"
@@ -43,6 +46,14 @@ static void usage(FILE *f)
                "  -h, --help             this text\n");
 }
 
+/* Sets req's timeout to what is left before deadline; 0 when nothing is left. */
+static int remaining(ex_xfer_req *req, int64_t deadline)
+{
+    int64_t left = deadline - cli_now_ms();
+    req->timeout_ms = left > 0 ? (int)left : 0;
+    return left > 0;
+}
+
 int cmd_axfr_check(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -51,6 +62,8 @@ int cmd_axfr_check(int argc, char **argv)
         {"source-ip", required_argument, NULL, 'b'},
         {"tsig", required_argument, NULL, 'k'},
         {"timeout", required_argument, NULL, 't'},
+        {"max-records", required_argument, NULL, 'R'},
+        {"max-bytes", required_argument, NULL, 'Y'},
         {"output", required_argument, NULL, 'O'},
         {"no-ixfr", no_argument, NULL, 'n'},
         {"brokers", required_argument, NULL, 'B'},
@@ -59,7 +72,9 @@ int cmd_axfr_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *server = NULL, *zone = NULL, *srcip = NULL, *tsigpath = NULL, *outpath = NULL;
-    int timeout = 5000, no_ixfr = 0, c, status;
+    int no_ixfr = 0, c, status;
+    cli_xfer_limits lim;
+    cli_xfer_limits_init(&lim, 5000);
     zw_out_kind kind = ZW_OUT_OCSF;
     char err[512], host[256], server_text[300];
     ex_tsig key;
@@ -96,9 +111,9 @@ int cmd_axfr_check(int argc, char **argv)
             tsigpath = optarg;
             break;
         case 't':
-            timeout = atoi(optarg);
-            if (timeout <= 0 || timeout > 600000) {
-                fprintf(stderr, "zonewarden axfr-check: --timeout wants 1..600000 ms\n");
+        case 'R':
+        case 'Y':
+            if (cli_xfer_limit_opt(&lim, c, optarg, "axfr-check")) {
                 return CLI_USAGE;
             }
             break;
@@ -134,7 +149,11 @@ int cmd_axfr_check(int argc, char **argv)
     base.server = host;
     base.zone = zone;
     base.source_ip = srcip;
-    base.timeout_ms = timeout;
+    base.timeout_ms = lim.timeout_ms;
+    base.max_records = lim.max_records;
+    base.max_bytes = lim.max_bytes;
+    /* --timeout bounds the whole check: each exchange gets what is left of it */
+    int64_t deadline = cli_now_ms() + lim.timeout_ms;
     snprintf(server_text, sizeof server_text, "%s%s%s:%d", strchr(host, ':') ? "[" : "", host,
              strchr(host, ':') ? "]" : "", base.port);
     zw_buf_init(&b);
@@ -156,7 +175,8 @@ int cmd_axfr_check(int argc, char **argv)
      * (or an AXFR-style fallback) has something to send */
     uint32_t serial = 0;
     int soa_rcode = -1;
-    if (!no_ixfr && ex_soa_serial(&base, &serial, &soa_rcode, err, sizeof err) == ZW_OK) {
+    if (!no_ixfr && remaining(&base, deadline) &&
+        ex_soa_serial(&base, &serial, &soa_rcode, err, sizeof err) == ZW_OK) {
         serial = serial - 1;
     } else {
         serial = 0;
@@ -182,7 +202,16 @@ int cmd_axfr_check(int argc, char **argv)
     }
     int any_fail = 0, any_error = 0;
     for (int i = 0; i < nat; i++) {
-        at[i].status = ex_xfer(&at[i].req, &at[i].res, NULL, NULL);
+        if (!remaining(&at[i].req, deadline)) {
+            /* no time left: an error verdict that says so, never a pass */
+            memset(&at[i].res, 0, sizeof at[i].res);
+            at[i].res.rcode = -1;
+            snprintf(at[i].res.error, sizeof at[i].res.error,
+                     "not attempted: --timeout %d ms used up", lim.timeout_ms);
+            at[i].status = ZW_EIO;
+        } else {
+            at[i].status = ex_xfer(&at[i].req, &at[i].res, NULL, NULL);
+        }
         ex_attempt_judge(&at[i]);
         any_fail |= at[i].verdict == EX_V_FAIL;
         any_error |= at[i].verdict == EX_V_ERROR;

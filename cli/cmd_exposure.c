@@ -10,6 +10,8 @@
 #include "cli_exposure.h"
 #include "cli_kafka_out.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #ifdef __GLIBC__
@@ -50,6 +52,10 @@ static void usage(FILE *f)
                "  --html FILE              a self-contained HTML report\n"
                "  --source-ip IP           --axfr: bind the client socket to IP\n"
                "  --tsig KEYFILE           --axfr: sign the transfer with this TSIG key\n"
+               "  --timeout MS             --axfr: deadline for the whole transfer, connect\n"
+               "                           included (default 120000)\n"
+               "  --max-records N          --axfr: stop after N records (default 1000000)\n"
+               "  --max-bytes N            --axfr: stop after N bytes (default 268435456)\n"
                "  --baseline FILE          compare with a previous run's findings (JSON lines):\n"
                "                           each finding is marked unmapped.exposure.change\n"
                "                           added / unchanged; findings the zone no longer has\n"
@@ -135,6 +141,57 @@ int cli_split_server(const char *s, char *host, size_t hn, int *port)
     return *port > 0 && *port < 65536 && host[0] ? 0 : -1;
 }
 
+void cli_xfer_limits_init(cli_xfer_limits *l, int timeout_ms)
+{
+    l->timeout_ms = timeout_ms;
+    l->max_records = EX_XFER_MAX_RECORDS;
+    l->max_bytes = EX_XFER_MAX_BYTES;
+}
+
+/* Strict unsigned number in [lo, hi]: digits only, no sign, no suffix. */
+static int parse_num(const char *v, unsigned long long lo, unsigned long long hi,
+                     unsigned long long *out)
+{
+    char *end;
+    if (!v || !isdigit((unsigned char)v[0])) {
+        return -1;
+    }
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno || *end || x < lo || x > hi) {
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_xfer_limit_opt(cli_xfer_limits *l, int c, const char *arg, const char *cmd)
+{
+    unsigned long long x;
+    if (c == 't') {
+        if (parse_num(arg, 1, 3600000, &x)) {
+            fprintf(stderr, "zonewarden %s: --timeout wants 1..3600000 ms, got '%s'\n", cmd, arg);
+            return -1;
+        }
+        l->timeout_ms = (int)x;
+    } else if (c == 'R') {
+        if (parse_num(arg, 1, 1000000000ULL, &x)) {
+            fprintf(stderr, "zonewarden %s: --max-records wants 1..1000000000, got '%s'\n", cmd,
+                    arg);
+            return -1;
+        }
+        l->max_records = (size_t)x;
+    } else {
+        if (parse_num(arg, 1024, (unsigned long long)1 << 40, &x)) {
+            fprintf(stderr, "zonewarden %s: --max-bytes wants 1024..%llu, got '%s'\n", cmd,
+                    (unsigned long long)1 << 40, arg);
+            return -1;
+        }
+        l->max_bytes = (size_t)x;
+    }
+    return 0;
+}
+
 int cmd_exposure(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -152,7 +209,10 @@ int cmd_exposure(int argc, char **argv)
         {"fail-on", required_argument, NULL, 'f'},
         {"baseline", required_argument, NULL, 'b'},
         {"pdns", required_argument, NULL, 'D'},
-        {"resolve", required_argument, NULL, 'R'},
+        {"resolve", required_argument, NULL, 'V'},
+        {"timeout", required_argument, NULL, 'x'},
+        {"max-records", required_argument, NULL, 'R'},
+        {"max-bytes", required_argument, NULL, 'Y'},
         {"brokers", required_argument, NULL, 'B'},
         {"output-topic", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
@@ -178,6 +238,8 @@ int cmd_exposure(int argc, char **argv)
     zw_arena *ea = NULL;
     zw_buf b;
     zw_buf_init(&b);
+    cli_xfer_limits lim;
+    cli_xfer_limits_init(&lim, EX_AXFR_TIMEOUT_MS);
 
 #ifdef __GLIBC__
     /* ldns allocates and frees 64 KiB rdata buffers for every record it parses; with the
@@ -252,8 +314,15 @@ int cmd_exposure(int argc, char **argv)
         case 'D':
             pdnspath = optarg;
             break;
-        case 'R':
+        case 'V':
             resolver = optarg;
+            break;
+        case 'x':
+        case 'R':
+        case 'Y':
+            if (cli_xfer_limit_opt(&lim, c == 'x' ? 't' : c, optarg, "exposure")) {
+                return CLI_USAGE;
+            }
             break;
         case 'h':
             usage(stdout);
@@ -315,6 +384,9 @@ int cmd_exposure(int argc, char **argv)
         req.server = host;
         req.source_ip = srcip;
         req.zone = argv[optind];
+        req.timeout_ms = lim.timeout_ms;
+        req.max_records = lim.max_records;
+        req.max_bytes = lim.max_bytes;
         rc = ex_zone_read_axfr(&req, &z, err, sizeof err);
     }
     if (!z) {

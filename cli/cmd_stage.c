@@ -99,6 +99,9 @@ void cli_stage_help(FILE *f, const char *mode)
             "  --txn-max-ms MS            eos: commit after MS milliseconds (default 200)\n"
             "  --max-in-flight N          pause input while N records await acknowledgement\n"
             "                             (default 100000)\n"
+            "  --dlq-max-message-bytes N  cut a dead letter's raw bytes to fit N bytes and\n"
+            "                             the dead-letter topic's max.message.bytes (default\n"
+            "                             900000)\n"
             "  --client-id ID             librdkafka client.id (default zonewarden)\n"
             "  -X NAME=VALUE              any librdkafka property for both clients\n"
             "                             (consumer.NAME / producer.NAME for one; repeatable)\n"
@@ -151,6 +154,7 @@ static const struct {
     {"rules", required_argument},
     {"state-topic", required_argument},
     {"checkpoint-ms", required_argument},
+    {"dlq-max-message-bytes", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 

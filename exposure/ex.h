@@ -269,9 +269,18 @@ typedef struct {
     int ixfr;             /* 0 AXFR, 1 IXFR */
     uint32_t ixfr_serial; /* IXFR: the serial the client claims to have */
     const ex_tsig *tsig;  /* sign the request, or NULL */
-    int timeout_ms;       /* per read; 0: 5000 */
+    int timeout_ms;       /* total deadline of the whole exchange (connect, query, every
+                           * read); 0: 5000 */
     size_t max_messages;  /* 0: 100000 */
+    size_t max_records;   /* stop after this many answer records; 0: EX_XFER_MAX_RECORDS */
+    size_t max_bytes;     /* stop after this many bytes read; 0: EX_XFER_MAX_BYTES */
 } ex_xfer_req;
+
+/* Bounds of one transfer (a hostile peer can stream records forever). */
+#define EX_XFER_MAX_RECORDS ((size_t)1000000)
+#define EX_XFER_MAX_BYTES ((size_t)256 << 20)
+/* Default total deadline of `exposure --axfr` (axfr-check's is 5000 ms). */
+#define EX_AXFR_TIMEOUT_MS 120000
 
 typedef struct {
     int connected; /* TCP connection established */
@@ -286,6 +295,9 @@ typedef struct {
     int complete;     /* the transfer ended with its closing SOA */
     int up_to_date;   /* IXFR answered with the current SOA only */
     int closed_early; /* connected, then closed by the server before any answer */
+    int limited;      /* stopped by max_records, max_bytes, max_messages or the deadline
+                       * after data came back (error says which) */
+    int mismatched;   /* an answer's id or question did not match the query */
     int64_t duration_ms;
     char error[256]; /* network / protocol error text, "" if none */
 } ex_xfer_result;
@@ -294,9 +306,12 @@ typedef struct {
  * a non-zero return stops the transfer. */
 typedef int (*ex_xfer_rr_fn)(void *opaque, const void *ldns_rr);
 
-/* Performs one transfer over TCP.  Returns ZW_OK when a DNS answer was read (whatever
- * its rcode), ZW_EIO with res->error on network failure or timeout, ZW_EINVAL for bad
- * arguments.  res is always filled. */
+/* Performs one transfer over TCP, bounded by req's deadline, records and bytes.  Every
+ * answer must carry the query's id and (when present) its question.  Returns ZW_OK when
+ * a matching DNS answer was read (whatever its rcode; res->limited when a bound stopped
+ * it after data came back), ZW_EIO with res->error on network failure, timeout before
+ * any answer, or an answer that does not match the query (res->mismatched), ZW_EINVAL
+ * for bad arguments.  res is always filled. */
 int ex_xfer(const ex_xfer_req *req, ex_xfer_result *res, ex_xfer_rr_fn fn, void *opaque);
 
 /* SOA serial of zone by a TCP SOA query (for choosing an IXFR serial).  ZW_OK and

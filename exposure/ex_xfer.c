@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,12 @@ static int64_t now_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static int tcp_open(const ex_xfer_req *req, char *err, size_t errn)
+static int64_t deadline_of(const ex_xfer_req *req)
+{
+    return now_ms() + (req->timeout_ms > 0 ? req->timeout_ms : 5000);
+}
+
+static int tcp_open(const ex_xfer_req *req, int64_t deadline, char *err, size_t errn)
 {
     struct addrinfo hints, *ai = NULL;
     char port[8];
@@ -49,8 +55,11 @@ static int tcp_open(const ex_xfer_req *req, char *err, size_t errn)
         snprintf(err, errn, "socket: %s", strerror(errno));
         goto fail;
     }
-    int tmo = req->timeout_ms > 0 ? req->timeout_ms : 5000;
-    struct timeval tv = {tmo / 1000, (tmo % 1000) * 1000};
+    /* connect and the query's write are bounded by what is left of the deadline (reads
+     * are polled against it) */
+    int64_t tmo = deadline - now_ms();
+    tmo = tmo > 0 ? tmo : 1;
+    struct timeval tv = {(time_t)(tmo / 1000), (suseconds_t)((tmo % 1000) * 1000)};
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     if (req->source_ip) {
@@ -72,7 +81,8 @@ static int tcp_open(const ex_xfer_req *req, char *err, size_t errn)
         }
     }
     if (connect(fd, ai->ai_addr, ai->ai_addrlen)) {
-        snprintf(err, errn, "connect %s port %s: %s", req->server, port, strerror(errno));
+        snprintf(err, errn, "connect %s port %s: %s", req->server, port,
+                 errno == EINPROGRESS || errno == EAGAIN ? "timed out" : strerror(errno));
         goto fail;
     }
     freeaddrinfo(ai);
@@ -101,11 +111,28 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-static int read_all(int fd, uint8_t *p, size_t n)
+/* Reads exactly n bytes before the deadline: 0, 1 on EOF, -1 on error, -2 on timeout
+ * (a peer sending one byte a second cannot stretch it: the deadline is absolute). */
+static int read_all(int fd, uint8_t *p, size_t n, int64_t deadline)
 {
     while (n) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            return -2;
+        }
+        struct pollfd pf = {fd, POLLIN, 0};
+        int pr = poll(&pf, 1, (int)(left < 60000 ? left : 60000));
+        if (pr < 0 && errno == EINTR) {
+            continue;
+        }
+        if (pr < 0) {
+            return -1;
+        }
+        if (pr == 0) {
+            continue; /* the loop head decides whether time is up */
+        }
         ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR) {
+        if (r < 0 && (errno == EINTR || errno == EAGAIN)) {
             continue;
         }
         if (r <= 0) {
@@ -177,15 +204,15 @@ static int send_pkt(int fd, const ldns_pkt *q, char *err, size_t errn)
     return 0;
 }
 
-/* Reads one length-prefixed message.  0 ok (*out owned by caller), 1 EOF, -1 error. */
-static int recv_pkt(int fd, ldns_pkt **out, size_t *bytes, char *err, size_t errn)
+/* Reads one length-prefixed message before the deadline.  0 ok (*out owned by caller),
+ * 1 EOF, -1 error, -2 timed out (err says which). */
+static int recv_pkt(int fd, int64_t deadline, ldns_pkt **out, size_t *bytes, char *err, size_t errn)
 {
     uint8_t len[2];
-    int r = read_all(fd, len, 2);
+    int r = read_all(fd, len, 2, deadline);
     if (r) {
         if (r < 0) {
-            snprintf(err, errn, "read: %s",
-                     errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));
+            snprintf(err, errn, "read: %s", r == -2 ? "timed out" : strerror(errno));
         }
         return r;
     }
@@ -195,11 +222,11 @@ static int recv_pkt(int fd, ldns_pkt **out, size_t *bytes, char *err, size_t err
         snprintf(err, errn, "out of memory");
         return -1;
     }
-    r = read_all(fd, buf, n);
+    r = read_all(fd, buf, n, deadline);
     if (r) {
         free(buf);
-        snprintf(err, errn, "read: message cut short");
-        return -1;
+        snprintf(err, errn, "read: %s", r == -2 ? "timed out" : "message cut short");
+        return r == -2 ? -2 : -1;
     }
     *bytes += n + 2;
     ldns_status st = ldns_wire2pkt(out, buf, n);
@@ -211,10 +238,156 @@ static int recv_pkt(int fd, ldns_pkt **out, size_t *bytes, char *err, size_t err
     return 0;
 }
 
+/* An answer belongs to the query when it has its id and, when it carries a question,
+ * the query's question (name, type, class).  0, or -1 with err. */
+static int answer_matches(const ldns_pkt *q, const ldns_pkt *p, char *err, size_t errn)
+{
+    if (ldns_pkt_id(p) != ldns_pkt_id(q)) {
+        snprintf(err, errn, "answer id %u does not match the query id %u", ldns_pkt_id(p),
+                 ldns_pkt_id(q));
+        return -1;
+    }
+    if (!ldns_pkt_qr(p)) {
+        snprintf(err, errn, "answer is not a response (QR bit clear)");
+        return -1;
+    }
+    const ldns_rr_list *aq = ldns_pkt_question(p);
+    size_t n = aq ? ldns_rr_list_rr_count(aq) : 0;
+    if (n == 0) {
+        return 0; /* RFC 5936 2.2.1: later messages may omit the question */
+    }
+    const ldns_rr *want = ldns_rr_list_rr(ldns_pkt_question(q), 0);
+    const ldns_rr *got = ldns_rr_list_rr(aq, 0);
+    if (n != 1 || ldns_rr_get_type(got) != ldns_rr_get_type(want) ||
+        ldns_rr_get_class(got) != ldns_rr_get_class(want) ||
+        ldns_dname_compare(ldns_rr_owner(got), ldns_rr_owner(want)) != 0) {
+        snprintf(err, errn, "answer question does not match the query");
+        return -1;
+    }
+    return 0;
+}
+
 static uint32_t soa_serial(const ldns_rr *rr)
 {
     const ldns_rdf *f = ldns_rr_rdf(rr, 2);
     return f ? ldns_rdf2native_int32(f) : 0;
+}
+
+/* Transfer state across messages. */
+typedef struct {
+    size_t serial_hits; /* occurrences of the first SOA's serial */
+    int incremental;    /* IXFR: 1 incremental, 0 AXFR-style, -1 not known yet */
+} xfer_state;
+
+/* Takes the answer records of one message: counts them, follows the SOAs to the end of
+ * the transfer, feeds fn, and stops at max_records (res->limited). */
+static void take_answer(const ex_xfer_req *req, ex_xfer_result *res, xfer_state *x,
+                        const ldns_rr_list *an, size_t na, ex_xfer_rr_fn fn, void *opaque)
+{
+    size_t maxr = req->max_records ? req->max_records : EX_XFER_MAX_RECORDS;
+    for (size_t i = 0; i < na && !res->complete; i++) {
+        const ldns_rr *rr = ldns_rr_list_rr(an, i);
+        int is_soa = ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA;
+        if (res->records >= maxr) {
+            res->limited = 1;
+            snprintf(res->error, sizeof res->error,
+                     "transfer stopped after %zu records (max-records): the server sends more",
+                     res->records);
+            return;
+        }
+        res->records++;
+        if (res->records == 1 && !is_soa) {
+            snprintf(res->error, sizeof res->error, "transfer does not start with an SOA");
+            return;
+        }
+        if (is_soa) {
+            uint32_t s = soa_serial(rr);
+            if (!res->soa_seen) {
+                res->soa_seen = 1;
+                res->serial = s;
+            }
+            if (s == res->serial) {
+                x->serial_hits++;
+            }
+        } else {
+            res->data_records++;
+        }
+        if (req->ixfr && res->records == 2) {
+            x->incremental = is_soa && soa_serial(rr) != res->serial;
+        }
+        if (fn && fn(opaque, rr)) {
+            res->complete = 1; /* caller stopped */
+            return;
+        }
+        size_t need = req->ixfr && x->incremental == 1 ? 3 : 2;
+        if (res->records > 1 && x->serial_hits >= need) {
+            res->complete = 1;
+        }
+    }
+}
+
+/* Reads answers until the transfer completes, the server stops, or a bound is hit.
+ * Returns ZW_OK or ZW_EIO (see ex_xfer). */
+static int read_answers(int fd, int64_t deadline, const ex_xfer_req *req, const ldns_pkt *q,
+                        ex_xfer_result *res, ex_xfer_rr_fn fn, void *opaque)
+{
+    size_t maxm = req->max_messages ? req->max_messages : 100000;
+    size_t maxb = req->max_bytes ? req->max_bytes : EX_XFER_MAX_BYTES;
+    xfer_state x = {0, -1};
+    while (!res->complete) {
+        if (res->messages >= maxm || res->bytes >= maxb) {
+            res->limited = 1;
+            snprintf(res->error, sizeof res->error,
+                     "transfer stopped after %zu messages, %zu bytes (max-%s): the server sends "
+                     "more",
+                     res->messages, res->bytes, res->bytes >= maxb ? "bytes" : "messages");
+            return ZW_OK;
+        }
+        ldns_pkt *p = NULL;
+        int r = recv_pkt(fd, deadline, &p, &res->bytes, res->error, sizeof res->error);
+        if (r == 1) {
+            if (!res->answered) {
+                res->closed_early = 1;
+                snprintf(res->error, sizeof res->error, "connection closed without an answer");
+                return ZW_EIO;
+            }
+            return ZW_OK; /* EOF: the server ended the stream (refusal or truncated transfer) */
+        }
+        if (r < 0) {
+            res->limited = r == -2 && res->answered;
+            return res->answered ? ZW_OK : ZW_EIO;
+        }
+        if (answer_matches(q, p, res->error, sizeof res->error)) {
+            /* not an answer to our query: proves nothing, whatever it says; after data
+             * came back the transfer is cut short (the records taken stand) */
+            res->mismatched = 1;
+            ldns_pkt_free(p);
+            return res->answered ? ZW_OK : ZW_EIO;
+        }
+        res->messages++;
+        res->answered = 1;
+        int rcode = ldns_pkt_get_rcode(p);
+        if (res->rcode < 0) {
+            res->rcode = rcode;
+        }
+        const ldns_rr_list *an = ldns_pkt_answer(p);
+        size_t na = an ? ldns_rr_list_rr_count(an) : 0;
+        if (rcode != LDNS_RCODE_NOERROR || na == 0) {
+            ldns_pkt_free(p);
+            return ZW_OK; /* refused, or NOERROR with no records: nothing served */
+        }
+        take_answer(req, res, &x, an, na, fn, opaque);
+        /* IXFR: a lone SOA in the first message means "you are up to date" */
+        if (req->ixfr && res->messages == 1 && res->records == 1 && na == 1) {
+            res->up_to_date = 1;
+            res->complete = 1;
+        }
+        ldns_pkt_free(p);
+        if (res->error[0]) {
+            return ZW_OK;
+        }
+    }
+    return ZW_OK;
 }
 
 int ex_xfer(const ex_xfer_req *req, ex_xfer_result *res, ex_xfer_rr_fn fn, void *opaque)
@@ -225,14 +398,14 @@ int ex_xfer(const ex_xfer_req *req, ex_xfer_result *res, ex_xfer_rr_fn fn, void 
         snprintf(res->error, sizeof res->error, "server and zone are required");
         return ZW_EINVAL;
     }
-    int64_t t0 = now_ms();
+    int64_t t0 = now_ms(), deadline = deadline_of(req);
     int rc = ZW_OK;
     ldns_pkt *q = build_query(req, req->ixfr ? LDNS_RR_TYPE_IXFR : LDNS_RR_TYPE_AXFR, res->error,
                               sizeof res->error);
     if (!q) {
         return ZW_EINVAL;
     }
-    int fd = tcp_open(req, res->error, sizeof res->error);
+    int fd = tcp_open(req, deadline, res->error, sizeof res->error);
     if (fd < 0) {
         ldns_pkt_free(q);
         res->duration_ms = now_ms() - t0;
@@ -241,90 +414,9 @@ int ex_xfer(const ex_xfer_req *req, ex_xfer_result *res, ex_xfer_rr_fn fn, void 
     res->connected = 1;
     if (send_pkt(fd, q, res->error, sizeof res->error)) {
         rc = ZW_EIO;
-        goto out;
+    } else {
+        rc = read_answers(fd, deadline, req, q, res, fn, opaque);
     }
-    size_t maxm = req->max_messages ? req->max_messages : 100000;
-    size_t serial_hits = 0; /* occurrences of the first SOA's serial */
-    int incremental = -1;   /* IXFR: 1 incremental, 0 AXFR-style, -1 not known yet */
-    while (res->messages < maxm && !res->complete) {
-        ldns_pkt *p = NULL;
-        int r = recv_pkt(fd, &p, &res->bytes, res->error, sizeof res->error);
-        if (r == 1) {
-            if (!res->answered) {
-                res->closed_early = 1;
-                snprintf(res->error, sizeof res->error, "connection closed without an answer");
-                rc = ZW_EIO;
-            }
-            break; /* EOF: the server ended the stream (refusal or truncated transfer) */
-        }
-        if (r < 0) {
-            rc = res->answered ? ZW_OK : ZW_EIO;
-            break;
-        }
-        res->messages++;
-        res->answered = 1;
-        int rcode = ldns_pkt_get_rcode(p);
-        if (res->rcode < 0) {
-            res->rcode = rcode;
-        }
-        if (ldns_pkt_id(p) != ldns_pkt_id(q)) {
-            snprintf(res->error, sizeof res->error, "answer id does not match the query");
-            ldns_pkt_free(p);
-            break;
-        }
-        if (rcode != LDNS_RCODE_NOERROR) {
-            ldns_pkt_free(p);
-            break;
-        }
-        const ldns_rr_list *an = ldns_pkt_answer(p);
-        size_t na = an ? ldns_rr_list_rr_count(an) : 0;
-        if (na == 0) {
-            ldns_pkt_free(p);
-            break; /* NOERROR with no records: nothing served */
-        }
-        for (size_t i = 0; i < na && !res->complete; i++) {
-            const ldns_rr *rr = ldns_rr_list_rr(an, i);
-            int is_soa = ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA;
-            res->records++;
-            if (res->records == 1 && !is_soa) {
-                snprintf(res->error, sizeof res->error, "transfer does not start with an SOA");
-                break;
-            }
-            if (is_soa) {
-                uint32_t s = soa_serial(rr);
-                if (!res->soa_seen) {
-                    res->soa_seen = 1;
-                    res->serial = s;
-                }
-                if (s == res->serial) {
-                    serial_hits++;
-                }
-            } else {
-                res->data_records++;
-            }
-            if (req->ixfr && res->records == 2) {
-                incremental = is_soa && soa_serial(rr) != res->serial;
-            }
-            if (fn && fn(opaque, rr)) {
-                res->complete = 1; /* caller stopped */
-                break;
-            }
-            size_t need = req->ixfr && incremental == 1 ? 3 : 2;
-            if (res->records > 1 && serial_hits >= need) {
-                res->complete = 1;
-            }
-        }
-        /* IXFR: a lone SOA in the first message means "you are up to date" */
-        if (req->ixfr && res->messages == 1 && res->records == 1 && na == 1) {
-            res->up_to_date = 1;
-            res->complete = 1;
-        }
-        ldns_pkt_free(p);
-        if (res->error[0]) {
-            break;
-        }
-    }
-out:
     close(fd);
     ldns_pkt_free(q);
     res->duration_ms = now_ms() - t0;
@@ -342,12 +434,14 @@ int ex_soa_serial(const ex_xfer_req *req, uint32_t *serial, int *rcode, char *er
     int rc = ZW_EIO;
     size_t bytes = 0;
     ldns_pkt *p = NULL;
-    int fd = tcp_open(req, errstr, errstr_size);
+    int64_t deadline = deadline_of(req);
+    int fd = tcp_open(req, deadline, errstr, errstr_size);
     if (fd < 0) {
         goto out;
     }
     if (send_pkt(fd, q, errstr, errstr_size) ||
-        recv_pkt(fd, &p, &bytes, errstr, errstr_size) != 0) {
+        recv_pkt(fd, deadline, &p, &bytes, errstr, errstr_size) != 0 ||
+        answer_matches(q, p, errstr, errstr_size)) {
         goto out;
     }
     *rcode = ldns_pkt_get_rcode(p);

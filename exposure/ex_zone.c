@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ldns/ldns.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -426,86 +427,97 @@ static int64_t jint(fjson_object *o, const char *key)
 }
 
 /* Route 53: {"ResourceRecordSets":[{"Name","Type","TTL","ResourceRecords":[{"Value"}],
- * "AliasTarget":{"DNSName"}}]} */
-static int read_route53(ex_zone *z, fjson_object *sets)
+ * "AliasTarget":{"DNSName"}}]} -- one record set. */
+static int rec_route53(ex_zone *z, fjson_object *s, size_t i)
 {
-    size_t n = (size_t)fjson_object_array_length(sets);
-    for (size_t i = 0; i < n; i++) {
-        fjson_object *s = fjson_object_array_get_idx(sets, i);
-        const char *name = jstr(s, "Name"), *type = jstr(s, "Type");
-        if (!name || !type) {
-            ex_zone_diag(z, (int64_t)i + 1, "record set without Name/Type");
-            continue;
+    const char *name = jstr(s, "Name"), *type = jstr(s, "Type");
+    if (!name || !type) {
+        ex_zone_diag(z, (int64_t)i + 1, "record set without Name/Type");
+        return ZW_OK;
+    }
+    int64_t ttl = jint(s, "TTL");
+    fjson_object *rrs = zw_jget(s, "ResourceRecords");
+    fjson_object *alias = zw_jget(s, "AliasTarget");
+    const char *dn = alias ? jstr(alias, "DNSName") : NULL;
+    if (dn) {
+        if (ex_zone_add(z, name, strlen(name), type, (uint32_t)ttl, dn, strlen(dn), 1,
+                        (int64_t)i + 1)) {
+            return ZW_ENOMEM;
         }
-        int64_t ttl = jint(s, "TTL");
-        fjson_object *rrs = zw_jget(s, "ResourceRecords");
-        fjson_object *alias = zw_jget(s, "AliasTarget");
-        const char *dn = alias ? jstr(alias, "DNSName") : NULL;
-        if (dn) {
-            if (ex_zone_add(z, name, strlen(name), type, (uint32_t)ttl, dn, strlen(dn), 1,
-                            (int64_t)i + 1)) {
-                return ZW_ENOMEM;
-            }
+    }
+    size_t m = alen(rrs);
+    for (size_t j = 0; j < m; j++) {
+        const char *v = jstr(fjson_object_array_get_idx(rrs, j), "Value");
+        if (v && ex_zone_add_text(z, name, type, ttl, v, strlen(v), (int64_t)i + 1)) {
+            return ZW_ENOMEM;
         }
-        size_t m = alen(rrs);
-        for (size_t j = 0; j < m; j++) {
-            const char *v = jstr(fjson_object_array_get_idx(rrs, j), "Value");
-            if (v && ex_zone_add_text(z, name, type, ttl, v, strlen(v), (int64_t)i + 1)) {
-                return ZW_ENOMEM;
-            }
-        }
-        if (!dn && !m) {
-            ex_zone_diag(z, (int64_t)i + 1, "record set %s %s has no values", name, type);
-        }
+    }
+    if (!dn && !m) {
+        ex_zone_diag(z, (int64_t)i + 1, "record set %s %s has no values", name, type);
     }
     return ZW_OK;
 }
 
 /* GCP: [{"kind":"dns#resourceRecordSet","name","type","ttl","rrdatas":[...]}] */
-static int read_gcp(ex_zone *z, fjson_object *arr)
+static int rec_gcp(ex_zone *z, fjson_object *s, size_t i)
 {
-    size_t n = (size_t)fjson_object_array_length(arr);
-    for (size_t i = 0; i < n; i++) {
-        fjson_object *s = fjson_object_array_get_idx(arr, i);
-        const char *name = jstr(s, "name"), *type = jstr(s, "type");
-        fjson_object *rd = zw_jget(s, "rrdatas");
-        if (!name || !type || !rd) {
-            ex_zone_diag(z, (int64_t)i + 1, "record set without name/type/rrdatas");
-            continue;
-        }
-        int64_t ttl = jint(s, "ttl");
-        for (size_t j = 0; j < alen(rd); j++) {
-            fjson_object *v = fjson_object_array_get_idx(rd, j);
-            const char *vs = fjson_object_get_string(v);
-            if (vs && ex_zone_add_text(z, name, type, ttl, vs, strlen(vs), (int64_t)i + 1)) {
-                return ZW_ENOMEM;
-            }
-        }
+    const char *name = jstr(s, "name"), *type = jstr(s, "type");
+    fjson_object *rd = zw_jget(s, "rrdatas");
+    if (!name || !type || !rd) {
+        ex_zone_diag(z, (int64_t)i + 1, "record set without name/type/rrdatas");
+        return ZW_OK;
     }
-    return ZW_OK;
-}
-
-/* Cloudflare: {"result":[{"name","type","content","ttl","priority"}]} */
-static int read_cloudflare(ex_zone *z, fjson_object *arr)
-{
-    size_t n = (size_t)fjson_object_array_length(arr);
-    for (size_t i = 0; i < n; i++) {
-        fjson_object *s = fjson_object_array_get_idx(arr, i);
-        const char *name = jstr(s, "name"), *type = jstr(s, "type"), *c = jstr(s, "content");
-        if (!name || !type || !c) {
-            ex_zone_diag(z, (int64_t)i + 1, "record without name/type/content");
-            continue;
-        }
-        if (ex_zone_add_text(z, name, type, jint(s, "ttl"), c, strlen(c), (int64_t)i + 1)) {
+    int64_t ttl = jint(s, "ttl");
+    for (size_t j = 0; j < alen(rd); j++) {
+        fjson_object *v = fjson_object_array_get_idx(rd, j);
+        const char *vs = fjson_object_get_string(v);
+        if (vs && ex_zone_add_text(z, name, type, ttl, vs, strlen(vs), (int64_t)i + 1)) {
             return ZW_ENOMEM;
         }
     }
     return ZW_OK;
 }
 
+/* Cloudflare: {"result":[{"name","type","content","ttl","priority"}]}; the first record's
+ * zone_name is the origin when none was given. */
+static int rec_cloudflare(ex_zone *z, fjson_object *s, size_t i)
+{
+    const char *name = jstr(s, "name"), *type = jstr(s, "type"), *c = jstr(s, "content");
+    if (i == 0 && !z->origin[0]) {
+        const char *zn = jstr(s, "zone_name");
+        if (zn) {
+            z->origin = ex_dname_dup(z->arena, zn, strlen(zn));
+            if (!z->origin) {
+                return ZW_ENOMEM;
+            }
+        }
+    }
+    if (!name || !type || !c) {
+        ex_zone_diag(z, (int64_t)i + 1, "record without name/type/content");
+        return ZW_OK;
+    }
+    return ex_zone_add_text(z, name, type, jint(s, "ttl"), c, strlen(c), (int64_t)i + 1);
+}
+
+/* Azure: the values of one record list entry, joined (a TXT value is a list). */
+static int azure_value(fjson_object *v, zw_buf *b)
+{
+    if (fjson_object_is_type(v, fjson_type_array)) { /* TXT value: ["a","b"] */
+        for (size_t q = 0; q < (size_t)fjson_object_array_length(v); q++) {
+            const char *ps = fjson_object_get_string(fjson_object_array_get_idx(v, q));
+            if (ps && zw_buf_puts(b, ps)) {
+                return ZW_ENOMEM;
+            }
+        }
+        return ZW_OK;
+    }
+    const char *ps = fjson_object_get_string(v);
+    return ps && zw_buf_puts(b, ps) ? ZW_ENOMEM : ZW_OK;
+}
+
 /* Azure: [{"name","fqdn","type":"Microsoft.Network/dnszones/A","TTL",
  * "ARecords":[{"ipv4Address"}], "CNAMERecord":{"cname"}, ...}]  (key case varies). */
-static int read_azure(ex_zone *z, fjson_object *arr)
+static int rec_azure(ex_zone *z, fjson_object *s, size_t i)
 {
     static const struct {
         const char *type, *list, *field;
@@ -516,69 +528,46 @@ static int read_azure(ex_zone *z, fjson_object *arr)
         {"TXT", "TXTRecords", "value"},    {"CNAME", "CNAMERecord", "cname"},
         {"CAA", "caaRecords", "value"},
     };
-    size_t n = (size_t)fjson_object_array_length(arr);
-    for (size_t i = 0; i < n; i++) {
-        fjson_object *s = fjson_object_array_get_idx(arr, i);
-        const char *fqdn = jstr(s, "fqdn"), *t = jstr(s, "type");
-        if (!fqdn || !t) {
-            ex_zone_diag(z, (int64_t)i + 1, "record set without fqdn/type");
+    const char *fqdn = jstr(s, "fqdn"), *t = jstr(s, "type");
+    if (!fqdn || !t) {
+        ex_zone_diag(z, (int64_t)i + 1, "record set without fqdn/type");
+        return ZW_OK;
+    }
+    const char *slash = strrchr(t, '/');
+    const char *type = slash ? slash + 1 : t;
+    int64_t ttl = jint(s, "TTL");
+    for (size_t k = 0; k < ZW_ARRAY_LEN(m); k++) {
+        fjson_object *l = strcasecmp(type, m[k].type) == 0 ? zw_jget_ci(s, m[k].list) : NULL;
+        if (!l) {
             continue;
         }
-        const char *slash = strrchr(t, '/');
-        const char *type = slash ? slash + 1 : t;
-        int64_t ttl = jint(s, "TTL");
-        for (size_t k = 0; k < ZW_ARRAY_LEN(m); k++) {
-            if (strcasecmp(type, m[k].type) != 0) {
+        int isarr = fjson_object_is_type(l, fjson_type_array);
+        size_t cnt = isarr ? (size_t)fjson_object_array_length(l) : 1;
+        for (size_t j = 0; j < cnt; j++) {
+            fjson_object *v = zw_jget_ci(isarr ? fjson_object_array_get_idx(l, j) : l, m[k].field);
+            if (!v) {
                 continue;
             }
-            fjson_object *l = zw_jget_ci(s, m[k].list);
-            if (!l) {
-                continue;
+            zw_buf b;
+            zw_buf_init(&b);
+            int rc = azure_value(v, &b);
+            if (!rc) {
+                rc = ex_zone_add(z, fqdn, strlen(fqdn), type, (uint32_t)ttl, b.p ? b.p : "", b.len,
+                                 0, (int64_t)i + 1);
             }
-            size_t cnt = fjson_object_is_type(l, fjson_type_array)
-                             ? (size_t)fjson_object_array_length(l)
-                             : 1;
-            for (size_t j = 0; j < cnt; j++) {
-                fjson_object *e = fjson_object_is_type(l, fjson_type_array)
-                                      ? fjson_object_array_get_idx(l, j)
-                                      : l;
-                fjson_object *v = zw_jget_ci(e, m[k].field);
-                if (!v) {
-                    continue;
-                }
-                zw_buf b;
-                zw_buf_init(&b);
-                if (fjson_object_is_type(v, fjson_type_array)) { /* TXT value: ["a","b"] */
-                    for (size_t q = 0; q < (size_t)fjson_object_array_length(v); q++) {
-                        const char *ps = fjson_object_get_string(fjson_object_array_get_idx(v, q));
-                        if (ps && zw_buf_puts(&b, ps)) {
-                            zw_buf_free(&b);
-                            return ZW_ENOMEM;
-                        }
-                    }
-                } else {
-                    const char *ps = fjson_object_get_string(v);
-                    if (ps && zw_buf_puts(&b, ps)) {
-                        zw_buf_free(&b);
-                        return ZW_ENOMEM;
-                    }
-                }
-                int rc = ex_zone_add(z, fqdn, strlen(fqdn), type, (uint32_t)ttl, b.p ? b.p : "",
-                                     b.len, 0, (int64_t)i + 1);
-                zw_buf_free(&b);
-                if (rc) {
-                    return rc;
-                }
+            zw_buf_free(&b);
+            if (rc) {
+                return rc;
             }
         }
-        fjson_object *tr = zw_jget_ci(s, "targetResource");
-        const char *tid = tr ? jstr(tr, "id") : NULL;
-        if (tid && *tid) {
-            /* Azure alias record set: the target is a resource id, not a name */
-            if (ex_zone_add(z, fqdn, strlen(fqdn), type, (uint32_t)ttl, tid, strlen(tid), 0,
-                            (int64_t)i + 1)) {
-                return ZW_ENOMEM;
-            }
+    }
+    fjson_object *tr = zw_jget_ci(s, "targetResource");
+    const char *tid = tr ? jstr(tr, "id") : NULL;
+    if (tid && *tid) {
+        /* Azure alias record set: the target is a resource id, not a name */
+        if (ex_zone_add(z, fqdn, strlen(fqdn), type, (uint32_t)ttl, tid, strlen(tid), 0,
+                        (int64_t)i + 1)) {
+            return ZW_ENOMEM;
         }
     }
     return ZW_OK;
@@ -605,86 +594,274 @@ static void guess_origin(ex_zone *z)
     }
 }
 
+/* Provider exports are read without a DOM of the whole document (a 107 MB export made a
+ * 2.5 GB DOM): a scanner finds value boundaries (strings, nesting), the record list's
+ * elements are parsed one at a time with libfastjson and freed, and the small other
+ * top-level values are parsed only to validate them. */
+
+static size_t skip_ws(const char *p, size_t n, size_t i)
+{
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) {
+        i++;
+    }
+    return i;
+}
+
+/* Moves *i from the first byte of a JSON value to just after it.  0, or -1 when the
+ * value does not end (unterminated string, unbalanced brackets). */
+static int skip_value(const char *p, size_t n, size_t *i)
+{
+    size_t k = *i;
+    int depth = 0;
+    if (k >= n) {
+        return -1;
+    }
+    do {
+        char c = p[k];
+        if (c == '"') {
+            for (k++; k < n && p[k] != '"'; k++) {
+                k += p[k] == '\\';
+            }
+            if (k >= n) {
+                return -1;
+            }
+            k++;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            k++;
+        } else if (c == '}' || c == ']') {
+            if (--depth < 0) {
+                return -1;
+            }
+            k++;
+        } else if (depth == 0) {
+            while (k < n && !strchr(",}] \t\r\n", p[k])) {
+                k++; /* a scalar */
+            }
+        } else {
+            k++;
+        }
+    } while (depth > 0 && k < n);
+    if (depth) {
+        return -1;
+    }
+    *i = k;
+    return 0;
+}
+
+/* Parses p[0..n) as one JSON value; NULL with the reason in *why. */
+static fjson_object *parse_one(fjson_tokener *tok, const char *p, size_t n, const char **why)
+{
+    char num[72];
+    fjson_tokener_reset(tok);
+    if (n && !strchr("{[\"", p[0])) {
+        /* a number or literal only ends for the tokener at a following byte */
+        if (n > 64) {
+            *why = "value too long for a number or literal";
+            return NULL;
+        }
+        memcpy(num, p, n);
+        num[n++] = ' ';
+        p = num;
+    }
+    fjson_object *o = n <= INT_MAX ? fjson_tokener_parse_ex(tok, p, (int)n) : NULL;
+    enum fjson_tokener_error je = fjson_tokener_get_error(tok);
+    if (!o || je != fjson_tokener_success) {
+        fjson_object_put(o);
+        *why = n > INT_MAX ? "value too large" : fjson_tokener_error_desc(je);
+        return NULL;
+    }
+    return o;
+}
+
+typedef struct {
+    const char *p;
+    size_t n;
+    fjson_tokener *tok;
+    size_t arr, arr_end; /* the record list: '[' .. after ']' */
+    const char *kind;
+    char err[160];
+} export_scan;
+
+/* Top-level object: finds the record list by its key (ResourceRecordSets, result,
+ * rrsets, value, in that order) and validates every other member.  0 or -1 (err). */
+static int scan_object(export_scan *x, size_t i)
+{
+    static const char *const keys[] = {"ResourceRecordSets", "result", "rrsets", "value"};
+    static const char *const kinds[] = {"route53", "cloudflare", "gcp", "azure"};
+    size_t found[4] = {0, 0, 0, 0}, found_end[4] = {0, 0, 0, 0};
+    const char *why;
+    i = skip_ws(x->p, x->n, i + 1);
+    while (i < x->n && x->p[i] != '}') {
+        size_t k = i, v;
+        if (x->p[i] != '"' || skip_value(x->p, x->n, &i)) {
+            snprintf(x->err, sizeof x->err, "object key expected at byte %zu", k);
+            return -1;
+        }
+        size_t klen = i - k - 2; /* between the quotes, escapes as written */
+        i = skip_ws(x->p, x->n, i);
+        if (i >= x->n || x->p[i] != ':') {
+            snprintf(x->err, sizeof x->err, "':' expected at byte %zu", i);
+            return -1;
+        }
+        v = i = skip_ws(x->p, x->n, i + 1);
+        if (skip_value(x->p, x->n, &i)) {
+            snprintf(x->err, sizeof x->err, "value at byte %zu does not end", v);
+            return -1;
+        }
+        int which = -1;
+        for (int q = 0; q < 4 && x->p[v] == '['; q++) {
+            if (!found[q] && klen == strlen(keys[q]) && !memcmp(x->p + k + 1, keys[q], klen)) {
+                which = q;
+            }
+        }
+        if (which >= 0) {
+            found[which] = v + 1; /* +1: 0 means none */
+            found_end[which] = i;
+        } else {
+            fjson_object *o = parse_one(x->tok, x->p + v, i - v, &why);
+            if (!o) {
+                snprintf(x->err, sizeof x->err, "byte %zu: %s", v, why);
+                return -1;
+            }
+            fjson_object_put(o);
+        }
+        i = skip_ws(x->p, x->n, i);
+        if (i < x->n && x->p[i] == ',') {
+            i = skip_ws(x->p, x->n, i + 1);
+        } else if (i >= x->n || x->p[i] != '}') {
+            snprintf(x->err, sizeof x->err, "',' or '}' expected at byte %zu", i);
+            return -1;
+        }
+    }
+    if (i >= x->n) {
+        snprintf(x->err, sizeof x->err, "unexpected end of input");
+        return -1;
+    }
+    for (int q = 0; q < 4; q++) {
+        if (found[q]) {
+            x->arr = found[q] - 1;
+            x->arr_end = found_end[q];
+            x->kind = kinds[q];
+            return 0;
+        }
+    }
+    return 0; /* no record list: no known format */
+}
+
+/* Kind of a bare array from its first record. */
+static const char *array_kind(fjson_object *first)
+{
+    const char *t = first ? jstr(first, "type") : NULL;
+    if (!first) {
+        return "empty";
+    }
+    if (zw_jget(first, "rrdatas")) {
+        return "gcp";
+    }
+    if (t && strncmp(t, "Microsoft.Network/", 18) == 0) {
+        return "azure";
+    }
+    if (zw_jget(first, "content")) {
+        return "cloudflare";
+    }
+    if (zw_jget(first, "ResourceRecords")) {
+        return "route53";
+    }
+    return NULL;
+}
+
+/* Reads the record list x->arr..x->arr_end into *out (created at the first record, when
+ * the kind is known).  0, ZW_EINVAL (x->err) or ZW_ENOMEM. */
+static int scan_records(export_scan *x, const char *name, const char *origin, ex_zone **out)
+{
+    size_t i = skip_ws(x->p, x->arr_end, x->arr + 1), idx = 0;
+    const char *why;
+    while (i < x->arr_end && x->p[i] != ']') {
+        size_t e = i;
+        if (skip_value(x->p, x->arr_end, &e)) {
+            snprintf(x->err, sizeof x->err, "record %zu at byte %zu does not end", idx + 1, i);
+            return ZW_EINVAL;
+        }
+        fjson_object *o = parse_one(x->tok, x->p + i, e - i, &why);
+        if (!o) {
+            snprintf(x->err, sizeof x->err, "record %zu at byte %zu: %s", idx + 1, i, why);
+            return ZW_EINVAL;
+        }
+        if (!*out) {
+            x->kind = x->kind ? x->kind : array_kind(o);
+            if (!x->kind || !(*out = ex_zone_new(origin, name, x->kind))) {
+                fjson_object_put(o);
+                return x->kind ? ZW_ENOMEM : ZW_NOMATCH;
+            }
+        }
+        int rc = !strcmp(x->kind, "route53")      ? rec_route53(*out, o, idx)
+                 : !strcmp(x->kind, "gcp")        ? rec_gcp(*out, o, idx)
+                 : !strcmp(x->kind, "cloudflare") ? rec_cloudflare(*out, o, idx)
+                                                  : rec_azure(*out, o, idx);
+        fjson_object_put(o);
+        if (rc) {
+            return rc;
+        }
+        idx++;
+        i = skip_ws(x->p, x->arr_end, e);
+        if (i < x->arr_end && x->p[i] == ',') {
+            i = skip_ws(x->p, x->arr_end, i + 1);
+        } else if (i >= x->arr_end || x->p[i] != ']') {
+            snprintf(x->err, sizeof x->err, "',' or ']' expected at byte %zu", i);
+            return ZW_EINVAL;
+        }
+    }
+    if (!*out && !(*out = ex_zone_new(origin, name, x->kind ? x->kind : "empty"))) {
+        return ZW_ENOMEM;
+    }
+    return ZW_OK;
+}
+
 int ex_zone_read_export_mem(const char *p, size_t n, const char *name, const char *origin,
                             ex_zone **out, char *errstr, size_t errstr_size)
 {
-    int rc;
+    export_scan x;
+    ex_zone *z = NULL;
+    int rc = ZW_OK;
     *out = NULL;
-    fjson_tokener *tok = fjson_tokener_new();
-    if (!tok) {
+    memset(&x, 0, sizeof x);
+    x.p = p;
+    x.n = n;
+    if (!(x.tok = fjson_tokener_new())) {
         return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
     }
-    fjson_object *doc = fjson_tokener_parse_ex(tok, p, (int)n);
-    enum fjson_tokener_error je = fjson_tokener_get_error(tok);
-    fjson_tokener_free(tok);
-    if (!doc || je != fjson_tokener_success) {
-        fjson_object_put(doc);
-        return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: not a JSON document (%s)", name,
-                       fjson_tokener_error_desc(je));
-    }
-    const char *kind = NULL;
-    fjson_object *arr = NULL;
-    fjson_object *first = NULL;
-    if (fjson_object_is_type(doc, fjson_type_object)) {
-        if ((arr = zw_jget(doc, "ResourceRecordSets"))) {
-            kind = "route53";
-        } else if ((arr = zw_jget(doc, "result")) && fjson_object_is_type(arr, fjson_type_array)) {
-            kind = "cloudflare";
-        } else if ((arr = zw_jget(doc, "rrsets"))) {
-            kind = "gcp"; /* the API's ResourceRecordSetsListResponse */
-        } else if ((arr = zw_jget(doc, "value")) && fjson_object_is_type(arr, fjson_type_array)) {
-            kind = "azure"; /* the REST API's list response */
+    size_t i = skip_ws(p, n, 0);
+    if (i < n && p[i] == '{') {
+        rc = scan_object(&x, i) ? ZW_EINVAL : ZW_OK;
+    } else if (i < n && p[i] == '[') {
+        x.arr = i;
+        x.arr_end = i;
+        rc = skip_value(p, n, &x.arr_end) ? ZW_EINVAL : ZW_OK;
+        if (rc) {
+            snprintf(x.err, sizeof x.err, "the list does not end");
         }
-    } else if (fjson_object_is_type(doc, fjson_type_array)) {
-        arr = doc;
-        first = (size_t)fjson_object_array_length(doc) ? fjson_object_array_get_idx(doc, 0) : NULL;
-        const char *t = first ? jstr(first, "type") : NULL;
-        if (first && zw_jget(first, "rrdatas")) {
-            kind = "gcp";
-        } else if (t && strncmp(t, "Microsoft.Network/", 18) == 0) {
-            kind = "azure";
-        } else if (first && zw_jget(first, "content")) {
-            kind = "cloudflare";
-        } else if (first && zw_jget(first, "ResourceRecords")) {
-            kind = "route53";
-        } else if (!first) {
-            kind = "empty";
-        }
-    }
-    if (!kind || !arr || !fjson_object_is_type(arr, fjson_type_array)) {
-        fjson_object_put(doc);
-        return zw_errf(errstr, errstr_size, ZW_EINVAL,
-                       "%s: JSON of no known provider format (want Route 53, Azure, GCP or "
-                       "Cloudflare record listings)",
-                       name);
-    }
-    ex_zone *z = ex_zone_new(origin, name, kind);
-    if (!z) {
-        fjson_object_put(doc);
-        return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
-    }
-    if (strcmp(kind, "route53") == 0) {
-        rc = read_route53(z, arr);
-    } else if (strcmp(kind, "gcp") == 0) {
-        rc = read_gcp(z, arr);
-    } else if (strcmp(kind, "cloudflare") == 0) {
-        rc = read_cloudflare(z, arr);
-    } else if (strcmp(kind, "azure") == 0) {
-        rc = read_azure(z, arr);
     } else {
-        rc = ZW_OK;
+        rc = ZW_EINVAL;
+        snprintf(x.err, sizeof x.err, "no JSON object or list at byte %zu", i);
     }
-    if (!origin && rc == ZW_OK && strcmp(kind, "cloudflare") == 0 &&
-        (size_t)fjson_object_array_length(arr)) {
-        const char *zn = jstr(fjson_object_array_get_idx(arr, 0), "zone_name");
-        if (zn) {
-            z->origin = ex_dname_dup(z->arena, zn, strlen(zn));
-        }
+    if (rc == ZW_OK && !x.arr_end) {
+        rc = ZW_NOMATCH; /* an object without a record list */
     }
-    fjson_object_put(doc);
+    if (rc == ZW_OK) {
+        rc = scan_records(&x, name, origin, &z);
+    }
+    fjson_tokener_free(x.tok);
     if (rc) {
         ex_zone_destroy(z);
-        return zw_errf(errstr, errstr_size, rc, "out of memory");
+        return rc == ZW_ENOMEM ? zw_errf(errstr, errstr_size, rc, "out of memory")
+               : rc == ZW_NOMATCH
+                   ? zw_errf(errstr, errstr_size, ZW_EINVAL,
+                             "%s: JSON of no known provider format (want Route 53, Azure, GCP "
+                             "or Cloudflare record listings)",
+                             name)
+                   : zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: not a JSON document (%s)", name,
+                             x.err);
     }
     guess_origin(z);
     *out = z;

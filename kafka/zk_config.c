@@ -20,6 +20,7 @@ void zk_config_init(zk_config *c)
     c->txn_max_ms = 200;
     c->max_in_flight = 100000;
     c->checkpoint_ms = 1000;
+    c->dlq_max_message_bytes = ZK_DLQ_MAX_MESSAGE_BYTES;
 }
 
 void zk_config_free(zk_config *c)
@@ -225,6 +226,9 @@ int zk_config_set(zk_config *c, const char *key, const char *v, char *errstr, si
     }
     if (!strcmp(key, "txn-max-ms")) {
         return set_int(&c->txn_max_ms, v, 1, 600000, key, errstr, errstr_size);
+    }
+    if (!strcmp(key, "dlq-max-message-bytes")) {
+        return set_int(&c->dlq_max_message_bytes, v, 4096, 1000000000, key, errstr, errstr_size);
     }
     if (!strcmp(key, "max-in-flight")) {
         return set_int(&c->max_in_flight, v, 1, 10000000, key, errstr, errstr_size);

@@ -14,7 +14,11 @@
  * head advances over finished slots, and the offset after the last finished one is
  * stored (enable.auto.offset.store=false) and auto-committed.  A record whose output
  * the broker refused for good stays unfinished forever, so no offset past it is ever
- * committed; the stage stops with a fatal error.  Each produced message carries its
+ * committed; the stage stops with a fatal error.  Except when the refusal concerns the
+ * message itself (too large, invalid): that output can never be delivered, so it is
+ * counted as undeliverable, logged without its bytes and skipped (the slot finishes),
+ * and one poison record cannot crash-loop the stage.  Dead letters are cut to fit
+ * dlq_max_message_bytes beforehand.  Each produced message carries its
  * slot as (partition table id << 48 | sequence) in the message opaque.
  *
  * Exactly-once: a transactional producer; records are processed inside a transaction
@@ -32,6 +36,7 @@
 #include "../engine/en_pipe.h"
 #include "../engine/en_tables.h"
 #include "../normalizer/nz.h"
+#include "zk_lag.h"
 #include "zk_metrics.h"
 
 #include <inttypes.h>
@@ -64,6 +69,7 @@ typedef struct {
     int64_t next_offset;  /* offset after the last record processed; -1 none */
     int64_t store_offset; /* offset to store next flush; -1 none */
     int64_t stored;       /* last stored */
+    int64_t last_hi;      /* last known high watermark (lag metric); -1 none */
     int in_txn;           /* processed records in the open transaction */
     /* correlation state (rules given) */
     int64_t skip_below;  /* records below this offset are already in the restored state */
@@ -120,6 +126,17 @@ struct zk_stage {
     char fatal_msg[512];
     int warned_no_dlq;
 
+    /* eos: outputs the broker refused for themselves; the aborted transaction's records
+     * are processed again and these outputs are then skipped (a ring) */
+    struct {
+        const char *dest;
+        int tidx;
+        int32_t partition;
+        int64_t offset;
+        rd_kafka_resp_err_t err;
+    } poison[1024];
+    unsigned npoison;
+
     /* eos */
     int txn_open;
     int txn_abort;
@@ -128,6 +145,7 @@ struct zk_stage {
 
     /* metrics */
     zk_metrics_server *http;
+    zk_lag *lagmon; /* queried high watermarks (metrics on) */
     int64_t last_tick_ms;
     int64_t last_rebalance_ms;
     zk_rkstats rks[2]; /* consumer, producer */
@@ -236,9 +254,10 @@ static zk_part *part_open(zk_stage *s, int tidx, int32_t partition)
     p->id = id;
     p->tidx = tidx;
     p->partition = partition;
-    p->next_offset = p->store_offset = p->stored = -1;
+    p->next_offset = p->store_offset = p->stored = p->last_hi = -1;
     p->skip_below = p->snap_acked = p->snap_offset = -1;
     zw_buf_init(&p->snap);
+    zk_lag_track(s->lagmon, in->topic, partition, 1);
     s->ptab[id] = p;
     in->bypart[partition] = p;
     s->nparts++;
@@ -255,6 +274,7 @@ static void part_close(zk_stage *s, zk_part *p)
     }
     s->in[p->tidx].bypart[p->partition] = NULL;
     s->ptab[p->id] = NULL;
+    zk_lag_track(s->lagmon, s->in[p->tidx].topic, p->partition, 0);
     s->nparts--;
     if (s->pipe) {
         en_corr_drop_partition(en_pipe_corr(s->pipe), corr_partition(p));
@@ -355,13 +375,110 @@ static void flush_stores(zk_stage *s)
 
 /* ---- producing ---- */
 
+/* Errors that concern one message only (its size or content): retrying or stopping cannot
+ * help, and the next message may well pass.  Everything else (topic missing, not
+ * authorised, timed out, fenced) stays fatal: it would fail every record. */
+static int permanent_for_message(rd_kafka_resp_err_t err)
+{
+    switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Counts and logs an output that can be delivered nowhere; names the source record,
+ * never its bytes. */
+static void undeliverable(zk_stage *s, const char *topic, const char *src, const char *part,
+                          const char *off, rd_kafka_resp_err_t err)
+{
+    s->cnt.undeliverable++;
+    slog(s, ZK_LOG_WARNING,
+         "undeliverable: output to %s of %s [%s] offset %s skipped: %s (counted as "
+         "undeliverable; the record's offset is committed)",
+         topic, src, part, off, rd_kafka_err2str(err));
+}
+
+static void header_str(rd_kafka_headers_t *h, const char *name, char *out, size_t n)
+{
+    const void *v = NULL;
+    size_t vn = 0;
+    if (!h || rd_kafka_header_get_last(h, name, &v, &vn) || !v) {
+        snprintf(out, n, "?");
+        return;
+    }
+    snprintf(out, n, "%.*s", (int)(vn < n ? vn : n - 1), (const char *)v);
+}
+
+/* eos: remembers which output of which input record the broker refused for itself, so
+ * that after the abort and rewind that output is skipped (counted as undeliverable)
+ * instead of aborting every transaction again. */
+static void remember_poison(zk_stage *s, const rd_kafka_message_t *m)
+{
+    rd_kafka_headers_t *h = NULL;
+    char src[256], part[16], off[24];
+    rd_kafka_message_headers(m, &h);
+    header_str(h, "zw-source-topic", src, sizeof src);
+    header_str(h, "zw-source-partition", part, sizeof part);
+    header_str(h, "zw-source-offset", off, sizeof off);
+    int t = topic_index(s, src);
+    if (t < 0) {
+        return;
+    }
+    unsigned k = s->npoison++ % ZW_ARRAY_LEN(s->poison);
+    s->poison[k].dest = rd_kafka_topic_name(m->rkt);
+    s->poison[k].tidx = t;
+    s->poison[k].partition = (int32_t)strtol(part, NULL, 10);
+    s->poison[k].offset = strtoll(off, NULL, 10);
+    s->poison[k].err = m->err;
+    slog(s, ZK_LOG_WARNING,
+         "output to %s of %s [%s] offset %s refused for good: %s (the transaction aborts; "
+         "this output is skipped when the record is processed again)",
+         s->poison[k].dest, src, part, off, rd_kafka_err2str(m->err));
+}
+
+/* Is the current record's output to rkt one the broker refused before (eos)? */
+static int is_poison(const zk_stage *s, rd_kafka_topic_t *rkt, rd_kafka_resp_err_t *err)
+{
+    unsigned n = s->npoison < ZW_ARRAY_LEN(s->poison) ? s->npoison : ZW_ARRAY_LEN(s->poison);
+    for (unsigned k = 0; k < n; k++) {
+        if (s->poison[k].offset == s->cur_msg->offset &&
+            s->poison[k].partition == s->cur_msg->partition && s->poison[k].tidx == s->cur->tidx &&
+            !strcmp(s->poison[k].dest, rd_kafka_topic_name(rkt))) {
+            *err = s->poison[k].err;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     zk_stage *s = opaque;
     uintptr_t o = (uintptr_t)m->_private;
+    int failed = m->err != 0;
     (void)rk;
     s->in_flight--;
-    if (m->err) {
+    if (m->err && !s->cfg.eos && !s->losing && (o & SEQ_MASK) != SEQ_MASK &&
+        permanent_for_message(m->err)) {
+        /* this output can never be delivered: skip it so its record's offset is
+         * committed and the stage does not crash-loop on one record */
+        rd_kafka_headers_t *h = NULL;
+        char src[256], part[16], off[24];
+        rd_kafka_message_headers(m, &h);
+        header_str(h, "zw-source-topic", src, sizeof src);
+        header_str(h, "zw-source-partition", part, sizeof part);
+        header_str(h, "zw-source-offset", off, sizeof off);
+        s->cnt.produce_failed++;
+        undeliverable(s, rd_kafka_topic_name(m->rkt), src, part, off, m->err);
+        failed = 0;
+    } else if (m->err) {
         s->cnt.produce_failed++;
         if (s->losing) {
             slog(s, ZK_LOG_WARNING, "delivery to %s failed after the assignment was lost: %s",
@@ -369,6 +486,9 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
         } else if (s->cfg.eos) {
             /* the transaction cannot commit: abort it and rewind */
             s->txn_abort = 1;
+            if (permanent_for_message(m->err)) {
+                remember_poison(s, m);
+            }
             slog(s, ZK_LOG_WARNING, "delivery to %s failed: %s (transaction will abort)",
                  rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
         } else {
@@ -390,7 +510,7 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
             }
             p->snap_state = SNAP_NONE;
         } else if (p) {
-            ring_release(p, o & SEQ_MASK, m->err != 0);
+            ring_release(p, o & SEQ_MASK, failed);
         }
     }
 }
@@ -408,6 +528,10 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
 
     snprintf(part, sizeof part, "%d", (int)m->partition);
     snprintf(off, sizeof off, "%" PRId64, m->offset);
+    if (s->cfg.eos && is_poison(s, rkt, &err)) {
+        undeliverable(s, rd_kafka_topic_name(rkt), s->in[p->tidx].topic, part, off, err);
+        return 0;
+    }
     if (!s->cfg.eos) {
         op = ((uintptr_t)(p->id + 1) << SEQ_BITS) | (uintptr_t)(s->cur_seq & SEQ_MASK);
         p->ring[s->cur_seq & (p->cap - 1)].pending++;
@@ -428,6 +552,15 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
         }
         /* backpressure at the producer queue: serve delivery reports until room */
         rd_kafka_poll(s->prod, 50);
+    }
+    if (err && permanent_for_message(err)) {
+        /* refused before it left (larger than message.max.bytes): skipped, as in dr_cb */
+        if (!s->cfg.eos) {
+            p->ring[s->cur_seq & (p->cap - 1)].pending--;
+        }
+        s->cnt.produce_failed++;
+        undeliverable(s, rd_kafka_topic_name(rkt), s->in[p->tidx].topic, part, off, err);
+        return 0;
     }
     if (err) {
         if (!s->cfg.eos) {
@@ -501,11 +634,91 @@ static int on_event(void *opaque, zw_event *ev)
     return rc;
 }
 
+/* Bytes a dead letter's message needs besides its JSON value: key, headers (names and
+ * values, the source topic the longest) and the record and batch framing. */
+static size_t dead_overhead(const zk_stage *s, size_t keylen)
+{
+    return keylen + strlen(s->in[s->cur->tidx].topic) + 512;
+}
+
+/* Writes into s->buf the dead letter d with only its first keep raw bytes, a reason that
+ * says how many were cut, and raw_original_size / raw_cut_bytes.  0 or ZW_ENOMEM. */
+static int build_cut(zk_stage *s, const nz_dead *d, size_t keep)
+{
+    char reason[1024];
+    nz_dead c = *d;
+    snprintf(reason, sizeof reason,
+             "%s; raw bytes cut to fit dlq-max-message-bytes %d: %zu of %zu bytes kept, %zu cut",
+             d->reason ? d->reason : "", s->cfg.dlq_max_message_bytes, keep, d->raw_len,
+             d->raw_len - keep);
+    c.raw_len = keep;
+    c.reason = reason;
+    zw_buf_clear(&s->buf);
+    if (nz_dead_to_json(&s->buf, &c)) {
+        return ZW_ENOMEM;
+    }
+    s->buf.len--; /* the envelope's closing brace gives way to the cut fields */
+    return zw_buf_printf(&s->buf, ",\"raw_original_size\":%zu,\"raw_cut_bytes\":%zu}", d->raw_len,
+                         d->raw_len - keep)
+               ? ZW_ENOMEM
+               : 0;
+}
+
+/* Writes the dead letter into s->buf so that it fits dlq_max_message_bytes: when the
+ * whole envelope is too large, the raw bytes are cut (the JSON string form of binary
+ * input costs up to 6 bytes per byte, the base64 copy 4/3 more) and the envelope says
+ * how many bytes were cut, in raw_original_size / raw_cut_bytes and in the reason.
+ * *keylen becomes 0 when even the key does not fit.  Returns 0 or ZW_ENOMEM. */
+static int dead_fit(zk_stage *s, const nz_dead *d, size_t *keylen)
+{
+    size_t cap = (size_t)s->cfg.dlq_max_message_bytes;
+    size_t keep;
+    /* at least the envelope without raw bytes goes out, even under a tiny topic limit */
+    zw_buf_clear(&s->buf);
+    if (nz_dead_to_json(&s->buf, d)) {
+        return ZW_ENOMEM;
+    }
+    if (dead_overhead(s, *keylen) + s->buf.len <= cap) {
+        return 0;
+    }
+    if (*keylen > cap / 4) {
+        *keylen = 0; /* a huge key is the input's; the position names the record */
+    }
+    /* first from the worst case (8 bytes per raw byte), then from the measured cost per
+     * raw byte, then shrink in proportion until it fits (bounded) */
+    size_t fixed = dead_overhead(s, *keylen) + 2048;
+    size_t avail = cap > fixed ? cap - fixed : 0;
+    keep = avail / 8 < d->raw_len ? avail / 8 : d->raw_len;
+    for (int round = 0; round < 16; round++) {
+        if (build_cut(s, d, keep)) {
+            return ZW_ENOMEM;
+        }
+        size_t need = dead_overhead(s, *keylen) + s->buf.len;
+        /* measured cost of one kept raw byte (an upper bound: it includes the fixed part) */
+        double per = keep ? (double)s->buf.len / (double)keep : 1.0;
+        if (round == 0 && keep > 0 && need <= cap) {
+            size_t k2 = (size_t)((double)avail / per);
+            if (k2 > keep) {
+                keep = k2 < d->raw_len ? k2 : d->raw_len;
+                continue;
+            }
+        }
+        if (need <= cap || keep == 0) {
+            break;
+        }
+        size_t cut = (size_t)((double)(need - cap) / (per < 1.0 ? 1.0 : per)) + 64;
+        keep = keep > cut ? keep - cut : 0;
+    }
+    s->cnt.dead_cut++;
+    return 0;
+}
+
 static int on_dead(void *opaque, const nz_dead *d)
 {
     zk_stage *s = opaque;
     const rd_kafka_message_t *m = s->cur_msg;
     const zk_in *in = &s->in[s->cur->tidx];
+    size_t keylen = m->key ? m->key_len : 0;
     if (!s->dlq_rkt) {
         s->cnt.dead_dropped++;
         if (!s->warned_no_dlq) {
@@ -516,13 +729,12 @@ static int on_dead(void *opaque, const nz_dead *d)
         }
         return 0;
     }
-    zw_buf_clear(&s->buf);
-    if (nz_dead_to_json(&s->buf, d)) {
+    if (dead_fit(s, d, &keylen)) {
         return ZW_ENOMEM;
     }
     s->cnt.dead++;
-    return produce(s, s->dlq_rkt, m->key, m->key_len, s->buf.p, s->buf.len, "dead-letter",
-                   in->format ? in->format : "auto");
+    return produce(s, s->dlq_rkt, keylen ? m->key : NULL, keylen, s->buf.p, s->buf.len,
+                   "dead-letter", in->format ? in->format : "auto");
 }
 
 /* ---- correlation state changelog ---- */
@@ -955,6 +1167,8 @@ static void finish_all(zk_stage *s)
     }
 }
 
+static void set_paused(zk_stage *s, int pause);
+
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
@@ -1020,7 +1234,12 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     } else if (aerr) {
         slog(s, ZK_LOG_WARNING, "assign: %s", rd_kafka_err2str(aerr));
     }
-    s->paused = 0; /* a new assignment starts unpaused */
+    if (s->paused) {
+        /* partitions kept through an incremental rebalance stay paused in librdkafka
+         * while new ones are not: resume them all, so the stage's flag and the clients
+         * agree (the loop pauses again if acknowledgements are still awaited) */
+        set_paused(s, 0);
+    }
     s->last_rebalance_ms = zw_now_ms();
 }
 
@@ -1177,6 +1396,69 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
     return k;
 }
 
+/* Asks the broker for the dead-letter topic's max.message.bytes (DescribeConfigs, 5 s
+ * bound) and lowers the dead-letter cap to it, so a dead letter fits the topic's own
+ * limit even when dlq-max-message-bytes was not set for it.  On any failure (broker
+ * away, not allowed to describe) the configured cap stands, with a warning. */
+static void dlq_query_limit(zk_stage *s)
+{
+    rd_kafka_ConfigResource_t *cr =
+        rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, s->dlq_topic);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(s->prod);
+    rd_kafka_AdminOptions_t *o =
+        rd_kafka_AdminOptions_new(s->prod, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+    rd_kafka_event_t *ev = NULL;
+    long limit = -1;
+    if (!cr || !q || !o) {
+        goto out;
+    }
+    rd_kafka_AdminOptions_set_request_timeout(o, 5000, NULL, 0);
+    rd_kafka_DescribeConfigs(s->prod, &cr, 1, o, q);
+    ev = rd_kafka_queue_poll(q, 6000);
+    if (!ev || rd_kafka_event_type(ev) != RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT ||
+        rd_kafka_event_error(ev)) {
+        goto out;
+    }
+    size_t nr = 0, ne = 0;
+    const rd_kafka_ConfigResource_t **rs =
+        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &nr);
+    if (nr != 1 || rd_kafka_ConfigResource_error(rs[0])) {
+        goto out;
+    }
+    const rd_kafka_ConfigEntry_t **es = rd_kafka_ConfigResource_configs(rs[0], &ne);
+    for (size_t i = 0; i < ne; i++) {
+        const char *v = rd_kafka_ConfigEntry_value(es[i]);
+        if (!strcmp(rd_kafka_ConfigEntry_name(es[i]), "max.message.bytes") && v) {
+            limit = strtol(v, NULL, 10);
+        }
+    }
+out:
+    if (limit > 0 && limit < s->cfg.dlq_max_message_bytes) {
+        slog(s, ZK_LOG_INFO,
+             "dead letters capped at %ld bytes: the max.message.bytes of %s (below "
+             "dlq-max-message-bytes %d)",
+             limit, s->dlq_topic, s->cfg.dlq_max_message_bytes);
+        s->cfg.dlq_max_message_bytes = (int)limit;
+    } else if (limit <= 0) {
+        slog(s, ZK_LOG_WARNING,
+             "could not read max.message.bytes of %s: dead letters capped at "
+             "dlq-max-message-bytes %d",
+             s->dlq_topic, s->cfg.dlq_max_message_bytes);
+    }
+    if (ev) {
+        rd_kafka_event_destroy(ev);
+    }
+    if (o) {
+        rd_kafka_AdminOptions_destroy(o);
+    }
+    if (q) {
+        rd_kafka_queue_destroy(q);
+    }
+    if (cr) {
+        rd_kafka_ConfigResource_destroy(cr);
+    }
+}
+
 /* Loads the tables file and builds the engine pipeline.  Reports through errstr. */
 static int load_rules(zk_stage *s, const char *path, char *errstr, size_t errstr_size)
 {
@@ -1287,9 +1569,22 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         zw_errf(errstr, errstr_size, ZW_EINVAL, "cannot create topic handles");
         goto fail;
     }
+    if (s->dlq_rkt) {
+        dlq_query_limit(s);
+    }
     if (c->metrics_port > 0 &&
         !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
         goto fail;
+    }
+    if (c->metrics_interval_ms > 0 || c->metrics_port > 0) {
+        /* watermarks asked of the leaders every second to every 5 s: the lag stays true
+         * while the stage fetches nothing (paused, stalled, broker restarted) */
+        int every = c->metrics_interval_ms > 0 ? c->metrics_interval_ms : 1000;
+        every = every < 1000 ? 1000 : every > 5000 ? 5000 : every;
+        if (!(s->lagmon = zk_lag_new(s->cons, every))) {
+            zw_errf(errstr, errstr_size, ZW_ENOMEM, "cannot start the watermark monitor");
+            goto fail;
+        }
     }
     return s;
 fail:
@@ -1303,6 +1598,8 @@ void zk_stage_destroy(zk_stage *s)
         return;
     }
     zk_metrics_stop(s->http);
+    zk_lag_destroy(s->lagmon); /* before the consumer it queries through */
+    s->lagmon = NULL;
     if (s->cons) {
         rd_kafka_destroy(s->cons);
     }
@@ -1373,20 +1670,42 @@ static void sum_stats(zk_stage *s, nz_stats *t)
     }
 }
 
+/* Lag = high watermark - position, summed over the assigned partitions.  The watermark
+ * is the newer of the one the last fetch brought and the one the monitor asked the
+ * leader for (a stage that fetches nothing still sees records arrive); the position is
+ * the offset after the last record processed, else the consumer's fetch position. */
 static void compute_lag(zk_stage *s)
 {
     int64_t lag = 0;
     for (int i = 0; i < ZK_MAX_PARTS; i++) {
         zk_part *p = s->ptab[i];
-        int64_t lo, hi;
-        if (!p || rd_kafka_get_watermark_offsets(s->cons, s->in[p->tidx].topic, p->partition, &lo,
-                                                 &hi) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        int64_t lo = -1, hi = -1;
+        if (!p) {
             continue;
         }
+        const char *topic = s->in[p->tidx].topic;
+        if (rd_kafka_get_watermark_offsets(s->cons, topic, p->partition, &lo, &hi)) {
+            lo = hi = -1;
+        }
+        int64_t qhi = zk_lag_high(s->lagmon, topic, p->partition);
+        hi = qhi > hi ? qhi : hi;
+        hi = p->last_hi > hi ? p->last_hi : hi; /* never back to "unknown" */
+        p->last_hi = hi;
         if (hi < 0) {
             continue;
         }
-        int64_t from = p->next_offset >= 0 ? p->next_offset : lo;
+        int64_t from = p->next_offset;
+        if (from < 0) {
+            rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+            if (l) {
+                rd_kafka_topic_partition_list_add(l, topic, p->partition);
+                if (!rd_kafka_position(s->cons, l) && l->elems[0].offset >= 0) {
+                    from = l->elems[0].offset;
+                }
+                rd_kafka_topic_partition_list_destroy(l);
+            }
+        }
+        from = from >= 0 ? from : lo;
         if (from >= 0 && hi > from) {
             lag += hi - from;
         }
@@ -1410,10 +1729,11 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
                   ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
                   ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
                   ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
-                  ",\"formats\":{",
+                  ",\"dead_cut\":%" PRIu64 ",\"undeliverable\":%" PRIu64 ",\"formats\":{",
                   c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->alerts,
                   c->checkpoints, c->restores, c->dead_dropped, t->noise, s->in_flight, c->lag,
-                  s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted);
+                  s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted,
+                  c->dead_cut, c->undeliverable);
     int first = 1;
     for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
         if (!t->fmt_records[i]) {
@@ -1462,6 +1782,11 @@ static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
          (double)c->restores},
         {"dead_dropped_total", "counter", "dead letters with no dlq topic",
          (double)c->dead_dropped},
+        {"dead_cut_total", "counter", "dead letters whose raw bytes were cut to fit",
+         (double)c->dead_cut},
+        {"undeliverable_total", "counter",
+         "outputs refused for good for their own size or content, skipped",
+         (double)c->undeliverable},
         {"noise_total", "counter", "records counted as operational noise", (double)t->noise},
         {"commits_total", "counter", "offset commits or committed transactions",
          (double)c->committed},

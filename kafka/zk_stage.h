@@ -25,6 +25,9 @@
 
 #define ZK_MAX_INPUTS 32
 #define ZK_MAX_PROPS 64
+/* Default cap of a dead-letter message: below the broker's default message.max.bytes
+ * (1048588) and librdkafka's (1000000), with room for batch overhead. */
+#define ZK_DLQ_MAX_MESSAGE_BYTES 900000
 
 /* Log severities passed to the log callback (syslog numbering, as librdkafka uses). */
 enum { ZK_LOG_ERR = 3, ZK_LOG_WARNING = 4, ZK_LOG_NOTICE = 5, ZK_LOG_INFO = 6, ZK_LOG_DEBUG = 7 };
@@ -63,6 +66,9 @@ typedef struct {
     int txn_max_ms;          /* eos: longest a transaction stays open (default 200) */
     int max_in_flight;       /* pause input while this many produced records await acks */
     int checkpoint_ms;       /* state-topic: at-least-once checkpoint interval (default 1000) */
+    /* a dead letter (value, key, headers) never exceeds this: raw bytes are cut to fit,
+     * with a note (default ZK_DLQ_MAX_MESSAGE_BYTES) */
+    int dlq_max_message_bytes;
 
     /* Callbacks (any may be NULL).  Called on the thread that runs zk_stage_run, except
      * log, which librdkafka may call from its own threads. */
@@ -98,6 +104,9 @@ typedef struct {
     uint64_t checkpoints;    /* correlation state snapshots acknowledged */
     uint64_t restores;       /* partitions whose state was restored from the changelog */
     uint64_t dead_dropped;   /* dead letters with no --dlq-topic to go to */
+    uint64_t dead_cut;       /* dead letters whose raw bytes were cut to fit the cap */
+    uint64_t undeliverable;  /* outputs refused for good for themselves (too large,
+                              * invalid): counted, logged, skipped; never stop the stage */
     uint64_t noise;
     uint64_t committed; /* offset commits (or transactions committed) */
     uint64_t aborted;   /* transactions aborted */

@@ -269,6 +269,55 @@ START_TEST(refused_produce_stops_without_committing_past_it)
 }
 END_TEST
 
+/* A produce refused for the messages themselves (MESSAGE_TOO_LARGE) is not fatal: the
+ * refused outputs are counted as undeliverable and skipped, everything else goes out,
+ * and every input offset is committed (issue 17 item 4: no crash loop on one record). */
+START_TEST(message_too_large_is_skipped_and_committed)
+{
+    mock m;
+    static seen s;
+    runner r = {0};
+    pthread_t th;
+    char err[256];
+    memset(&s, 0, sizeof s);
+    mock_new(&m);
+    produce_inputs(&m);
+    rd_kafka_mock_push_request_errors(m.mc, API_PRODUCE, 1, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
+    r.st = stage_for(&m, 5000, NULL);
+    r.run = 1;
+    ck_assert_int_eq(pthread_create(&th, NULL, run_thread, &r), 0);
+    pthread_join(th, NULL);
+    ck_assert_msg(r.rc == 0, "stage stopped: %s", r.err);
+    const zk_counters *cn = zk_stage_counters(r.st);
+    uint64_t skipped = cn->undeliverable;
+    ck_assert_uint_gt(skipped, 0);
+    ck_assert_uint_eq(cn->consumed, NREC);
+    ck_assert_uint_eq(cn->produced + skipped, NREC);
+    zk_stage_destroy(r.st);
+
+    read_topic(&m, "out", NPART, &s);
+    read_topic(&m, "dlq", 2, &s);
+    ck_assert_int_eq(s.n, NREC - (int64_t)skipped);
+    rd_kafka_conf_t *c = rd_kafka_conf_new();
+    rd_kafka_conf_set(c, "bootstrap.servers", m.boot, NULL, 0);
+    rd_kafka_conf_set(c, "group.id", "stage", NULL, 0);
+    rd_kafka_conf_set(c, "log_level", "0", NULL, 0);
+    rd_kafka_t *k = rd_kafka_new(RD_KAFKA_CONSUMER, c, err, sizeof err);
+    ck_assert_msg(k != NULL, "%s", err);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(NPART);
+    for (int p = 0; p < NPART; p++) {
+        rd_kafka_topic_partition_list_add(l, "in", p);
+    }
+    ck_assert_int_eq(rd_kafka_committed(k, l, 10000), 0);
+    for (int p = 0; p < NPART; p++) {
+        ck_assert_int_eq(l->elems[p].offset, NREC / NPART); /* past every record */
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    rd_kafka_destroy(k);
+    mock_free(&m);
+}
+END_TEST
+
 START_TEST(config_flags_and_file)
 {
     zk_config c;
@@ -361,6 +410,7 @@ static Suite *suite(void)
     tcase_add_test(tc, config_flags_and_file);
     tcase_add_test(tc, produce_errors_and_broker_down_lose_nothing);
     tcase_add_test(tc, refused_produce_stops_without_committing_past_it);
+    tcase_add_test(tc, message_too_large_is_skipped_and_committed);
     suite_add_tcase(s, tc);
     return s;
 }
