@@ -17,7 +17,7 @@ inputs=()
 specs=()
 for fmt in bind knot; do
     f=$ZW_ROOT/tests/data/dns-servers/$fmt.log
-    "$ZW_BIN" formats | grep -q "^$fmt " || continue
+    "$ZW_BIN" formats | grep -q "^$fmt " || kfail "no $fmt parser registered"
     ktopic "raw-$fmt" 3
     $K split "$f" "raw-$fmt" 3 "$WORK" --repeat "$REPEAT"
     "$ZW_BIN" run --rules "$WORK/rules.zwt" --format "$fmt" "$f" >"$WORK/$fmt.exp-alerts" 2>/dev/null
