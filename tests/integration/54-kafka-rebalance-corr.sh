@@ -94,7 +94,10 @@ scenario() { # NAME STOP-SIGNAL
         wait_until 20 atleast "$WORK/$s-$m.metrics" checkpoints 1 || kfail "$s: no checkpoint by $m"
     done
     wait_until 20 committed_alerts "$s-alerts" 12 || kfail "$s: first alerts not committed"
-    sleep 0.5
+    # every input record's transaction is committed (offsets 3 per partition): whatever
+    # they produce is visible now, so the count below is final, not a guess after a sleep
+    wait_until 30 committed_all "g-$s" "$s-in" 4 3 ||
+        kfail "$s: committed offsets $(kcommitted "g-$s" "$s-in" 4), want 3 on each partition"
     [ "$(kcount "$s-alerts")" -eq 12 ] || kfail "$s: an alert other than the 12 stateless ones"
 
     # a third member joins: the partitions it takes move with their open windows
@@ -133,7 +136,11 @@ scenario() { # NAME STOP-SIGNAL
         kproduce_keyed "$s-in" $p "$WORK/$s.2.$p"
     done
     wait_until 40 committed_alerts "$s-alerts" 24 || kfail "$s: alerts of the second half missing"
-    sleep 1 # room for a duplicate to show up
+    # all 20 input records committed (5 per partition): every alert they produce is
+    # committed with them, so a duplicate would already be visible
+    wait_until 40 committed_all "g-$s" "$s-in" 4 5 ||
+        kfail "$s: committed offsets $(kcommitted "g-$s" "$s-in" 4), want 5 on each partition"
+    [ "$(kcount "$s-alerts")" -eq 24 ] || kfail "$s: $(kcount "$s-alerts") alerts committed, want 24"
     for m in "$other" m3; do
         kill -TERM "$(cat "$WORK/$s-$m.pid")"
     done
