@@ -154,6 +154,11 @@ stage_wait "$STAGE_PID" 60 || rc=$?
 [ "$rc" -ne 124 ] || kfail "D: stage still running after 60 s (hangs after the fatal error)"
 [ "$rc" -eq 1 ] || kfail "D: stage exited with $rc, want 1 (fatal) although its output topic does not exist"
 grep -q 'fatal: delivery to D-missing-too failed' "$WORK/D1.log" || kfail "D: no clear fatal message"
-echo "D: exit $rc: $(grep -m1 'fatal:' "$WORK/D1.log")"
+# the record's output (a dead letter to a missing topic) was never acknowledged: its
+# offset must never have been committed, not by the auto-commit during the 3 s of
+# delivery attempts, not at exit (offsets stored before delivery would show here)
+dcommit=$(kcommitted g-D D-in 1)
+[ "$dcommit" -lt 1 ] || kfail "D: committed offset $dcommit passes the unacknowledged record at offset 0"
+echo "D: exit $rc, committed offset $dcommit: $(grep -m1 'fatal:' "$WORK/D1.log")"
 fi
 echo "51-kafka-faults: ok"
