@@ -40,7 +40,7 @@ BIN := $(B)/zonewarden
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-replay)
 
-.PHONY: all check unit integration hostile asan fuzz bench install clean format format-check help demo deps
+.PHONY: all check unit integration hostile asan fuzz bench install clean format format-check help demo deps mutate
 
 all: $(BIN)
 
@@ -51,6 +51,7 @@ help:
 	@echo "make asan        the same under AddressSanitizer + UBSan (build/asan)"
 	@echo "make fuzz        libFuzzer on every parser for FUZZ_SECONDS (default 60) each"
 	@echo "make bench       benchmarks against peers (installs peers; long)"
+	@echo "make mutate      mutation testing of the core (MUTATE_N per module; long)"
 	@echo "make demo        main job on bundled sample data"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
@@ -116,6 +117,11 @@ fuzz:
 
 bench: all
 	bench/run-all.sh
+
+# Mutation testing (scripts/mutate.py): a seeded sample of small bugs per module, each
+# rebuilt in build/mutate/tree and run against the module's unit suites and replays.
+mutate:
+	scripts/mutate.py
 
 demo:
 	scripts/demo.sh
