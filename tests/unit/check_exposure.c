@@ -665,7 +665,8 @@ START_TEST(test_ixfr_leak_verdicts)
     /* AXFR-style IXFR: SOA, 5 records, SOA */
     ixfr_attempt(&a, 7, 5, 1, 0);
     ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
-    ck_assert_str_eq(a.detail, "IXFR returned zone data: 7 records in 1 message(s), serial 2024010101");
+    ck_assert_str_eq(a.detail,
+                     "IXFR returned zone data: 7 records in 1 message(s), serial 2024010101");
     /* incremental diff: SOA new, SOA old, A deleted, SOA new, A added, SOA new */
     ixfr_attempt(&a, 6, 2, 1, 0);
     ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
@@ -715,7 +716,8 @@ START_TEST(test_ixfr_leak_verdicts)
     zwt_assert_int(j, "unmapped.xfer.records", 6);
     zwt_assert_int(j, "unmapped.xfer.serial", 2024010101);
     zwt_assert_int(j, "unmapped.xfer.serial_from", 2024010100);
-    zwt_assert_str(j, "finding_info.title", "IXFR of example.test from 127.0.0.1:53: zone data returned");
+    zwt_assert_str(j, "finding_info.title",
+                   "IXFR of example.test from 127.0.0.1:53: zone data returned");
     ck_assert(fjson_object_get_boolean(zw_jget(j, "unmapped.xfer.data_returned")));
     ck_assert_ptr_nonnull(zw_jget(j, "remediation.desc"));
     fjson_object_put(j);

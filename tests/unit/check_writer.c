@@ -302,10 +302,9 @@ static void check_ocsf_slot(fjson_object *j, const zw_event *ev, int f)
     switch (fi->type) {
     case ZW_T_INT:
     case ZW_T_TIME:
-        ck_assert_msg(fjson_object_is_type(o, fjson_type_int) &&
-                          fjson_object_get_int64(o) == ev->v[f].i,
-                      "%s: got %s, want %lld", path, fjson_object_to_json_string(o),
-                      (long long)ev->v[f].i);
+        ck_assert_msg(
+            fjson_object_is_type(o, fjson_type_int) && fjson_object_get_int64(o) == ev->v[f].i,
+            "%s: got %s, want %lld", path, fjson_object_to_json_string(o), (long long)ev->v[f].i);
         break;
     case ZW_T_BOOL:
         ck_assert_msg(fjson_object_is_type(o, fjson_type_boolean) &&
@@ -352,8 +351,8 @@ START_TEST(test_every_field_every_class)
             if (!zw_ev_has(&ev, (zw_field)f) || !fi->ecs) {
                 continue;
             }
-            ck_assert_msg(jpath(j, fi->ecs, 0) != NULL, "class %d: ECS %s (%s) dropped",
-                          classes[c], fi->ecs, fi->name);
+            ck_assert_msg(jpath(j, fi->ecs, 0) != NULL, "class %d: ECS %s (%s) dropped", classes[c],
+                          fi->ecs, fi->name);
             necs++;
         }
         fjson_object_put(j);
