@@ -5,8 +5,9 @@ Not part of `make check` (like `make bench`): it measures how many deliberate sm
 the tests catch.  For each module it enumerates the mutants of its C files, samples
 MUTATE_N of them (seeded: MUTATE_SEED), and for each one writes the mutated file into a
 private copy of the tree (build/mutate/tree), rebuilds the module's fast test set there
-(unit suites and fuzz-corpus replays, at -O1 without -Werror: a mutant may leave an
-unused variable) and runs it.  A mutant is killed when a test fails or times out,
+(unit suites and fuzz-corpus replays, then the fast end-to-end scripts of
+tests/integration that need no server and no broker, unless MUTATE_E2E=0; built at -O1
+without -Werror: a mutant may leave an unused variable) and runs it.  A mutant is killed when a test fails or times out,
 survives when every test passes, and is invalid when it does not compile (not counted).
 Prints the kill rate per module and every survivor (file:line, operator, diff), and
 writes the same to build/mutate/report.txt.
@@ -20,7 +21,8 @@ are not mutated: without allocation-fault injection no test can reach them.
 Environment: MUTATE_N (mutants per module, default 20), MUTATE_SEED (default 1),
 MUTATE_MODULES (space-separated subset of: parsers matcher correlator kafka exposure),
 MUTATE_TIMEOUT (seconds for one mutant's test set, default 60), MUTATE_JOBS (make -j,
-default 2).  The real tree and build/release are never touched.
+default 2), MUTATE_ONLY (space-separated FILE:LINE: every mutant of those lines instead
+of a sample, e.g. to check that a new test kills a survivor).  The real tree and build/release are never touched.
 """
 import glob
 import os
@@ -59,6 +61,19 @@ PARSER_OWN = {
     "nz_parse_route53.c": (["check_providers_aws"], []),
     "nz_parse_gcp.c": (["check_providers_gcp"], ["gcp"]),
     "nz_inventory.c": (["check_providers_inventory"], ["inventory"]),
+}
+
+# Fast end-to-end scripts of tests/integration (a few seconds each, no server, no
+# broker), run after the unit suites and replays of a module's mutant.
+E2E_DETECT = ["60-detect-servers-e2e.sh", "61-detect-providers-e2e.sh", "62-export-sigma.sh",
+              "63-corr-state.sh"]
+E2E = {
+    "parsers": ["10-ocsf-conformance.sh", "25-providers-cli.sh", "60-detect-servers-e2e.sh",
+                "61-detect-providers-e2e.sh"],
+    "matcher": E2E_DETECT,
+    "correlator": E2E_DETECT,
+    "kafka": [],
+    "exposure": ["10-ocsf-conformance.sh"],
 }
 
 # module -> (source globs, files excluded, unit suites, fuzz replays)
@@ -220,10 +235,15 @@ def test_set(mod, f=None):
     return suites, replays
 
 
+def e2e_scripts(mod):
+    return [] if os.environ.get("MUTATE_E2E", "1") == "0" else E2E[mod]
+
+
 def targets(mod, f=None):
     suites, replays = test_set(mod, f)
     b = "build/%s" % VARIANT
-    return (["%s/tests/%s" % (b, s) for s in suites] +
+    return (["%s/zonewarden" % b] * bool(e2e_scripts(mod)) +
+            ["%s/tests/%s" % (b, s) for s in suites] +
             ["%s/fuzz/fuzz_%s-replay" % (b, r) for r in replays])
 
 
@@ -243,6 +263,9 @@ def run_tests(mod, timeout, f=None):
     cmds = [([os.path.join(b, "tests", s)], s) for s in suites]
     cmds += [([os.path.join(b, "fuzz", "fuzz_%s-replay" % r), "fuzz/corpus/%s" % r],
               "replay " + r) for r in replays]
+    env["ZW_ROOT"] = TREE
+    cmds += [(["bash", os.path.join(TREE, "tests", "integration", t)], t)
+             for t in e2e_scripts(mod)]
     for cmd, name in cmds:
         left = deadline - time.time()
         if left <= 0:
@@ -277,8 +300,14 @@ def main():
     summary = []
     for mod in mods:
         muts = enumerate_mutants(mod)
-        rnd = random.Random("%d:%s" % (seed, mod))
-        sample = rnd.sample(muts, min(n, len(muts)))
+        only = os.environ.get("MUTATE_ONLY", "").split()
+        if only:
+            sample = [mu for mu in muts if "%s:%d" % (mu[0], mu[1]) in only]
+            if not sample:
+                continue
+        else:
+            rnd = random.Random("%d:%s" % (seed, mod))
+            sample = rnd.sample(muts, min(n, len(muts)))
         ok, err = build(mod, jobs)
         if not ok:
             sys.exit("mutate: %s: the unmutated tree does not build:\n%s" % (mod, err[-2000:]))
