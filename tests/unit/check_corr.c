@@ -919,7 +919,7 @@ START_TEST(test_condition_operators)
         corr_collect cc;
         en_alert_sink sink;
         corr_collect_init(&cc, &sink);
-        static const char *const zones[] = {"one.test", "two.test", "two.test",
+        static const char *const zones[] = {"one.test",   "two.test",   "two.test",
                                             "three.test", "three.test", "three.test"};
         for (int i = 0; i < 6; i++) {
             corr_feed(c, &sink, 0, i * S, -1, zones[i], "1", NULL);

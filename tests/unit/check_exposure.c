@@ -547,6 +547,27 @@ START_TEST(test_tsig_key_files)
 }
 END_TEST
 
+/* The two-field key file form name:secret (hmac-sha256 implied), with more lines after
+ * it: the secret ends at the end of its line (a mutant that read past it survived). */
+START_TEST(test_tsig_two_field_form)
+{
+    char err[256];
+    zw_arena *a = zw_arena_new(0);
+    ex_tsig k;
+    const char *path = "build/test-tsig2.key";
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("short-key:QUJDRA==\n# a comment line after the key\n", f);
+    fclose(f);
+    ck_assert_msg(ex_tsig_load(path, a, &k, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(k.name, "short-key");
+    ck_assert_str_eq(k.algorithm, "hmac-sha256.");
+    ck_assert_str_eq(k.secret, "QUJDRA==");
+    remove(path);
+    zw_arena_destroy(a);
+}
+END_TEST
+
 /* Verdicts from transfer results (the transfers themselves run against real servers in
  * tests/integration/40-exposure-axfr.sh). */
 START_TEST(test_axfr_verdicts)
@@ -740,6 +761,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_inventory_errors);
     tcase_add_test(tc, test_private_ranges);
     tcase_add_test(tc, test_tsig_key_files);
+    tcase_add_test(tc, test_tsig_two_field_form);
     tcase_add_test(tc, test_axfr_verdicts);
     tcase_add_test(tc, test_ixfr_leak_verdicts);
     suite_add_tcase(s, tc);
