@@ -54,7 +54,7 @@ BIN := $(B)/zonewarden
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAYS := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-replay)
 
-.PHONY: FORCE man all check unit unit-fast formats integration hostile asan fuzz bench install clean format format-check help demo deps
+.PHONY: FORCE man all check unit unit-fast formats integration hostile asan fuzz bench install clean format format-check help demo deps mutate
 
 all: $(BIN)
 
@@ -67,6 +67,7 @@ help:
 	@echo "make asan        the same under AddressSanitizer + UBSan (build/asan)"
 	@echo "make fuzz        libFuzzer on every parser for FUZZ_SECONDS (default 60) each"
 	@echo "make bench       benchmarks against peers (installs peers; long)"
+	@echo "make mutate      mutation testing of the core (MUTATE_N per module; long)"
 	@echo "make demo        installs deps, builds, main job on bundled sample data"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=$(DESTDIR): binary, man page, schemas, detections,"
 	@echo "                 tuning example, bash completion (data in $(DATADIR))"
@@ -163,6 +164,11 @@ fuzz:
 
 bench: all
 	bench/run-all.sh
+
+# Mutation testing (scripts/mutate.py): a seeded sample of small bugs per module, each
+# rebuilt in build/mutate/tree and run against the module's unit suites and replays.
+mutate:
+	scripts/mutate.py
 
 demo:
 	scripts/demo.sh

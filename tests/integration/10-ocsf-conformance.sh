@@ -36,6 +36,13 @@ for f in "${inputs[@]}"; do
         exit 1
     fi
 done
+nnorm=$(wc -l <"$work/events.jsonl")
+nparsers=$("$ZW_BIN" formats | wc -l)
+# no parser or no event is a failure, never a skipped check
+if [ "$nparsers" -eq 0 ] || [ "$nnorm" -eq 0 ]; then
+    echo "FAIL: $nparsers parsers registered and $nnorm events came out of tests/data"
+    exit 1
+fi
 # Compliance Findings (2003) from the exposure review of every zone file and provider
 # export under tests/data/exposure (exit 3 = input errors reported, findings still out).
 for z in $(find "$ZW_ROOT/tests/data/exposure" -name '*.zone' -o -path '*/providers/*.json' | LC_ALL=C sort); do
@@ -50,8 +57,19 @@ for z in $(find "$ZW_ROOT/tests/data/exposure" -name '*.zone' -o -path '*/provid
     fi
     cat "$work/exp.jsonl" >>"$work/events.jsonl"
 done
+nfind=$(($(wc -l <"$work/events.jsonl") - nnorm))
+if [ "$nfind" -le 0 ]; then
+    echo "FAIL: the exposure review of tests/data/exposure gave no Compliance Findings"
+    exit 1
+fi
 # Detection Findings (2004): the shipped detections over the DNS server and provider logs.
-if [ -d "$ZW_ROOT/detections" ] && ls "$ZW_ROOT"/detections/*.yml >/dev/null 2>&1; then
+# detections/ ships with the product: no rules, or no alert from them, is a failure
+# (the Detection Findings would go unvalidated), not a reason to skip.
+if ! ls "$ZW_ROOT"/detections/*.yml >/dev/null 2>&1; then
+    echo "FAIL: no detections/*.yml: the Detection Findings would go unvalidated"
+    exit 1
+fi
+if true; then
     if "$ZW_BIN" compile "$ZW_ROOT/detections" -o "$work/rules.zwt" >"$work/err" 2>&1; then
         mapfile -t logs < <(find "$ZW_ROOT/tests/data/dns-servers" "$ZW_ROOT/tests/data/providers" -type f ! -name '*.md' | LC_ALL=C sort)
         if ! "$ZW_BIN" run -r "$work/rules.zwt" -o "$work/alerts.jsonl" "${logs[@]}" 2>"$work/err"; then
@@ -59,6 +77,10 @@ if [ -d "$ZW_ROOT/detections" ] && ls "$ZW_ROOT"/detections/*.yml >/dev/null 2>&
             exit 1
         fi
         echo "-- $(wc -l <"$work/alerts.jsonl") alerts from the shipped detections"
+        if [ ! -s "$work/alerts.jsonl" ]; then
+            echo "FAIL: the shipped detections raised no alert over tests/data: no finding to validate"
+            exit 1
+        fi
         cat "$work/alerts.jsonl" >>"$work/events.jsonl"
     else
         echo "FAIL: zonewarden compile detections/ failed: $(head -5 "$work/err")"
@@ -66,12 +88,7 @@ if [ -d "$ZW_ROOT/detections" ] && ls "$ZW_ROOT"/detections/*.yml >/dev/null 2>&
     fi
 fi
 n=$(wc -l <"$work/events.jsonl")
-nparsers=$("$ZW_BIN" formats | wc -l)
-echo "-- $n events ($nparsers normalizer formats, exposure findings, alerts)"
-if [ "$nparsers" -gt 0 ] && [ "$n" -eq 0 ]; then
-    echo "FAIL: $nparsers parsers registered but no event came out of tests/data"
-    exit 1
-fi
+echo "-- $n events ($nnorm from $nparsers normalizer formats, $nfind exposure findings, alerts)"
 echo "-- formats seen: $(python3 -c '
 import json, sys, collections
 c = collections.Counter(json.loads(l).get("unmapped", {}).get("source_format", "class %s" % json.loads(l).get("class_uid")) for l in open(sys.argv[1]) if l.strip())

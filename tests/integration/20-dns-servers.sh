@@ -164,6 +164,10 @@ bind: rndc addzone               | class_uid=6003 $z=added.test unmapped.change.
 bind: rndc delzone               | class_uid=6003 $z=added.test api.operation~delzone
 bind: rndc reconfig              | class_uid=6003 api.operation~reconfig src_endpoint.name='rndc control channel' !src_endpoint.ip
 bind: every event has time+product | metadata.product.name~BIND time? metadata.version=1.8.0 unmapped.position.line? | >=20
+bind: AXFR denied answers REFUSED | $xfer $ip=127.0.0.3 $z=example.test $k=AXFR status_id=2 rcode_id=5 rcode=Refused status_detail~denied
+bind: IPv6 AXFR denied REFUSED   | $xfer $ip=::1 $z=example.test $k=AXFR status_id=2 rcode_id=5
+bind: IXFR denied answers REFUSED | $xfer $ip=127.0.0.3 $z=example.test $k=IXFR status_id=2 rcode_id=5 rcode=Refused
+bind: not served answers NOTAUTH | $xfer $ip=127.0.0.2 $z=nosuch.test status_id=2 rcode=NotAuth status_detail~NOTAUTH
 EOF
         ;;
     bind_iso)
@@ -173,6 +177,7 @@ bind-iso: AXFR denied 127.0.0.3    | $xfer $ip=127.0.0.3 $z=example.test $k=AXFR
 bind-iso: AXFR with TSIG xfer-key  | $xfer $ip=127.0.0.4 $z=example.test $k=AXFR status_id=1 unmapped.xfer.tsig_key=xfer-key
 bind-iso: IXFR allowed incremental | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1 unmapped.xfer.serial=2024010102
 bind-iso: time from ISO 8601 UTC   | time~^1[0-9]{12}$ metadata.version=1.8.0 | >=5
+bind-iso: AXFR denied REFUSED     | $xfer $ip=127.0.0.3 $z=example.test $k=AXFR status_id=2 rcode_id=5 rcode=Refused
 EOF
         ;;
     knot)
@@ -187,6 +192,7 @@ knot: IXFR denied 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test status_id
 knot: signed DDNS                | class_uid=6003 $ip=127.0.0.7 $z=example.test status_id=1 unmapped.xfer.tsig_key=ddns-key unmapped.xfer.serial=2024010102
 knot: unsigned DDNS denied       | $denied_update $ip=127.0.0.8 $z=example.test status_id=2
 knot: product and time           | metadata.product.name~Knot time? metadata.version=1.8.0 | >=8
+knot: transfers denied NOTAUTH   | $xfer $ip=127.0.0.3 $z=example.test status_id=2 rcode_id=9 rcode=NotAuth status_detail='denied by ACL' | >=2
 EOF
         ;;
     nsd)
@@ -199,6 +205,8 @@ nsd: AXFR of open zone served    | $xfer $ip=127.0.0.6 $z=open.test $k=AXFR stat
 nsd: IXFR allowed 127.0.0.2      | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1
 nsd: IXFR refused 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test $k=IXFR status_id=2
 nsd: product and time            | metadata.product.name~NSD time? metadata.version=1.8.0 | >=7
+nsd: AXFR refused, no acl         | $xfer $ip=127.0.0.3 $z=example.test $k=AXFR status_id=2 status_detail='no acl matches' unmapped.xfer.phase=denied
+nsd: IXFR refused, no acl         | $xfer $ip=127.0.0.3 $z=example.test $k=IXFR status_id=2 status_detail='no acl matches'
 EOF
         ;;
     pdns)
@@ -213,6 +221,8 @@ pdns: AXFR of open zone served   | $xfer $ip=127.0.0.6 $z=open.test $k=AXFR stat
 pdns: IXFR allowed 127.0.0.2     | $xfer $ip=127.0.0.2 $z=example.test $k=IXFR status_id=1
 pdns: IXFR denied 127.0.0.3      | $xfer $ip=127.0.0.3 $z=example.test $k=IXFR status_id=2
 pdns: product and time           | metadata.product.name~PowerDNS time? metadata.version=1.8.0 | >=10
+pdns: AXFR denied NOTAUTH        | $xfer $ip=127.0.0.3 $z=example.test $k=AXFR status_id=2 rcode_id=9 rcode=NotAuth
+pdns: not served NOTAUTH         | $xfer $ip=127.0.0.2 $z=nosuch.test $k=AXFR status_id=2 rcode_id=9 rcode=NotAuth
 EOF
         ;;
     esac

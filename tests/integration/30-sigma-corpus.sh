@@ -28,11 +28,23 @@ docs=$(echo "$summary" | sed -n 's/.* \([0-9]*\) documents: .*/\1/p')
 compiled=$(echo "$summary" | sed -n 's/.*: \([0-9]*\) compiled.*/\1/p')
 skipped=$(echo "$summary" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
 files=$(find "$corpus/rules" -name '*.yml' | wc -l)
+# the summary must parse: an unreadable summary fails, it never skips the checks below
+case "$docs:$compiled:$skipped" in
+*[!0-9:]* | :* | *::* | *:)
+    echo "FAIL: cannot read documents/compiled/skipped from the summary '$summary'"
+    echo "      (got docs='$docs' compiled='$compiled' skipped='$skipped')"
+    exit 1
+    ;;
+esac
+if [ $((compiled + skipped)) -ne "$docs" ]; then
+    echo "FAIL: $compiled compiled + $skipped skipped != $docs documents"
+    fail=1
+fi
 if [ -z "$docs" ] || [ "$docs" -lt "$files" ]; then
     echo "FAIL: $files rule files but only '${docs}' documents read"
     fail=1
 fi
-if [ -n "$compiled" ] && [ $((compiled * 100)) -lt $((docs * 99)) ]; then
+if [ $((compiled * 100)) -lt $((docs * 99)) ]; then
     echo "FAIL: only $compiled of $docs documents compiled (< 99%)"
     fail=1
 else
@@ -66,6 +78,16 @@ if [ "$skipped" -gt 0 ]; then
         echo "FAIL: tables written despite errors"; fail=1
     else
         echo "ok: strict compile refused"
+    fi
+else
+    # nothing skipped: the strict compile must succeed and write the tables
+    if ! "$bin" compile --fieldmaps none "$corpus/rules" -o "$tmp/strict.zwt" 2>"$tmp/strict.err" ||
+        [ ! -s "$tmp/strict.zwt" ]; then
+        echo "FAIL: strict compile failed although --keep-going skipped nothing"
+        head -5 "$tmp/strict.err"
+        fail=1
+    else
+        echo "ok: strict compile succeeded (nothing skipped)"
     fi
 fi
 

@@ -15,7 +15,8 @@ specs=()
 # CloudTrail: the Records of the documentation example, one compact record per line (as a
 # log shipper puts them on a topic), plus the hand-made edge cases and bad records
 ct=$ZW_ROOT/tests/data/providers/aws-cloudtrail
-if [ -d "$ct" ]; then
+[ -d "$ct" ] || kfail "no CloudTrail samples at $ct"
+if true; then
     python3 - "$ct" "$WORK/cloudtrail.jsonl" <<'PY'
 import json, os, sys
 d, out = sys.argv[1], sys.argv[2]
@@ -39,6 +40,18 @@ for fmt in $("$ZW_BIN" formats | awk '{print $1}'); do
         specs+=("$f:$t:$WORK/$t.exp-ev:$WORK/$t.exp-dead")
     done
 done
+# the four DNS servers and CloudTrail must all be among the inputs: a missing parser or
+# sample log fails here instead of shrinking the test
+for need in raw-bind:bind raw-knot:knot raw-nsd:nsd raw-pdns:pdns; do
+    case " ${inputs[*]} " in *" $need "*) ;; *) kfail "input $need missing (parser or tests/data/dns-servers log gone)" ;; esac
+done
+case " ${inputs[*]} " in *" raw-cloudtrail:"*) ;; *) kfail "no CloudTrail input (parser gone?)" ;; esac
+# absolute expectations: the file-mode events the Kafka output is compared with must be
+# the hand-checked golden events (tests/data/golden/dns-servers-events.expect)
+cat "$WORK"/raw-bind.exp-ev "$WORK"/raw-knot.exp-ev "$WORK"/raw-nsd.exp-ev "$WORK"/raw-pdns.exp-ev >"$WORK/servers.ev"
+python3 "$ZW_ROOT/tests/integration/lib/zw_expect.py" "$WORK/servers.ev" \
+    "$ZW_ROOT/tests/data/golden/dns-servers-events.expect" >"$WORK/golden.txt" ||
+    { cat "$WORK/golden.txt"; kfail "file-mode events differ from tests/data/golden/dns-servers-events.expect"; }
 # records of no known format, read with auto-detection: dead letters
 printf '%%%%%% not a log line %d %%%%%%\n' 1 2 3 4 5 6 >"$WORK/junk.txt"
 printf '\xff\xfe\x00binary\n' >>"$WORK/junk.txt"

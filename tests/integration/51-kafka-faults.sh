@@ -146,11 +146,19 @@ ktopic D-in 1
 echo "junk" | kcat -P -b "$BROKER" -t D-in
 stage_start D1 --group g-D --input-topic D-in --output-topic D-missing --dlq-topic D-missing-too \
     -X producer.message.timeout.ms=3000
-if stage_wait "$STAGE_PID" 60; then
-    kfail "D: stage exited 0 although its output topic does not exist"
-fi
-rc=$(wait "$STAGE_PID" 2>/dev/null; echo $?)
+# docs/KAFKA.md: a fatal error stops the stage with exit status 1.  Not 0 (success), not
+# 124 (stage_wait's timeout: a stage still hanging must fail here even if its log
+# already has the message), not a signal.
+rc=0
+stage_wait "$STAGE_PID" 60 || rc=$?
+[ "$rc" -ne 124 ] || kfail "D: stage still running after 60 s (hangs after the fatal error)"
+[ "$rc" -eq 1 ] || kfail "D: stage exited with $rc, want 1 (fatal) although its output topic does not exist"
 grep -q 'fatal: delivery to D-missing-too failed' "$WORK/D1.log" || kfail "D: no clear fatal message"
-echo "D: $(grep -m1 'fatal:' "$WORK/D1.log")"
+# the record's output (a dead letter to a missing topic) was never acknowledged: its
+# offset must never have been committed, not by the auto-commit during the 3 s of
+# delivery attempts, not at exit (offsets stored before delivery would show here)
+dcommit=$(kcommitted g-D D-in 1)
+[ "$dcommit" -lt 1 ] || kfail "D: committed offset $dcommit passes the unacknowledged record at offset 0"
+echo "D: exit $rc, committed offset $dcommit: $(grep -m1 'fatal:' "$WORK/D1.log")"
 fi
 echo "51-kafka-faults: ok"

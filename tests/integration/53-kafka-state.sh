@@ -37,7 +37,12 @@ scenario() { # NAME [--eos]
     local pid=$STAGE_PID
     wait_until 40 metric "$WORK/$s-1.metrics" consumed 3 || kfail "$s: first member consumed nothing"
     wait_until 20 metric "$WORK/$s-1.metrics" checkpoints 1 || kfail "$s: no checkpoint"
-    sleep 1 # a checkpoint that covers all three records
+    # observable, not a fixed sleep: a state record covering all three records is on the
+    # changelog, and the group's committed offset has reached them
+    wait_until 30 kstate_covers "$s-state" "g-$s|$s-in|0" 3 ||
+        kfail "$s: no state record covering offset 3 on $s-state"
+    wait_until 30 committed_all "g-$s" "$s-in" 1 3 ||
+        kfail "$s: committed offset stays at $(kcommitted "g-$s" "$s-in" 1), want 3"
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null || true
     [ "$(kcount "$s-alerts")" -eq 0 ] || kfail "$s: an alert before the third transfer"

@@ -16,7 +16,8 @@ ZW_STAGE_CMD=run
 CORR_UID=9c3e5a7b-1d2f-4a6c-8e0b-2f4a6c8e0d35
 STATELESS_UID=0e4b6d8f-2a3c-4e5f-9a1b-3c5d7e9f1a24
 
-"$ZW_BIN" formats | grep -q '^knot ' || { echo "54-kafka-rebalance-corr: no knot parser, skipped"; exit 0; }
+# a missing parser is a failure, never a skip: this test exists to run
+"$ZW_BIN" formats | grep -q '^knot ' || kfail "no knot parser registered"
 "$ZW_BIN" compile "$ZW_ROOT/tests/data/kafka/sweep-corr.yml" -o "$WORK/sweep.zwt" 2>/dev/null
 
 xfr() { # ZONE SECOND SOURCE: a Knot AXFR line, keyed by the source (key|value)
@@ -93,7 +94,10 @@ scenario() { # NAME STOP-SIGNAL
         wait_until 20 atleast "$WORK/$s-$m.metrics" checkpoints 1 || kfail "$s: no checkpoint by $m"
     done
     wait_until 20 committed_alerts "$s-alerts" 12 || kfail "$s: first alerts not committed"
-    sleep 0.5
+    # every input record's transaction is committed (offsets 3 per partition): whatever
+    # they produce is visible now, so the count below is final, not a guess after a sleep
+    wait_until 30 committed_all "g-$s" "$s-in" 4 3 ||
+        kfail "$s: committed offsets $(kcommitted "g-$s" "$s-in" 4), want 3 on each partition"
     [ "$(kcount "$s-alerts")" -eq 12 ] || kfail "$s: an alert other than the 12 stateless ones"
 
     # a third member joins: the partitions it takes move with their open windows
@@ -132,7 +136,11 @@ scenario() { # NAME STOP-SIGNAL
         kproduce_keyed "$s-in" $p "$WORK/$s.2.$p"
     done
     wait_until 40 committed_alerts "$s-alerts" 24 || kfail "$s: alerts of the second half missing"
-    sleep 1 # room for a duplicate to show up
+    # all 20 input records committed (5 per partition): every alert they produce is
+    # committed with them, so a duplicate would already be visible
+    wait_until 40 committed_all "g-$s" "$s-in" 4 5 ||
+        kfail "$s: committed offsets $(kcommitted "g-$s" "$s-in" 4), want 5 on each partition"
+    [ "$(kcount "$s-alerts")" -eq 24 ] || kfail "$s: $(kcount "$s-alerts") alerts committed, want 24"
     for m in "$other" m3; do
         kill -TERM "$(cat "$WORK/$s-$m.pid")"
     done

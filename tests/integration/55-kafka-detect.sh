@@ -8,7 +8,8 @@ set -euo pipefail
 . "$ZW_ROOT/tests/kafka/lib.sh"
 ZW_STAGE_CMD=detect
 
-"$ZW_BIN" formats | grep -q '^knot ' || { echo "55-kafka-detect: no knot parser, skipped"; exit 0; }
+# a missing parser is a failure, never a skip: this test exists to run
+"$ZW_BIN" formats | grep -q '^knot ' || kfail "no knot parser registered"
 "$ZW_BIN" compile "$ZW_ROOT/tests/data/kafka/sweep-corr.yml" -o "$WORK/sweep.zwt" 2>/dev/null
 i=0
 for z in a b a x c d; do
@@ -70,4 +71,23 @@ if len(dl) != 1 or json.loads(dl[0]["payload"]).get("raw") != "not json {":
     fail("want one dead letter of the bad record, got %s" % dl)
 print("55-kafka-detect: %d alerts as file mode gives (x2 partitions), 1 dead letter" % len(got))
 PY
+# absolute expectations: both paths of the same binary could share a bug, so file mode
+# and each input partition's Kafka alerts must also equal the hand-derived golden alerts
+GOLDEN=$ZW_ROOT/tests/data/golden/kafka-detect.expect
+python3 "$ZW_ROOT/tests/integration/lib/zw_expect.py" "$WORK/expected.json" "$GOLDEN" >"$WORK/golden-file.txt" ||
+    { cat "$WORK/golden-file.txt"; kfail "file-mode detect differs from $GOLDEN"; }
+python3 - "$WORK/alerts.json" "$WORK/kalerts" <<'PY' || kfail "cannot split the Kafka alerts by partition"
+import json, sys
+outs = {p: open("%s.p%d" % (sys.argv[2], p), "w") for p in (0, 1)}
+for l in open(sys.argv[1]):
+    if l.strip():
+        a = json.loads(json.loads(l)["payload"])
+        p = int(a["evidences"][0]["data"]["position"].split("/")[1])
+        outs[p].write(json.dumps(a) + "\n")
+PY
+for p in 0 1; do
+    python3 "$ZW_ROOT/tests/integration/lib/zw_expect.py" "$WORK/kalerts.p$p" "$GOLDEN" >"$WORK/golden-p$p.txt" ||
+        { cat "$WORK/golden-p$p.txt"; kfail "Kafka alerts of partition $p differ from $GOLDEN"; }
+done
+echo "55-kafka-detect: file mode and both partitions equal the golden alerts ($(grep -c '^ok' "$WORK/golden-p0.txt") expectations)"
 echo "55-kafka-detect: ok"

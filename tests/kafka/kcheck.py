@@ -16,10 +16,16 @@ and dead-letter topics (dumped with `kcat -C -J`) against that manifest.
   kcheck.py alerts MANIFEST OUT.json ALERTS.json FILE:EXPECTED_ALERTS.jsonl...
       each input record yields exactly as many alerts as `zonewarden run` gives for
       the same line in file mode (no loss, no duplicate), keyed by its event's zone
+  kcheck.py committed BROKER GROUP TOPIC NPARTS
+      the group's committed offset of each partition 0..NPARTS-1, space-separated (-1:
+      none), read with the Kafka protocol's OffsetFetch (v1) from the broker: what a
+      restarted member would resume from, for condition-based waits in the tests
 Exits 1 with a message on the first class of failure found.
 """
 import json
 import os
+import socket
+import struct
 import sys
 
 SCHEMA = os.environ.get("ZW_SCHEMA", "ocsf/1.8.0")
@@ -219,8 +225,51 @@ def alerts(args):
     print("kcheck: alerts: %d records -> %d alerts, all as expected" % (len(man), total))
 
 
+def _kstr(s):
+    b = s.encode()
+    return struct.pack(">h", len(b)) + b
+
+
+def committed(args):
+    """OffsetFetch v1 to the (single-node) broker, which is every group's coordinator."""
+    if len(args) != 4:
+        fail("usage: committed BROKER GROUP TOPIC NPARTS")
+    broker, group, topic, nparts = args[0], args[1], args[2], int(args[3])
+    host, port = broker.rsplit(":", 1)
+    body = _kstr(group) + struct.pack(">i", 1) + _kstr(topic) + struct.pack(">i", nparts)
+    body += b"".join(struct.pack(">i", p) for p in range(nparts))
+    req = struct.pack(">hhi", 9, 1, 7) + _kstr("zw-kcheck") + body
+    with socket.create_connection((host, int(port)), timeout=5) as sk:
+        sk.sendall(struct.pack(">i", len(req)) + req)
+        buf = b""
+        while len(buf) < 4 or len(buf) < 4 + struct.unpack(">i", buf[:4])[0]:
+            chunk = sk.recv(65536)
+            if not chunk:
+                fail("committed: connection closed")
+            buf += chunk
+    off = 8  # size, correlation id
+    offs = {}
+    (ntopics,) = struct.unpack_from(">i", buf, off)
+    off += 4
+    for _ in range(ntopics):
+        (ln,) = struct.unpack_from(">h", buf, off)
+        off += 2 + ln
+        (nps,) = struct.unpack_from(">i", buf, off)
+        off += 4
+        for _ in range(nps):
+            part, o, mlen = struct.unpack_from(">iqh", buf, off)
+            off += 14 + max(mlen, 0)
+            (err,) = struct.unpack_from(">h", buf, off)
+            off += 2
+            if err:
+                fail("committed: error code %d for %s/%d" % (err, topic, part))
+            offs[part] = o
+    print(" ".join(str(offs.get(p, -1)) for p in range(nparts)))
+
+
 if __name__ == "__main__":
-    cmds = {"split": split, "exact": exact, "cover": cover, "alerts": alerts}
+    cmds = {"split": split, "exact": exact, "cover": cover, "alerts": alerts,
+            "committed": committed}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -100,3 +100,35 @@ kfail() {
     done
     exit 1
 }
+
+# kcommitted GROUP TOPIC NPARTS: the group's committed offsets, one per partition
+# (-1: none yet), space-separated
+kcommitted() {
+    python3 "$KDIR/kcheck.py" committed "$BROKER" "$@"
+}
+
+# committed_all GROUP TOPIC NPARTS MIN: every partition's committed offset is >= MIN
+committed_all() {
+    local got o
+    got=$(kcommitted "$1" "$2" "$3") || return 1
+    for o in $got; do
+        [ "$o" -ge "$4" ] || return 1
+    done
+}
+
+# kstate_covers TOPIC KEY OFFSET: the changelog topic holds a committed state record
+# for KEY (group|topic|partition) whose zw-offset header is at least OFFSET
+kstate_covers() {
+    kcat -C -b "$BROKER" -t "$1" -e -q -J -X isolation.level=read_committed 2>/dev/null |
+        python3 -c '
+import json, sys
+key, want = sys.argv[1], int(sys.argv[2])
+best = -1
+for l in sys.stdin:
+    r = json.loads(l)
+    h = r.get("headers") or []
+    h = {h[i]: h[i + 1] for i in range(0, len(h) - 1, 2)}
+    if r.get("key") == key and h.get("zw-kind") == "state":
+        best = max(best, int(h.get("zw-offset", -1)))
+sys.exit(0 if best >= want else 1)' "$2" "$3"
+}

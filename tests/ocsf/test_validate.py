@@ -232,6 +232,17 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("not JSON", r.stdout)
 
+    def test_no_events_fails(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+            f.write("\n\n")
+        try:
+            r = subprocess.run([sys.executable, os.path.join(HERE, "validate.py"), f.name],
+                               capture_output=True, text=True, check=False)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("nothing to validate", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=1)

@@ -29,7 +29,7 @@ Usage: validate.py [--schema DIR] [--max N] [--quiet] FILE... ('-' = stdin)
 Every violation fails: there is no list of tolerated ones (fix the emitter instead).
 Each violation prints as FILE:LINE [FORMAT]: path: problem, FORMAT being
 unmapped.source_format, or `class:UID` for events without one (alerts).
-Exit: 0 no violation, 1 violations, 2 usage or unreadable input.
+Exit: 0 no violation, 1 violations or no event at all, 2 usage or unreadable input.
 Library use: Schema(dir).validate(event) -> list of "path: message" strings.
 """
 import ipaddress
@@ -390,6 +390,10 @@ def main(argv):
                         if reported < max_report:
                             print("%s:%d [%s]: %s" % (fn, n, fmt, e))
                         reported += 1
+    if total == 0:
+        # nothing validated proves nothing: an empty input is a failure, not a pass
+        print("ocsf %s: no events in %s: nothing to validate" % (schema.version, " ".join(files)))
+        return 1
     if not quiet or bad:
         classes = ", ".join("%s: %d" % (k, v) for k, v in sorted(per_class.items(), key=str))
         print("ocsf %s: %d events checked (%s), %d with violations, %d violations"

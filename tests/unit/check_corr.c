@@ -882,6 +882,66 @@ START_TEST(test_random_against_oracle)
 }
 END_TEST
 
+/* The comparison operators of a correlation condition at and around the threshold (a
+ * mutant that turned eq into neq survived the suites, which only used gte).  Lower
+ * bounds fire at once and reset the group; eq / neq are decided when the window
+ * closes (flush). */
+START_TEST(test_condition_operators)
+{
+    static const struct {
+        en_cmp op;
+        int fires[4]; /* alerts after events 1..4 of one group (cumulative) */
+    } lower[] = {{EN_CMP_GTE, {0, 1, 1, 2}}, {EN_CMP_GT, {0, 0, 1, 1}}};
+    for (size_t k = 0; k < sizeof lower / sizeof lower[0]; k++) {
+        en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+        en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, lower[k].op, 2);
+        en_corr *c = mk(&d, 1, NULL);
+        corr_collect cc;
+        en_alert_sink sink;
+        corr_collect_init(&cc, &sink);
+        for (int i = 0; i < 4; i++) {
+            corr_feed(c, &sink, 0, i * S, -1, "eq.test", "1", NULL);
+            ck_assert_msg(corr_n(&cc) == lower[k].fires[i], "op %d after %d events: %d alerts",
+                          (int)lower[k].op, i + 1, corr_n(&cc));
+        }
+        corr_collect_free(&cc);
+        en_corr_destroy(c);
+    }
+    static const struct {
+        en_cmp op;
+        const char *want[3]; /* zones alerted at flush, in any order */
+        int n;
+    } exact[] = {{EN_CMP_EQ, {"two.test"}, 1}, {EN_CMP_NEQ, {"one.test", "three.test"}, 2}};
+    for (size_t k = 0; k < sizeof exact / sizeof exact[0]; k++) {
+        en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+        en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, exact[k].op, 2);
+        en_corr *c = mk(&d, 1, NULL);
+        corr_collect cc;
+        en_alert_sink sink;
+        corr_collect_init(&cc, &sink);
+        static const char *const zones[] = {"one.test",   "two.test",   "two.test",
+                                            "three.test", "three.test", "three.test"};
+        for (int i = 0; i < 6; i++) {
+            corr_feed(c, &sink, 0, i * S, -1, zones[i], "1", NULL);
+        }
+        ck_assert_int_eq(corr_n(&cc), 0);
+        ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+        ck_assert_msg(corr_n(&cc) == exact[k].n, "op %d: %d alerts at flush, want %d",
+                      (int)exact[k].op, corr_n(&cc), exact[k].n);
+        for (int i = 0; i < exact[k].n; i++) {
+            const char *z = zw_jstr(corr_alert(&cc, i), "unmapped.correlation.key.zone", NULL);
+            int found = 0;
+            for (int w = 0; w < exact[k].n; w++) {
+                found |= z && strcmp(z, exact[k].want[w]) == 0;
+            }
+            ck_assert_msg(found, "op %d: alert for %s", (int)exact[k].op, z ? z : "?");
+        }
+        corr_collect_free(&cc);
+        en_corr_destroy(c);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("corr");
@@ -902,6 +962,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_save_load_continues);
     tcase_add_test(tc, test_state_file);
     tcase_add_test(tc, test_partition_export_import);
+    tcase_add_test(tc, test_condition_operators);
     tcase_add_test(tc, test_merge_hold_and_update);
     tcase_add_test(tc, test_deterministic_and_invalid);
     tcase_add_test(tc, test_drain_keeps_windows);

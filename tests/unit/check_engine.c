@@ -195,6 +195,33 @@ START_TEST(test_text_scan_errors)
 }
 END_TEST
 
+/* A rule over a canonical event's BOOL slot (written "true" / "false"): a mutant that
+ * passed "true" with a wrong length to the matcher survived the suites, which matched
+ * booleans only in JSON events. */
+START_TEST(test_canonical_bool_slot)
+{
+    en_tables *t = zrt_build("title: b\nid: b0\nlogsource: {product: dns}\ndetection:\n"
+                             "  sel:\n    unmapped.dns.signed: true\n"
+                             "    unmapped.xfer.data_returned: false\n  condition: sel\n");
+    zw_arena *a = zw_arena_new(0);
+    zw_event ev;
+    zw_event_init(&ev, a);
+    en_matcher *m = en_matcher_new(t);
+    const uint32_t *rules;
+    zw_ev_set_bool(&ev, ZW_F_U_DNS_SIGNED, 1);
+    zw_ev_set_bool(&ev, ZW_F_U_XFER_DATA_RETURNED, 0);
+    ck_assert_int_eq(en_match_event(m, &ev, &rules), 1);
+    zw_ev_set_bool(&ev, ZW_F_U_DNS_SIGNED, 0);
+    ck_assert_int_eq(en_match_event(m, &ev, &rules), 0);
+    zw_ev_set_bool(&ev, ZW_F_U_DNS_SIGNED, 1);
+    zw_ev_set_bool(&ev, ZW_F_U_XFER_DATA_RETURNED, 1);
+    ck_assert_int_eq(en_match_event(m, &ev, &rules), 0);
+    en_matcher_destroy(m);
+    zw_arena_destroy(a);
+    en_tables_destroy(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine");
@@ -202,6 +229,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_aho_corasick);
     tcase_add_test(tc, test_fold);
     tcase_add_test(tc, test_canonical_event_slots);
+    tcase_add_test(tc, test_canonical_bool_slot);
     tcase_add_test(tc, test_sigma_routing);
     tcase_add_test(tc, test_value_memo);
     tcase_add_test(tc, test_text_scan_errors);

@@ -547,6 +547,27 @@ START_TEST(test_tsig_key_files)
 }
 END_TEST
 
+/* The two-field key file form name:secret (hmac-sha256 implied), with more lines after
+ * it: the secret ends at the end of its line (a mutant that read past it survived). */
+START_TEST(test_tsig_two_field_form)
+{
+    char err[256];
+    zw_arena *a = zw_arena_new(0);
+    ex_tsig k;
+    const char *path = "build/test-tsig2.key";
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("short-key:QUJDRA==\n# a comment line after the key\n", f);
+    fclose(f);
+    ck_assert_msg(ex_tsig_load(path, a, &k, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(k.name, "short-key");
+    ck_assert_str_eq(k.algorithm, "hmac-sha256.");
+    ck_assert_str_eq(k.secret, "QUJDRA==");
+    remove(path);
+    zw_arena_destroy(a);
+}
+END_TEST
+
 /* Verdicts from transfer results (the transfers themselves run against real servers in
  * tests/integration/40-exposure-axfr.sh). */
 START_TEST(test_axfr_verdicts)
@@ -635,6 +656,97 @@ START_TEST(test_axfr_verdicts)
 }
 END_TEST
 
+/* An IXFR that leaks must FAIL (a mutant that judged it PASS was caught only by the
+ * real-server test): an AXFR-style IXFR answer (the whole zone), an incremental diff,
+ * a diff of SOAs only, and a transfer cut short after data, each unauthenticated; the
+ * up-to-date answer (one SOA) and a lone SOA without the flag are the only passes.
+ * The Compliance Finding of a leak says Fail, data_returned true, with remediation. */
+static void ixfr_attempt(ex_attempt *a, size_t records, size_t data, int complete, int up)
+{
+    memset(a, 0, sizeof *a);
+    a->label = "IXFR";
+    a->req.server = "127.0.0.1";
+    a->req.zone = "example.test";
+    a->req.ixfr = 1;
+    a->req.ixfr_serial = 2024010100;
+    a->status = ZW_OK;
+    a->res.connected = a->res.answered = a->res.soa_seen = 1;
+    a->res.rcode = 0;
+    a->res.messages = 1;
+    a->res.serial = 2024010101;
+    a->res.records = records;
+    a->res.data_records = data;
+    a->res.complete = complete;
+    a->res.up_to_date = up;
+}
+
+START_TEST(test_ixfr_leak_verdicts)
+{
+    ex_attempt a;
+    /* AXFR-style IXFR: SOA, 5 records, SOA */
+    ixfr_attempt(&a, 7, 5, 1, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    ck_assert_str_eq(a.detail,
+                     "IXFR returned zone data: 7 records in 1 message(s), serial 2024010101");
+    /* incremental diff: SOA new, SOA old, A deleted, SOA new, A added, SOA new */
+    ixfr_attempt(&a, 6, 2, 1, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    /* a diff of SOAs only (serial bumped, nothing else changed) still returns records */
+    ixfr_attempt(&a, 4, 0, 1, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    ixfr_attempt(&a, 2, 0, 1, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    /* data records in an answer that did not complete: still a leak */
+    ixfr_attempt(&a, 3, 2, 0, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    ixfr_attempt(&a, 1, 1, 0, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    /* passes: the current SOA only; a lone SOA; an incomplete answer of SOAs only */
+    ixfr_attempt(&a, 1, 0, 1, 1);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    ck_assert_str_eq(a.detail, "IXFR gave no zone data (current SOA only, serial 2024010101)");
+    ixfr_attempt(&a, 1, 0, 1, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    ixfr_attempt(&a, 3, 0, 0, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    /* a refusal with records attached is a refusal (rcode first) */
+    ixfr_attempt(&a, 7, 5, 1, 0);
+    a.res.rcode = 9;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    ck_assert_str_eq(a.detail, "IXFR refused (NOTAUTH)");
+    a.res.rcode = 12;
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_PASS);
+    ck_assert_str_eq(a.detail, "IXFR refused (RCODE12)");
+
+    /* the leak as a Compliance Finding */
+    ixfr_attempt(&a, 6, 2, 1, 0);
+    ck_assert_int_eq(ex_attempt_judge(&a), EX_V_FAIL);
+    zw_arena *ar = zw_arena_new(0);
+    zw_event ev;
+    zw_event_init(&ev, ar);
+    ck_assert_int_eq(ex_attempt_event(&a, "127.0.0.1:53", 1795787537780LL, &ev), 0);
+    ck_assert_int_eq(zw_event_finalize(&ev), 0);
+    zw_buf b;
+    zw_buf_init(&b);
+    ck_assert_int_eq(zw_write_event(&b, &ev, ZW_OUT_OCSF), 0);
+    zw_buf_cstr(&b);
+    fjson_object *j = fjson_tokener_parse(b.p);
+    zwt_assert_str(j, "compliance.status", "Fail");
+    zwt_assert_int(j, "compliance.status_id", 3);
+    zwt_assert_str(j, "unmapped.xfer.kind", "IXFR");
+    zwt_assert_int(j, "unmapped.xfer.records", 6);
+    zwt_assert_int(j, "unmapped.xfer.serial", 2024010101);
+    zwt_assert_int(j, "unmapped.xfer.serial_from", 2024010100);
+    zwt_assert_str(j, "finding_info.title",
+                   "IXFR of example.test from 127.0.0.1:53: zone data returned");
+    ck_assert(fjson_object_get_boolean(zw_jget(j, "unmapped.xfer.data_returned")));
+    ck_assert_ptr_nonnull(zw_jget(j, "remediation.desc"));
+    fjson_object_put(j);
+    zw_buf_free(&b);
+    zw_arena_destroy(ar);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("exposure");
@@ -649,7 +761,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_inventory_errors);
     tcase_add_test(tc, test_private_ranges);
     tcase_add_test(tc, test_tsig_key_files);
+    tcase_add_test(tc, test_tsig_two_field_form);
     tcase_add_test(tc, test_axfr_verdicts);
+    tcase_add_test(tc, test_ixfr_leak_verdicts);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,6 +4,7 @@
  * dead letters for bad input and truncated gzip, ECS output, and the Route 53 public
  * and Resolver query logs.
  */
+#include "../../normalizer/nz_prov.h"
 #include "prov_test.h"
 
 #define CT "tests/data/providers/aws-cloudtrail/"
@@ -470,6 +471,31 @@ START_TEST(test_access_denied_without_parameters)
 }
 END_TEST
 
+/* Route 53 octal escapes are decoded only after a backslash: digits elsewhere in a name
+ * that also has an escape stay as they are (a make-mutate survivor decoded "123" in
+ * "a123" as octal). */
+START_TEST(test_route53_octal_escape_only_after_backslash)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"\\052.a123.Example.COM.", "*.a123.example.com"},
+        {"b\\100c.x0377.test", "b@c.x0377.test"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        zw_arena *a = zw_arena_new(0);
+        zw_event ev;
+        zw_event_init(&ev, a);
+        ck_assert_int_eq(nzp_set_dname(&ev, ZW_F_QUERY_HOSTNAME, cases[i].in, strlen(cases[i].in)),
+                         0);
+        zw_str got = zw_ev_str(&ev, ZW_F_QUERY_HOSTNAME);
+        ck_assert_msg(got.n == strlen(cases[i].want) && memcmp(got.p, cases[i].want, got.n) == 0,
+                      "%s -> '%.*s', want '%s'", cases[i].in, (int)got.n, got.p, cases[i].want);
+        zw_arena_destroy(a);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("providers_aws");
@@ -483,6 +509,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_route53_resolver_query_log);
     tcase_add_test(tc, test_route53_cloudwatch_shapes);
     tcase_add_test(tc, test_access_denied_without_parameters);
+    tcase_add_test(tc, test_route53_octal_escape_only_after_backslash);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -204,6 +204,170 @@ START_TEST(test_unknown_format)
 }
 END_TEST
 
+/* Every field the writer emits, for one event of each class zonewarden writes: every
+ * slot of zw_fields.def is set to a value of its own (after the class helper, which
+ * keeps its values), the event is written as OCSF and as ECS and parsed back, and each
+ * present slot must be at its path with its value (OCSF) or at its path (ECS).  A field
+ * the writer drops, or writes under another path or with another value, fails here
+ * whatever the parsers do. */
+static fjson_object *jpath(fjson_object *o, const char *path, int elem)
+{
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *save = NULL;
+    for (char *c = strtok_r(buf, ".", &save); c && o; c = strtok_r(NULL, ".", &save)) {
+        size_t n = strlen(c);
+        int arr = n > 2 && c[n - 2] == '[' && c[n - 1] == ']';
+        if (arr) {
+            c[n - 2] = 0;
+        }
+        fjson_object *nx = NULL;
+        if (!fjson_object_object_get_ex(o, c, &nx)) {
+            return NULL;
+        }
+        o = nx;
+        if (arr) {
+            if (!fjson_object_is_type(o, fjson_type_array) ||
+                (int)fjson_object_array_length(o) <= elem) {
+                return NULL;
+            }
+            o = fjson_object_array_get_idx(o, elem);
+        }
+    }
+    return o;
+}
+
+static void fill_every_slot(zw_event *ev, int cls)
+{
+    char v[96];
+    for (int f = 0; f < ZW_F__COUNT; f++) {
+        const zw_field_info *fi = zw_field_get((zw_field)f);
+        if (zw_ev_has(ev, (zw_field)f)) {
+            continue; /* set by the class helper */
+        }
+        switch (fi->type) {
+        case ZW_T_INT:
+            zw_ev_set_int(ev, (zw_field)f, 1000 + f);
+            break;
+        case ZW_T_TIME:
+            zw_ev_set_int(ev, (zw_field)f, 1795784720000LL + f);
+            break;
+        case ZW_T_BOOL:
+            zw_ev_set_bool(ev, (zw_field)f, f % 2);
+            break;
+        case ZW_T_IP:
+            snprintf(v, sizeof v, "127.0.%d.%d", f / 256, f % 256);
+            ck_assert_int_eq(zw_ev_set_cstr(ev, (zw_field)f, v), 0);
+            break;
+        case ZW_T_LIST:
+            snprintf(v, sizeof v, "a%d-%d", f, cls);
+            ck_assert_int_eq(zw_ev_list_add(ev, (zw_field)f, v, strlen(v)), 0);
+            snprintf(v, sizeof v, "b%d-%d", f, cls);
+            ck_assert_int_eq(zw_ev_list_add(ev, (zw_field)f, v, strlen(v)), 0);
+            break;
+        default:
+            snprintf(v, sizeof v, "v%d-%s-%d", f, fi->name, cls);
+            ck_assert_int_eq(zw_ev_set_cstr(ev, (zw_field)f, v), 0);
+            break;
+        }
+    }
+}
+
+/* The OCSF value of slot f: scalars at element 0 of an "x[]" path; a LIST is a JSON
+ * array of strings, or under "x[]" one element per value. */
+static void check_ocsf_slot(fjson_object *j, const zw_event *ev, int f)
+{
+    const zw_field_info *fi = zw_field_get((zw_field)f);
+    const char *path = fi->ocsf;
+    if (fi->type == ZW_T_LIST) {
+        int i = 0;
+        for (const zw_list *l = ev->v[f].l.head; l; l = l->next, i++) {
+            fjson_object *o = strstr(path, "[]") ? jpath(j, path, i) : NULL;
+            if (!strstr(path, "[]")) {
+                fjson_object *a = jpath(j, path, 0);
+                ck_assert_msg(a && fjson_object_is_type(a, fjson_type_array), "%s (%s) missing",
+                              path, fi->name);
+                o = fjson_object_array_get_idx(a, i);
+            }
+            ck_assert_msg(o != NULL, "%s (%s) value %d missing", path, fi->name, i);
+            const char *got = fjson_object_get_string(o);
+            ck_assert_msg(got && strlen(got) == l->s.n && memcmp(got, l->s.p, l->s.n) == 0,
+                          "%s[%d]: got '%s'", path, i, got ? got : "(null)");
+        }
+        ck_assert_int_gt(i, 0);
+        return;
+    }
+    fjson_object *o = jpath(j, path, 0);
+    ck_assert_msg(o != NULL, "OCSF %s (%s) dropped by the writer", path, fi->name);
+    switch (fi->type) {
+    case ZW_T_INT:
+    case ZW_T_TIME:
+        ck_assert_msg(
+            fjson_object_is_type(o, fjson_type_int) && fjson_object_get_int64(o) == ev->v[f].i,
+            "%s: got %s, want %lld", path, fjson_object_to_json_string(o), (long long)ev->v[f].i);
+        break;
+    case ZW_T_BOOL:
+        ck_assert_msg(fjson_object_is_type(o, fjson_type_boolean) &&
+                          !!fjson_object_get_boolean(o) == !!ev->v[f].i,
+                      "%s: got %s", path, fjson_object_to_json_string(o));
+        break;
+    default: {
+        const char *got = fjson_object_get_string(o);
+        ck_assert_msg(fjson_object_is_type(o, fjson_type_string) && got &&
+                          strlen(got) == ev->v[f].s.n &&
+                          memcmp(got, ev->v[f].s.p, ev->v[f].s.n) == 0,
+                      "%s: got %s, want '%.*s'", path, fjson_object_to_json_string(o),
+                      (int)ev->v[f].s.n, ev->v[f].s.p);
+        break;
+    }
+    }
+}
+
+START_TEST(test_every_field_every_class)
+{
+    static const int classes[] = {ZW_CLASS_DNS_ACTIVITY, ZW_CLASS_API_ACTIVITY,
+                                  ZW_CLASS_COMPLIANCE_FINDING, ZW_CLASS_DETECTION_FINDING,
+                                  ZW_CLASS_DEVICE_CONFIG_STATE_CHANGE};
+    for (size_t c = 0; c < ZW_ARRAY_LEN(classes); c++) {
+        zw_arena *a = zw_arena_new(0);
+        zw_event ev;
+        zw_event_init(&ev, a);
+        ck_assert_int_eq(zw_ev_set_class(&ev, classes[c], 1), 0);
+        fill_every_slot(&ev, classes[c]);
+        fjson_object *j = write_parse(&ev, ZW_OUT_OCSF);
+        int nocsf = 0, necs = 0;
+        for (int f = 0; f < ZW_F__COUNT; f++) {
+            const zw_field_info *fi = zw_field_get((zw_field)f);
+            if (!zw_ev_has(&ev, (zw_field)f) || !fi->ocsf) {
+                continue;
+            }
+            check_ocsf_slot(j, &ev, f);
+            nocsf++;
+        }
+        fjson_object_put(j);
+        j = write_parse(&ev, ZW_OUT_ECS);
+        for (int f = 0; f < ZW_F__COUNT; f++) {
+            const zw_field_info *fi = zw_field_get((zw_field)f);
+            if (!zw_ev_has(&ev, (zw_field)f) || !fi->ecs) {
+                continue;
+            }
+            ck_assert_msg(jpath(j, fi->ecs, 0) != NULL, "class %d: ECS %s (%s) dropped", classes[c],
+                          fi->ecs, fi->name);
+            necs++;
+        }
+        fjson_object_put(j);
+        /* every slot with an OCSF path was checked (none skipped as absent) */
+        int want = 0;
+        for (int f = 0; f < ZW_F__COUNT; f++) {
+            want += zw_field_get((zw_field)f)->ocsf != NULL;
+        }
+        ck_assert_int_eq(nocsf, want);
+        ck_assert_int_gt(necs, 50);
+        zw_arena_destroy(a);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("writer");
@@ -215,6 +379,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_driver_framing_and_dead_letters);
     tcase_add_test(tc, test_driver_long_line);
     tcase_add_test(tc, test_unknown_format);
+    tcase_add_test(tc, test_every_field_every_class);
     suite_add_tcase(s, tc);
     return s;
 }

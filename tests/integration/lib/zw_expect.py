@@ -9,8 +9,9 @@ EXPECTATIONS has one expectation per line ('#' starts a comment):
 
     label | cond cond ... [| count]
 
-A cond is `path=value` (equal, numbers compared as text), `path!=value`, `path~regex`
-(re.search on the text), `path?` (present) or `!path` (absent).  Paths are dotted
+A cond is `path=value` (equal, numbers compared as text), `path!=value` (the path is
+present and no value there equals value: an absent path does not satisfy it, use `!path`
+for absence), `path~regex` (re.search on the text), `path?` (present) or `!path` (absent).  Paths are dotted
 (`src_endpoint.ip`, `unmapped.xfer.kind`); a list element matches when any element does
 (`answers.rdata=127.0.10.10`).  Values may be quoted with '' to hold spaces.  count is
 `N` (exactly N matching events), `>=N` or `<=N`; the default is `>=1`.
@@ -18,6 +19,9 @@ A cond is `path=value` (equal, numbers compared as text), `path!=value`, `path~r
 Every expectation must hold: there is no list of tolerated failures (fix the parser).
 --dlq FILE fails the run when the dead letter file is not empty (every line must become
 an event or counted noise).
+
+A file with no expectation at all fails (exit 1): an empty or all-comment file would
+otherwise check nothing and pass.
 
 Exit status: 0 when every expectation holds, 1 otherwise, 2 on usage errors.
 """
@@ -79,7 +83,7 @@ def matches(ev, conds):
             return False
         if op == "eq" and val not in vals:
             return False
-        if op == "ne" and val in vals:
+        if op == "ne" and (not vals or val in vals):
             return False
         if op == "re" and not any(val.search(v) for v in vals):
             return False
@@ -177,6 +181,10 @@ def main(argv):
         else:
             print("ok   %s is empty" % dlq)
             passed += 1
+    nexp = passed + failed - (1 if dlq else 0)
+    if nexp == 0:
+        print("FAIL %s: no expectations (an empty file checks nothing)" % pos[1])
+        failed += 1
     print("summary %s: passed=%d failed=%d" % (pos[0], passed, failed))
     return 1 if failed else 0
 
