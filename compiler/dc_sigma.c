@@ -315,90 +315,129 @@ typedef struct {
     uint16_t reflags;
 } mods;
 
+/* Sigma modifiers as table rows: a name and what it sets.  A new modifier is one row
+ * (plus its effect in field_values when it is not only a flag). */
+enum {
+    MF_CONTAINS = 1u << 0,
+    MF_STARTSWITH = 1u << 1,
+    MF_ENDSWITH = 1u << 2,
+    MF_ALL = 1u << 3,
+    MF_RE = 1u << 4,
+    MF_CIDR = 1u << 5,
+    MF_EXISTS = 1u << 6,
+    MF_CASED = 1u << 7,
+    MF_NEQ = 1u << 8,
+    MF_B64 = 1u << 9,
+    MF_B64OFF = 1u << 10,
+    MF_WIDE = 1u << 11,
+    MF_UTF16BE = 1u << 12,
+    MF_WINDASH = 1u << 13,
+    MF_EXPAND = 1u << 14,
+    MF_FIELDREF = 1u << 15,
+};
+
+typedef struct {
+    const char *name;
+    uint32_t flags;   /* MF_* */
+    uint8_t cmp;      /* dc_op of a comparison modifier, or 0 */
+    uint8_t timepart; /* DC_TP_* */
+    uint16_t reflags; /* DC_LF_RE_* */
+} sigma_modifier;
+
+static const sigma_modifier modifiers[] = {
+    {"contains", MF_CONTAINS, 0, 0, 0},
+    {"startswith", MF_STARTSWITH, 0, 0, 0},
+    {"endswith", MF_ENDSWITH, 0, 0, 0},
+    {"all", MF_ALL, 0, 0, 0},
+    {"re", MF_RE, 0, 0, 0},
+    {"i", 0, 0, 0, DC_LF_RE_I},
+    {"ignorecase", 0, 0, 0, DC_LF_RE_I},
+    {"m", 0, 0, 0, DC_LF_RE_M},
+    {"multiline", 0, 0, 0, DC_LF_RE_M},
+    {"s", 0, 0, 0, DC_LF_RE_S},
+    {"dotall", 0, 0, 0, DC_LF_RE_S},
+    {"cidr", MF_CIDR, 0, 0, 0},
+    {"exists", MF_EXISTS, 0, 0, 0},
+    {"cased", MF_CASED, 0, 0, 0},
+    {"neq", MF_NEQ, 0, 0, 0},
+    {"lt", 0, DC_OP_LT, 0, 0},
+    {"lte", 0, DC_OP_LTE, 0, 0},
+    {"gt", 0, DC_OP_GT, 0, 0},
+    {"gte", 0, DC_OP_GTE, 0, 0},
+    {"base64", MF_B64, 0, 0, 0},
+    {"base64offset", MF_B64OFF, 0, 0, 0},
+    {"wide", MF_WIDE, 0, 0, 0},
+    {"utf16le", MF_WIDE, 0, 0, 0},
+    {"utf16", MF_WIDE, 0, 0, 0},
+    {"utf16be", MF_WIDE | MF_UTF16BE, 0, 0, 0},
+    {"windash", MF_WINDASH, 0, 0, 0},
+    {"expand", MF_EXPAND, 0, 0, 0},
+    {"fieldref", MF_FIELDREF, 0, 0, 0},
+    {"minute", 0, 0, DC_TP_MINUTE, 0},
+    {"hour", 0, 0, DC_TP_HOUR, 0},
+    {"day", 0, 0, DC_TP_DAY, 0},
+    {"week", 0, 0, DC_TP_WEEK, 0},
+    {"month", 0, 0, DC_TP_MONTH, 0},
+    {"year", 0, 0, DC_TP_YEAR, 0},
+};
+
+static const sigma_modifier *find_modifier(const char *s, size_t n)
+{
+    for (size_t i = 0; i < ZW_ARRAY_LEN(modifiers); i++) {
+        if (strlen(modifiers[i].name) == n && memcmp(modifiers[i].name, s, n) == 0) {
+            return &modifiers[i];
+        }
+    }
+    return NULL;
+}
+
+static void unpack_mods(uint32_t f, mods *m)
+{
+    m->contains = (f & MF_CONTAINS) != 0;
+    m->startswith = (f & MF_STARTSWITH) != 0;
+    m->endswith = (f & MF_ENDSWITH) != 0;
+    m->all = (f & MF_ALL) != 0;
+    m->re = (f & MF_RE) != 0;
+    m->cidr = (f & MF_CIDR) != 0;
+    m->exists = (f & MF_EXISTS) != 0;
+    m->cased = (f & MF_CASED) != 0;
+    m->neq = (f & MF_NEQ) != 0;
+    m->b64 = (f & MF_B64) != 0;
+    m->b64off = (f & MF_B64OFF) != 0;
+    m->wide = (f & MF_WIDE) != 0;
+    m->utf16be = (f & MF_UTF16BE) != 0;
+    m->windash = (f & MF_WINDASH) != 0;
+    m->expand = (f & MF_EXPAND) != 0;
+    m->fieldref = (f & MF_FIELDREF) != 0;
+}
+
 static int parse_mods(dc_doc *x, const dc_ynode *key, const char *spec, mods *m)
 {
     memset(m, 0, sizeof *m);
+    uint32_t flags = 0;
     const char *s = spec;
     while (*s) {
         const char *e = strchr(s, '|');
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        char mod[64];
-        if (n == 0 || n >= sizeof mod) {
+        if (n == 0 || n >= 64) {
             dc_err(x, key, "empty or over-long modifier in '%s'", spec);
             return -1;
         }
-        memcpy(mod, s, n);
-        mod[n] = 0;
-#define IS(lit) (strcmp(mod, lit) == 0)
-        if (IS("contains")) {
-            m->contains = 1;
-        } else if (IS("startswith")) {
-            m->startswith = 1;
-        } else if (IS("endswith")) {
-            m->endswith = 1;
-        } else if (IS("all")) {
-            m->all = 1;
-        } else if (IS("re")) {
-            m->re = 1;
-        } else if (IS("i") || IS("ignorecase")) {
-            m->reflags |= DC_LF_RE_I;
-        } else if (IS("m") || IS("multiline")) {
-            m->reflags |= DC_LF_RE_M;
-        } else if (IS("s") || IS("dotall")) {
-            m->reflags |= DC_LF_RE_S;
-        } else if (IS("cidr")) {
-            m->cidr = 1;
-        } else if (IS("exists")) {
-            m->exists = 1;
-        } else if (IS("cased")) {
-            m->cased = 1;
-        } else if (IS("neq")) {
-            m->neq = 1;
-        } else if (IS("lt")) {
-            m->cmp = DC_OP_LT;
-        } else if (IS("lte")) {
-            m->cmp = DC_OP_LTE;
-        } else if (IS("gt")) {
-            m->cmp = DC_OP_GT;
-        } else if (IS("gte")) {
-            m->cmp = DC_OP_GTE;
-        } else if (IS("base64")) {
-            m->b64 = 1;
-        } else if (IS("base64offset")) {
-            m->b64off = 1;
-        } else if (IS("wide") || IS("utf16le") || IS("utf16")) {
-            m->wide = 1;
-        } else if (IS("utf16be")) {
-            m->wide = 1;
-            m->utf16be = 1;
-        } else if (IS("windash")) {
-            m->windash = 1;
-        } else if (IS("expand")) {
-            m->expand = 1;
-        } else if (IS("fieldref")) {
-            m->fieldref = 1;
-        } else if (IS("minute")) {
-            m->timepart = DC_TP_MINUTE;
-        } else if (IS("hour")) {
-            m->timepart = DC_TP_HOUR;
-        } else if (IS("day")) {
-            m->timepart = DC_TP_DAY;
-        } else if (IS("week")) {
-            m->timepart = DC_TP_WEEK;
-        } else if (IS("month")) {
-            m->timepart = DC_TP_MONTH;
-        } else if (IS("year")) {
-            m->timepart = DC_TP_YEAR;
-        } else {
-            dc_unsup(x, key, "unknown modifier '%s'", mod);
+        const sigma_modifier *md = find_modifier(s, n);
+        if (!md) {
+            dc_unsup(x, key, "unknown modifier '%.*s'", (int)n, s);
             return -1;
         }
-#undef IS
+        flags |= md->flags;
+        m->reflags |= md->reflags;
+        m->cmp = md->cmp ? md->cmp : m->cmp;
+        m->timepart = md->timepart ? md->timepart : m->timepart;
         s += n;
         if (*s == '|') {
             s++;
         }
     }
+    unpack_mods(flags, m);
     int kinds = (m->contains || m->startswith || m->endswith) + m->re + m->cidr + m->exists +
                 (m->cmp != 0) + (m->fieldref && !(m->contains || m->startswith || m->endswith));
     if (m->contains + m->startswith + m->endswith > 1 ||
