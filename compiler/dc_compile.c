@@ -69,78 +69,9 @@ void dc_compiler_explain_mode(dc_compiler *c, int on)
     c->explain = on;
 }
 
-void dc_explain_flush(dc_compiler *c, const char *parent_id, int keep)
-{
-    for (size_t i = 0; i < c->nx; i++) {
-        dc_rule *r = keep ? dc_ruleset_add_rule(c->rs) : NULL;
-        if (r) {
-            size_t l = strlen(parent_id) + strlen(c->xnames[i]) + 4;
-            r->kind = DC_RK_SELECTION;
-            r->id = malloc(l);
-            if (r->id) {
-                snprintf(r->id, l, "%s / %s", parent_id, c->xnames[i]);
-            }
-            r->name = strdup("");
-            r->title = strdup(c->xnames[i]);
-            r->level = strdup("informational");
-            r->description = strdup("");
-            r->file = strdup("");
-            r->product = strdup("");
-            r->category = strdup("");
-            r->service = strdup("");
-            r->strategy_id = strdup("");
-            r->strategy_name = strdup("");
-            r->routes = strdup("");
-            r->prog = c->xprogs[i].v;
-            r->nprog = (uint32_t)c->xprogs[i].n;
-            c->xprogs[i].v = NULL;
-        }
-        dc_prog_free(&c->xprogs[i]);
-        free(c->xnames[i]);
-    }
-    free(c->xnames);
-    free(c->xprogs);
-    c->xnames = NULL;
-    c->xprogs = NULL;
-    c->nx = 0;
-}
-
 const dc_stats *dc_compiler_stats(const dc_compiler *c)
 {
     return &c->st;
-}
-
-int64_t dc_parse_duration(const char *s)
-{
-    char *end;
-    if (!s || !*s) {
-        return -1;
-    }
-    double v = strtod(s, &end);
-    if (end == s || v < 0) {
-        return -1;
-    }
-    int64_t mul;
-    if (strcmp(end, "ms") == 0) {
-        mul = 1;
-    } else if (strcmp(end, "s") == 0) {
-        mul = 1000;
-    } else if (strcmp(end, "m") == 0) {
-        mul = 60000;
-    } else if (strcmp(end, "h") == 0) {
-        mul = 3600000;
-    } else if (strcmp(end, "d") == 0) {
-        mul = 86400000;
-    } else if (strcmp(end, "w") == 0) {
-        mul = 7 * 86400000LL;
-    } else if (strcmp(end, "M") == 0) {
-        mul = 30 * 86400000LL;
-    } else if (strcmp(end, "y") == 0) {
-        mul = 365 * 86400000LL;
-    } else {
-        return -1;
-    }
-    return (int64_t)(v * (double)mul);
 }
 
 /* The file's bytes (malloc'ed, NUL-terminated) in *out; -1 if it cannot be read. */
@@ -342,46 +273,6 @@ int dc_compiler_fieldmaps(dc_compiler *c, const char *dir, dc_diags *diags)
     }
     free(v);
     return rc;
-}
-
-static int ls_match(const char *want, const char *have)
-{
-    return !want || (have && strcmp(want, have) == 0);
-}
-
-const char *dc_routes(dc_doc *x)
-{
-    for (size_t i = 0; i < x->c->nfm; i++) {
-        dc_fieldmap *f = &x->c->fms[i];
-        if (!f->formats || (!f->product && !f->category && !f->service)) {
-            continue;
-        }
-        if (ls_match(f->product, x->product) && ls_match(f->category, x->category) &&
-            ls_match(f->service, x->service)) {
-            return f->formats;
-        }
-    }
-    return x->product && strcmp(x->product, "zonewarden") == 0 ? "" : "-";
-}
-
-const char *dc_map_field(dc_doc *x, const char *name)
-{
-    for (size_t i = 0; i < x->c->nfm; i++) {
-        dc_fieldmap *f = &x->c->fms[i];
-        if (!ls_match(f->product, x->product) || !ls_match(f->category, x->category) ||
-            !ls_match(f->service, x->service)) {
-            continue;
-        }
-        if (!f->product && !f->category && !f->service) {
-            continue;
-        }
-        for (size_t j = 0; j < f->n; j++) {
-            if (strcmp(f->from[j], name) == 0) {
-                return f->to[j];
-            }
-        }
-    }
-    return name;
 }
 
 int dc_compile_text(dc_compiler *c, const char *name, const char *p, size_t n, dc_diags *diags)

@@ -271,33 +271,8 @@ static int det_correlation(dc_doc *x, const dc_ynode *cr, const dc_ynode *an, co
         return -1;
     }
     const dc_ynode *cond = dc_ymap_get(cr, "condition");
-    for (size_t i = 0; cond && cond->kind == DC_Y_MAP && i < cond->n; i++) {
-        const char *k = dc_ystr(cond->items[2 * i]);
-        const char *v = param_scalar(x, cond->items[2 * i + 1]);
-        if (!k || !v) {
-            return -1;
-        }
-        if (strcmp(k, "field") == 0) {
-            free(c->field);
-            c->field = strdup(v);
-            continue;
-        }
-        double d = strtod(v, NULL);
-        if (strcmp(k, "gte") == 0 || strcmp(k, "gt") == 0) {
-            c->has_min = 1;
-            c->min_incl = k[2] == 'e';
-            c->min = d;
-        } else if (strcmp(k, "lte") == 0 || strcmp(k, "lt") == 0) {
-            c->has_max = 1;
-            c->max_incl = k[2] == 'e';
-            c->max = d;
-        } else if (strcmp(k, "eq") == 0) {
-            c->has_min = c->has_max = c->min_incl = c->max_incl = 1;
-            c->min = c->max = d;
-        } else {
-            dc_err(x, cond->items[2 * i], "unknown correlation condition '%s'", k);
-            return -1;
-        }
+    if (cond && dc_corr_condition(x, cond, c, param_scalar)) {
+        return -1;
     }
     if (t != DC_CT_TEMPORAL && t != DC_CT_TEMPORAL_ORDERED && !c->has_min && !c->has_max) {
         dc_err(x, cr, "%s correlation needs condition: {gte: N}", types[t]);
