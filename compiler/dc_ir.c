@@ -3,6 +3,8 @@
  * a versioned, CRC32-checked header).  The loader checks every length against the
  * remaining bytes, so a truncated or corrupted body is refused, never trusted.
  */
+#include "../common/zw_grow.h"
+#include "../common/zw_hash.h"
 #include "dc_ir.h"
 
 #include "../common/zw_buf.h"
@@ -20,25 +22,15 @@ typedef struct {
     size_t cap, n;
 } leaf_hash;
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static uint64_t leaf_key(const dc_leaf *l)
 {
-    uint64_t h = 1469598103934665603ull;
-    h = fnv(h, l->field, strlen(l->field) + 1);
-    h = fnv(h, &l->op, 1);
-    h = fnv(h, &l->timepart, 1);
-    h = fnv(h, &l->flags, 2);
-    h = fnv(h, l->val, l->vlen);
-    h = fnv(h, &l->num, sizeof l->num);
+    uint64_t h = ZW_FNV_SEED;
+    h = zw_hash_add(h, l->field, strlen(l->field) + 1);
+    h = zw_hash_add(h, &l->op, 1);
+    h = zw_hash_add(h, &l->timepart, 1);
+    h = zw_hash_add(h, &l->flags, 2);
+    h = zw_hash_add(h, l->val, l->vlen);
+    h = zw_hash_add(h, &l->num, sizeof l->num);
     return h ? h : 1;
 }
 
@@ -134,18 +126,17 @@ void dc_ruleset_free(dc_ruleset *rs)
     free(rs);
 }
 
-static int grow(void **v, uint32_t *cap, uint32_t n, size_t elem)
+/* Room for element n of an array with a 32-bit capacity (the IR's counts are 32-bit). */
+static int grow(void *v, uint32_t *cap, uint32_t n, size_t elem)
 {
-    if (n < *cap) {
+    size_t c = *cap;
+    if (n < c) {
         return 0;
     }
-    uint32_t c = *cap ? *cap * 2 : 16;
-    void *nv = realloc(*v, (size_t)c * elem);
-    if (!nv) {
+    if (zw_grow(v, &c, (size_t)n + 1, elem, 16) || c > UINT32_MAX) {
         return -1;
     }
-    *v = nv;
-    *cap = c;
+    *cap = (uint32_t)c;
     return 0;
 }
 
@@ -197,7 +188,7 @@ int64_t dc_ruleset_leaf(dc_ruleset *rs, const dc_leaf *l)
             }
         }
     }
-    if (grow((void **)&rs->leaves, &rs->capleaves, rs->nleaves, sizeof(dc_leaf))) {
+    if (grow(&rs->leaves, &rs->capleaves, rs->nleaves, sizeof(dc_leaf))) {
         return -1;
     }
     dc_leaf *d = &rs->leaves[rs->nleaves];
@@ -221,7 +212,7 @@ int64_t dc_ruleset_leaf(dc_ruleset *rs, const dc_leaf *l)
 
 dc_rule *dc_ruleset_add_rule(dc_ruleset *rs)
 {
-    if (grow((void **)&rs->rules, &rs->caprules, rs->nrules, sizeof(dc_rule))) {
+    if (grow(&rs->rules, &rs->caprules, rs->nrules, sizeof(dc_rule))) {
         return NULL;
     }
     dc_rule *r = &rs->rules[rs->nrules++];
@@ -240,7 +231,7 @@ void dc_ruleset_pop_rule(dc_ruleset *rs)
 
 dc_corr *dc_ruleset_add_corr(dc_ruleset *rs)
 {
-    if (grow((void **)&rs->corrs, &rs->capcorrs, rs->ncorrs, sizeof(dc_corr))) {
+    if (grow(&rs->corrs, &rs->capcorrs, rs->ncorrs, sizeof(dc_corr))) {
         return NULL;
     }
     dc_corr *c = &rs->corrs[rs->ncorrs++];
@@ -250,7 +241,7 @@ dc_corr *dc_ruleset_add_corr(dc_ruleset *rs)
 
 dc_example *dc_ruleset_add_example(dc_ruleset *rs)
 {
-    if (grow((void **)&rs->examples, &rs->capexamples, rs->nexamples, sizeof(dc_example))) {
+    if (grow(&rs->examples, &rs->capexamples, rs->nexamples, sizeof(dc_example))) {
         return NULL;
     }
     dc_example *e = &rs->examples[rs->nexamples++];

@@ -11,6 +11,8 @@
  */
 #include "dc_int.h"
 
+#include "../common/zw_grow.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -35,14 +37,8 @@ typedef struct {
 
 static int up_push(upat *p, int u)
 {
-    if (p->n == p->cap) {
-        size_t c = p->cap ? p->cap * 2 : 32;
-        int *nv = realloc(p->v, c * sizeof *nv);
-        if (!nv) {
-            return -1;
-        }
-        p->v = nv;
-        p->cap = c;
+    if (zw_grow(&p->v, &p->cap, p->n + 1, sizeof *p->v, 32)) {
+        return -1;
     }
     p->v[p->n++] = u;
     return 0;
@@ -50,14 +46,8 @@ static int up_push(upat *p, int u)
 
 static int ups_push(upats *s, upat p)
 {
-    if (s->n == s->cap) {
-        size_t c = s->cap ? s->cap * 2 : 8;
-        upat *nv = realloc(s->v, c * sizeof *nv);
-        if (!nv) {
-            return -1;
-        }
-        s->v = nv;
-        s->cap = c;
+    if (zw_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v, 8)) {
+        return -1;
     }
     s->v[s->n++] = p;
     return 0;
@@ -504,9 +494,14 @@ int dc_sigma_field_item(dc_doc *x, const dc_ynode *key, const dc_ynode *val, dc_
                 free(xv);
                 return -1;
             }
-            if (k2 + nex > cap) {
-                cap = (k2 + nex) * 2 + 4;
-                xnodes = realloc(xnodes, cap * sizeof *xnodes);
+            if (zw_grow(&xnodes, &cap, k2 + nex, sizeof *xnodes, 8)) {
+                for (size_t j = 0; j < nex; j++) {
+                    free(ex[j]);
+                }
+                free(ex);
+                free(xnodes);
+                free(xv);
+                return -1;
             }
             for (size_t j = 0; j < nex; j++) {
                 xnodes[k2] = *vals[vi];
