@@ -70,6 +70,7 @@ typedef struct {
     const char *product, *category, *service; /* rule's log source (field maps) */
     const dc_ynode *params;                   /* DET: MAP name -> value node (tuning applied) */
     int det; /* DET analytic: fields are canonical paths, %param% expands */
+    size_t expanded; /* patterns made by windash in this document (capped) */
 } dc_doc;
 
 void dc_err(dc_doc *x, const dc_ynode *at, const char *fmt, ...)

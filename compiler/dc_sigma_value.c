@@ -205,7 +205,12 @@ static int is_word(int u)
 
 /* windash: every '-' or '/' that starts a word (\B[-/]\b) becomes each of
  * - / en-dash em-dash horizontal-bar. */
-static int windash(const upat *p, upats *out)
+/* Cap on the patterns windash makes in one document (5^dashes per value): one value
+ * with 8 dashes (390,625) fits; more is a compile error, not gigabytes. */
+#define DC_MAX_ITEM_PATTERNS 400000u
+
+/* -1: more than 8 dashes; -2: the document would pass DC_MAX_ITEM_PATTERNS. */
+static int windash(dc_doc *x, const upat *p, upats *out)
 {
     size_t pos[8], np = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -223,6 +228,10 @@ static int windash(const upat *p, upats *out)
     for (size_t i = 0; i < np; i++) {
         total *= 5;
     }
+    if (x->expanded + total > DC_MAX_ITEM_PATTERNS) {
+        return -2;
+    }
+    x->expanded += total;
     for (size_t combo = 0; combo < total; combo++) {
         upat q = {0};
         size_t c = combo, k = 0;
@@ -239,6 +248,75 @@ static int windash(const upat *p, upats *out)
             }
         }
         ups_push(out, q);
+    }
+    return 0;
+}
+
+/* Offset + 1 of the quantifier of a group that repeats something itself repeated
+ * without bound, as in `(a+)+`, `(x*)*` or `(a|b+)+`: such regexes backtrack
+ * exponentially on near-miss input (the engine's match limit stops them, counted, but
+ * they then cannot match).  0 when none.  A heuristic: the group's last atom (of any
+ * branch) carries the unbounded quantifier, which is the classic form. */
+static size_t nested_quantifier(const char *re, size_t n)
+{
+    uint8_t any[64]; /* per open group: some earlier branch ended with an unbounded atom */
+    int depth = 0, lastq = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = re[i];
+        if (c == '\\') {
+            i++;
+            lastq = 0;
+        } else if (c == '[') {
+            size_t j = i + 1;
+            j += j < n && re[j] == '^';
+            j += j < n && re[j] == ']';
+            while (j < n && re[j] != ']') {
+                j += re[j] == '\\' ? 2 : 1;
+            }
+            i = j;
+            lastq = 0;
+        } else if (c == '(') {
+            if (depth < 64) {
+                any[depth] = 0;
+            }
+            depth++;
+            lastq = 0;
+        } else if (c == '|') {
+            if (depth > 0 && depth <= 64) {
+                any[depth - 1] |= (uint8_t)lastq;
+            }
+            lastq = 0;
+        } else if (c == ')') {
+            int inner = 0;
+            if (depth > 0 && depth <= 64) {
+                inner = any[depth - 1] | lastq;
+            }
+            depth -= depth > 0;
+            char q = i + 1 < n ? re[i + 1] : 0;
+            int unb = q == '+' || q == '*';
+            if (q == '{') {
+                size_t j = i + 2;
+                while (j < n && re[j] != '}') {
+                    j++;
+                }
+                unb = j < n && re[j - 1] == ',';
+            }
+            if (inner && unb) {
+                return i + 2;
+            }
+            lastq = 0;
+        } else if (c == '+' || c == '*') {
+            lastq = 1;
+        } else if (c == '{') {
+            size_t j = i + 1;
+            while (j < n && re[j] != '}') {
+                j++;
+            }
+            lastq = j < n && re[j - 1] == ',';
+            i = j;
+        } else if (c != '?') {
+            lastq = 0;
+        }
     }
     return 0;
 }
@@ -607,6 +685,14 @@ static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const cha
                 return -1;
             }
             pcre2_code_free(re);
+            size_t nq = nested_quantifier(v->str, v->len);
+            if (nq) {
+                dc_diag_add(x->d, DC_DIAG_WARNING, x->file, v->line, v->col,
+                            "regex has a nested quantifier at offset %zu (as in (a+)+): it "
+                            "backtracks exponentially on near misses and then stops at the match "
+                            "limit, counted as no match",
+                            nq - 1);
+            }
             rc = emit_leaf(x, out, field, DC_OP_RE, m.reflags, 0, v->str, (uint32_t)v->len, 0);
             nleaf = 1;
         } else if (m.cidr) {
@@ -671,8 +757,15 @@ static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const cha
                     free(raw);
                     free(p.v);
                 } else if (m.windash) {
-                    if (windash(&p, &pats)) {
+                    int wr = windash(x, &p, &pats);
+                    if (wr == -1) {
                         dc_unsup(x, v, "windash with more than 8 dashes");
+                        rc = -1;
+                    } else if (wr) {
+                        dc_err(x, v,
+                               "windash expands the values of '%s' past %u patterns in this "
+                               "rule (5 per dash per value): split the rule",
+                               k, DC_MAX_ITEM_PATTERNS);
                         rc = -1;
                     }
                     free(p.v);

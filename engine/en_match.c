@@ -149,9 +149,10 @@ int en_match_value(en_matcher *m, const field *f, const char *p, size_t n, int i
         return 0;
     }
     uint32_t before = m->ntouched;
+    m->vlimit = 0;
     int rc = match_value_raw(m, f, p, n, isnum, num);
     uint32_t fired = m->ntouched - before;
-    if (rc == 0 && fired <= MEMO_LMAX) {
+    if (rc == 0 && fired <= MEMO_LMAX && m->vlimit == 0) {
         e->h = h;
         e->field = fi;
         e->n = (uint16_t)n;

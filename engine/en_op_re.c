@@ -140,8 +140,61 @@ int en_op_re_build(en_build *b, uint32_t i, const dc_leaf *l, cleaf *c)
 
 int en_op_re_test(en_matcher *m, uint32_t l, const dc_leaf *dl, const cleaf *c)
 {
-    (void)l;
     (void)dl;
-    int r = pcre2_match(c->re, (PCRE2_SPTR)m->val.p, m->val.n, 0, 0, m->md, NULL);
+    int r = pcre2_match(c->re, (PCRE2_SPTR)m->val.p, m->val.n, 0, 0, m->md, m->t->re_mctx);
+    if (r == PCRE2_ERROR_MATCHLIMIT || r == PCRE2_ERROR_DEPTHLIMIT || r == PCRE2_ERROR_HEAPLIMIT ||
+        r == PCRE2_ERROR_JIT_STACKLIMIT) {
+        atomic_fetch_add_explicit(&m->t->re_errors[l], 1, memory_order_relaxed);
+        m->vlimit++;
+    }
     return r >= 0;
+}
+
+int en_tables_set_regex_limit(en_tables *t, uint32_t match_limit)
+{
+    if (!t->re_mctx && !(t->re_mctx = pcre2_match_context_create(NULL))) {
+        return ZW_ENOMEM;
+    }
+    t->re_limit = match_limit ? match_limit : EN_REGEX_MATCH_LIMIT_DEFAULT;
+    pcre2_set_match_limit(t->re_mctx, t->re_limit);
+    /* the interpreter's backtracking depth: the same bound (JIT uses its stack limit) */
+    pcre2_set_depth_limit(t->re_mctx, t->re_limit);
+    return 0;
+}
+
+uint32_t en_tables_regex_limit(const en_tables *t)
+{
+    return t->re_limit;
+}
+
+uint64_t en_tables_regex_errors(const en_tables *t)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; t->re_errors && i < t->rs->nleaves; i++) {
+        n += atomic_load_explicit(&t->re_errors[i], memory_order_relaxed);
+    }
+    return n;
+}
+
+uint64_t en_tables_rule_regex_errors(const en_tables *t, uint32_t rule)
+{
+    if (!t->re_errors || rule >= t->rs->nrules) {
+        return 0;
+    }
+    const dc_rule *r = &t->rs->rules[rule];
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < r->nprog; i++) {
+        uint32_t w = r->prog[i], dup = 0;
+        if (DC_P_OPC(w) != DC_P_LEAF || DC_P_ARG(w) >= t->rs->nleaves ||
+            t->rs->leaves[DC_P_ARG(w)].op != DC_OP_RE) {
+            continue;
+        }
+        for (uint32_t k = 0; k < i && !dup; k++) {
+            dup = r->prog[k] == w; /* a leaf counted once per rule (regex leaves are few) */
+        }
+        if (!dup) {
+            n += atomic_load_explicit(&t->re_errors[DC_P_ARG(w)], memory_order_relaxed);
+        }
+    }
+    return n;
 }

@@ -336,6 +336,10 @@ int en_tables_new(dc_ruleset *rs, en_tables **out, char *errstr, size_t errstr_s
     if (!rc) {
         rc = en_build_rule_index(t);
     }
+    if (!rc) {
+        t->re_errors = calloc(rs->nleaves + 1, sizeof *t->re_errors);
+        rc = t->re_errors ? en_tables_set_regex_limit(t, 0) : ZW_ENOMEM;
+    }
     t->st.fields = t->nfields;
     free(b.pend);
     if (rc) {
@@ -386,6 +390,8 @@ void en_tables_destroy(en_tables *t)
     free(t->lr);
     free(t->always_rules);
     free(t->evleaves);
+    free((void *)t->re_errors);
+    pcre2_match_context_free(t->re_mctx);
     if (t->clauses) {
         for (uint32_t r = 0; r < t->rs->nrules; r++) {
             free(t->clauses[r]);
@@ -424,6 +430,7 @@ void en_tables_get_stats(const en_tables *t, en_tables_stats *st)
         }
     }
     st->memory = m;
+    st->regex_limit_errors = en_tables_regex_errors(t);
 }
 
 /* ---- matching ---- */

@@ -17,6 +17,8 @@
 #include "../common/zw_hash.h"
 #include "en_ac.h"
 
+#include <stdatomic.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -115,6 +117,11 @@ struct en_tables {
     uint32_t maxprog;
     int has_routes;
     uint32_t fidx[8192]; /* build-time field name hash: index + 1 */
+    /* regex runs: the match limit, and per leaf the runs that hit a PCRE2 limit
+     * (counted by every matcher thread, hence atomic; rare, so not contended) */
+    pcre2_match_context *re_mctx;
+    uint32_t re_limit;
+    _Atomic uint64_t *re_errors;
     en_tables_stats st;
 };
 
@@ -179,6 +186,7 @@ struct en_matcher {
     /* current value during a scan */
     en_val val;
     const field *vfield;
+    uint32_t vlimit; /* regex limit errors while matching the current value (no memo then) */
     /* event (for fieldref) */
     fjson_object *jev;
     const zw_event *cev;
