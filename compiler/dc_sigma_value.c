@@ -620,6 +620,154 @@ int dc_sigma_field_item(dc_doc *x, const dc_ynode *key, const dc_ynode *val, dc_
     return rcx;
 }
 
+/* A `re` value: checked by compiling it (error with position), warned about when it
+ * has a nested quantifier, then one leaf.  0 or -1 (reported). */
+static int re_value(dc_doc *x, const dc_ynode *v, const mods *m, const char *field, dc_prog *out)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    uint32_t opt = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+    opt |= (m->reflags & DC_LF_RE_I) ? PCRE2_CASELESS : 0;
+    opt |= (m->reflags & DC_LF_RE_M) ? PCRE2_MULTILINE : 0;
+    opt |= (m->reflags & DC_LF_RE_S) ? PCRE2_DOTALL : 0;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)v->str, v->len, opt, &ec, &eo, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[200];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        dc_err(x, v, "bad regular expression at offset %zu: %s", (size_t)eo, (char *)msg);
+        return -1;
+    }
+    pcre2_code_free(re);
+    size_t nq = nested_quantifier(v->str, v->len);
+    if (nq) {
+        dc_diag_add(x->d, DC_DIAG_WARNING, x->file, v->line, v->col,
+                    "regex has a nested quantifier at offset %zu (as in (a+)+): it "
+                    "backtracks exponentially on near misses and then stops at the match "
+                    "limit, counted as no match",
+                    nq - 1);
+    }
+    return emit_leaf(x, out, field, DC_OP_RE, m->reflags, 0, v->str, (uint32_t)v->len, 0);
+}
+
+/* base64 / base64offset of one pattern (no wildcards) into pats; -1 on OOM. */
+static int b64_patterns(const upat *p, int offsets, upats *pats)
+{
+    unsigned char *raw = malloc(p->n + 3);
+    if (!raw) {
+        return -1;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        raw[i + 2] = (unsigned char)p->v[i];
+    }
+    raw[0] = raw[1] = ' ';
+    if (!offsets) {
+        upat q = {0};
+        b64enc(raw + 2, p->n, &q);
+        ups_push(pats, q);
+    } else {
+        static const size_t so[3] = {0, 2, 3};
+        static const size_t eo[3] = {0, 3, 2};
+        for (size_t off = 0; off < 3; off++) {
+            upat q = {0};
+            b64enc(raw + 2 - off, p->n + off, &q);
+            size_t e = eo[(p->n + off) % 3];
+            upat r = {0};
+            for (size_t i = so[off]; i + e < q.n; i++) {
+                up_push(&r, q.v[i]);
+            }
+            free(q.v);
+            ups_push(pats, r);
+        }
+    }
+    free(raw);
+    return 0;
+}
+
+/* One string value through the transforms (wide, base64, base64offset, windash) into
+ * patterns.  0 or -1 (reported). */
+static int transform_value(dc_doc *x, const dc_ynode *v, const char *k, const mods *m,
+                           upats *pats)
+{
+    upat p = up_parse(v->str, strlen(v->str), 1);
+    if (m->wide) {
+        upat q = to_utf16(&p, m->utf16be);
+        free(p.v);
+        p = q;
+    }
+    int rc = 0;
+    if (m->b64 || m->b64off) {
+        if (up_has_wild(&p)) {
+            dc_unsup(x, v, "wildcards inside a base64-encoded value");
+            rc = -1;
+        } else {
+            rc = b64_patterns(&p, m->b64off, pats);
+        }
+        free(p.v);
+    } else if (m->windash) {
+        int wr = windash(x, &p, pats);
+        if (wr == -1) {
+            dc_unsup(x, v, "windash with more than 8 dashes");
+            rc = -1;
+        } else if (wr) {
+            dc_err(x, v,
+                   "windash expands the values of '%s' past %u patterns in this rule (5 per "
+                   "dash per value): split the rule",
+                   k, DC_MAX_ITEM_PATTERNS);
+            rc = -1;
+        }
+        free(p.v);
+    } else {
+        ups_push(pats, p);
+    }
+    return rc;
+}
+
+/* Wraps each pattern for contains / startswith / endswith (keywords: anywhere in a
+ * value) and emits one MATCH leaf per pattern; *nleaf counts them.  0 or -1. */
+static int emit_patterns(dc_doc *x, dc_prog *out, const char *field, size_t fl, const mods *m,
+                         uint16_t cflag, const upats *pats, int *nleaf)
+{
+    for (size_t pi = 0; pi < pats->n; pi++) {
+        const upat *p = &pats->v[pi];
+        upat q = {0};
+        if ((m->contains || m->endswith) && !(p->n && p->v[0] == U_STAR)) {
+            up_push(&q, U_STAR);
+        }
+        for (size_t i = 0; i < p->n; i++) {
+            up_push(&q, p->v[i]);
+        }
+        if ((m->contains || m->startswith) && !(p->n && p->v[p->n - 1] == U_STAR)) {
+            up_push(&q, U_STAR);
+        }
+        if (!fl && !m->re && q.n && q.v[0] != U_STAR && !m->startswith) {
+            /* keywords match anywhere in a value (full-text semantics) */
+            upat kq = {0};
+            up_push(&kq, U_STAR);
+            for (size_t i = 0; i < q.n; i++) {
+                up_push(&kq, q.v[i]);
+            }
+            if (q.v[q.n - 1] != U_STAR) {
+                up_push(&kq, U_STAR);
+            }
+            free(q.v);
+            q = kq;
+        }
+        uint32_t len;
+        char *g = up_norm(&q, &len);
+        free(q.v);
+        if (!g) {
+            return -1;
+        }
+        int rc = emit_leaf(x, out, field, DC_OP_MATCH, cflag, 0, g, len, 0);
+        free(g);
+        (*nleaf)++;
+        if (rc) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const char *field, size_t fl,
                         const mods *mp, const dc_ynode *const *vals, size_t nv, dc_prog *out)
 {
@@ -671,29 +819,9 @@ static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const cha
                            0, strtod(v->str, NULL));
             nleaf = 1;
         } else if (m.re) {
-            int ec;
-            PCRE2_SIZE eo;
-            uint32_t opt = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
-            opt |= (m.reflags & DC_LF_RE_I) ? PCRE2_CASELESS : 0;
-            opt |= (m.reflags & DC_LF_RE_M) ? PCRE2_MULTILINE : 0;
-            opt |= (m.reflags & DC_LF_RE_S) ? PCRE2_DOTALL : 0;
-            pcre2_code *re = pcre2_compile((PCRE2_SPTR)v->str, v->len, opt, &ec, &eo, NULL);
-            if (!re) {
-                PCRE2_UCHAR msg[200];
-                pcre2_get_error_message(ec, msg, sizeof msg);
-                dc_err(x, v, "bad regular expression at offset %zu: %s", (size_t)eo, (char *)msg);
+            if (re_value(x, v, &m, field, out)) {
                 return -1;
             }
-            pcre2_code_free(re);
-            size_t nq = nested_quantifier(v->str, v->len);
-            if (nq) {
-                dc_diag_add(x->d, DC_DIAG_WARNING, x->file, v->line, v->col,
-                            "regex has a nested quantifier at offset %zu (as in (a+)+): it "
-                            "backtracks exponentially on near misses and then stops at the match "
-                            "limit, counted as no match",
-                            nq - 1);
-            }
-            rc = emit_leaf(x, out, field, DC_OP_RE, m.reflags, 0, v->str, (uint32_t)v->len, 0);
             nleaf = 1;
         } else if (m.cidr) {
             if (validate_cidr(v->str)) {
@@ -710,108 +838,10 @@ static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const cha
             nleaf = 1;
         } else {
             /* string matching, with transforms */
-            char **strs = NULL;
-            size_t nstr = 0;
-            strs = malloc(sizeof *strs);
-            strs[0] = strdup(v->str);
-            nstr = 1;
             upats pats = {0};
-            for (size_t si = 0; si < nstr; si++) {
-                upat p = up_parse(strs[si], strlen(strs[si]), 1);
-                if (m.wide) {
-                    upat q = to_utf16(&p, m.utf16be);
-                    free(p.v);
-                    p = q;
-                }
-                if (m.b64 || m.b64off) {
-                    if (up_has_wild(&p)) {
-                        dc_unsup(x, v, "wildcards inside a base64-encoded value");
-                        free(p.v);
-                        rc = -1;
-                        break;
-                    }
-                    unsigned char *raw = malloc(p.n + 3);
-                    for (size_t i = 0; i < p.n; i++) {
-                        raw[i + 2] = (unsigned char)p.v[i];
-                    }
-                    raw[0] = raw[1] = ' ';
-                    if (m.b64) {
-                        upat q = {0};
-                        b64enc(raw + 2, p.n, &q);
-                        ups_push(&pats, q);
-                    } else {
-                        static const size_t so[3] = {0, 2, 3};
-                        static const size_t eo[3] = {0, 3, 2};
-                        for (size_t off = 0; off < 3; off++) {
-                            upat q = {0};
-                            b64enc(raw + 2 - off, p.n + off, &q);
-                            size_t e = eo[(p.n + off) % 3];
-                            upat r = {0};
-                            for (size_t i = so[off]; i + e < q.n; i++) {
-                                up_push(&r, q.v[i]);
-                            }
-                            free(q.v);
-                            ups_push(&pats, r);
-                        }
-                    }
-                    free(raw);
-                    free(p.v);
-                } else if (m.windash) {
-                    int wr = windash(x, &p, &pats);
-                    if (wr == -1) {
-                        dc_unsup(x, v, "windash with more than 8 dashes");
-                        rc = -1;
-                    } else if (wr) {
-                        dc_err(x, v,
-                               "windash expands the values of '%s' past %u patterns in this "
-                               "rule (5 per dash per value): split the rule",
-                               k, DC_MAX_ITEM_PATTERNS);
-                        rc = -1;
-                    }
-                    free(p.v);
-                } else {
-                    ups_push(&pats, p);
-                }
-            }
-            for (size_t si = 0; si < nstr; si++) {
-                free(strs[si]);
-            }
-            free(strs);
-            for (size_t pi = 0; pi < pats.n && !rc; pi++) {
-                upat *p = &pats.v[pi];
-                upat q = {0};
-                if ((m.contains || m.endswith) && !(p->n && p->v[0] == U_STAR)) {
-                    up_push(&q, U_STAR);
-                }
-                for (size_t i = 0; i < p->n; i++) {
-                    up_push(&q, p->v[i]);
-                }
-                if ((m.contains || m.startswith) && !(p->n && p->v[p->n - 1] == U_STAR)) {
-                    up_push(&q, U_STAR);
-                }
-                if (!fl && !m.re && q.n && q.v[0] != U_STAR && !m.startswith) {
-                    /* keywords match anywhere in a value (full-text semantics) */
-                    upat kq = {0};
-                    up_push(&kq, U_STAR);
-                    for (size_t i = 0; i < q.n; i++) {
-                        up_push(&kq, q.v[i]);
-                    }
-                    if (q.v[q.n - 1] != U_STAR) {
-                        up_push(&kq, U_STAR);
-                    }
-                    free(q.v);
-                    q = kq;
-                }
-                uint32_t len;
-                char *g = up_norm(&q, &len);
-                free(q.v);
-                if (!g) {
-                    rc = -1;
-                    break;
-                }
-                rc = emit_leaf(x, out, field, DC_OP_MATCH, cflag, 0, g, len, 0);
-                free(g);
-                nleaf++;
+            rc = transform_value(x, v, k, &m, &pats);
+            if (!rc) {
+                rc = emit_patterns(x, out, field, fl, &m, cflag, &pats, &nleaf);
             }
             ups_free(&pats);
             if (rc) {
