@@ -318,7 +318,8 @@ static int det_main(int argc, char **argv, int run)
             re_limit = strtoul(optarg, &end, 10);
             if (errno || end == optarg || *end || optarg[0] == '-' || re_limit == 0 ||
                 re_limit > UINT32_MAX) {
-                fprintf(stderr, "zonewarden %s: --regex-match-limit needs a count 1..%u, not '%s'\n",
+                fprintf(stderr,
+                        "zonewarden %s: --regex-match-limit needs a count 1..%u, not '%s'\n",
                         argv[0], UINT32_MAX, optarg);
                 return CLI_USAGE;
             }

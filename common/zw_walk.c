@@ -121,8 +121,8 @@ static int walk_entry(walker *w, const char *path, const char *name, int depth, 
 static int walk_dir(walker *w, const char *dir, int depth)
 {
     if (depth > ZW_WALK_MAX_DEPTH) {
-        return zw_errf(w->errstr, w->errstr_size, ZW_EIO, "%s: more than %d directory levels",
-                       dir, ZW_WALK_MAX_DEPTH);
+        return zw_errf(w->errstr, w->errstr_size, ZW_EIO, "%s: more than %d directory levels", dir,
+                       ZW_WALK_MAX_DEPTH);
     }
     DIR *d = opendir(dir);
     if (!d) {

@@ -375,8 +375,8 @@ static void check_duplicate_ids(dc_ruleset *rs, dc_diags *diags)
         const char *f2 = isr ? rs->rules[i].file : rs->corrs[i - rs->nrules].file;
         uint32_t l2 = isr ? rs->rules[i].line : rs->corrs[i - rs->nrules].line;
         dc_diag_add(diags, DC_DIAG_ERROR, f2, (int)l2, 1,
-                    "duplicate %s id '%s': also defined at %s:%u", isr ? "rule" : "correlation",
-                    id, f1, l1);
+                    "duplicate %s id '%s': also defined at %s:%u", isr ? "rule" : "correlation", id,
+                    f1, l1);
     }
     free(slot);
 }

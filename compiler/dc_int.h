@@ -69,7 +69,7 @@ typedef struct {
     int errors;
     const char *product, *category, *service; /* rule's log source (field maps) */
     const dc_ynode *params;                   /* DET: MAP name -> value node (tuning applied) */
-    int det; /* DET analytic: fields are canonical paths, %param% expands */
+    int det;         /* DET analytic: fields are canonical paths, %param% expands */
     size_t expanded; /* patterns made by windash in this document (capped) */
 } dc_doc;
 

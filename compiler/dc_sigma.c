@@ -213,4 +213,3 @@ int dc_sigma_correlation(dc_doc *x, const dc_ynode *root)
     }
     return 0;
 }
-

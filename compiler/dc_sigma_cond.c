@@ -420,4 +420,3 @@ out:
     free(ids);
     return rc;
 }
-

@@ -685,8 +685,7 @@ static int b64_patterns(const upat *p, int offsets, upats *pats)
 
 /* One string value through the transforms (wide, base64, base64offset, windash) into
  * patterns.  0 or -1 (reported). */
-static int transform_value(dc_doc *x, const dc_ynode *v, const char *k, const mods *m,
-                           upats *pats)
+static int transform_value(dc_doc *x, const dc_ynode *v, const char *k, const mods *m, upats *pats)
 {
     upat p = up_parse(v->str, strlen(v->str), 1);
     if (m->wide) {
@@ -869,7 +868,6 @@ static int field_values(dc_doc *x, const dc_ynode *key, const char *k, const cha
     return rc;
 }
 
-
 /* ---- placeholders ---- */
 
 static const dc_ynode *lookup_param(dc_doc *x, const char *name)
@@ -953,4 +951,3 @@ static int expand_value(dc_doc *x, const dc_ynode *at, const char *s, char ***ou
     }
     return 0;
 }
-

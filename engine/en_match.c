@@ -133,8 +133,8 @@ static int on_hit(void *opaque, uint32_t pat, size_t end)
 static int match_value_raw(en_matcher *m, const field *f, const char *p, size_t n, int isnum,
                            double num);
 
-int en_match_value(en_matcher *m, const field *f, const char *p, size_t n, int isnum,
-                       double num, int first)
+int en_match_value(en_matcher *m, const field *f, const char *p, size_t n, int isnum, double num,
+                   int first)
 {
     if (!first || !m->memo || n > MEMO_VMAX) {
         return match_value_raw(m, f, p, n, isnum, num);

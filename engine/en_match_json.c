@@ -77,7 +77,8 @@ static void json_visit(en_matcher *m, int32_t fi, fjson_object *v, size_t plen, 
             if (f->has_value_leaves) {
                 const char *s = fjson_object_get_string(v);
                 int isb = fjson_object_get_type(v) == fjson_type_boolean;
-                en_match_value(m, f, s, strlen(s), !isb, isb ? 0 : fjson_object_get_double(v), first);
+                en_match_value(m, f, s, strlen(s), !isb, isb ? 0 : fjson_object_get_double(v),
+                               first);
             }
         }
         return;
@@ -128,7 +129,6 @@ int en_match_json(en_matcher *m, fjson_object *ev, const uint32_t **rules)
     }
     return en_finish_event(m, fmt, fl, rules);
 }
-
 
 /* ---- values of one path ---- */
 

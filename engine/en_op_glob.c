@@ -93,7 +93,6 @@ static int glob_match(const uint16_t *u, uint32_t nu, const char *t, size_t n)
     return pi == nu;
 }
 
-
 /* Kind of a compiled pattern and the literal that goes to the automaton. */
 static int glob_classify(const cleaf *c, const uint16_t **lit, uint32_t *litn)
 {

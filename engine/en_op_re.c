@@ -122,8 +122,7 @@ int en_op_re_build(en_build *b, uint32_t i, const dc_leaf *l, cleaf *c)
     if (!c->re) {
         PCRE2_UCHAR msg[200];
         pcre2_get_error_message(ec, msg, sizeof msg);
-        return zw_errf(b->errstr, b->errstr_size, ZW_EINVAL, "regex /%s/: %s", l->val,
-                       (char *)msg);
+        return zw_errf(b->errstr, b->errstr_size, ZW_EINVAL, "regex /%s/: %s", l->val, (char *)msg);
     }
     pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
     c->kind = K_RE;

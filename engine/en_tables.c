@@ -97,7 +97,6 @@ const xent *en_xset_get(const field *f, const char *s, size_t n)
     return NULL;
 }
 
-
 static int ph_put(en_tables *t, const char *s, size_t n, int32_t fidx, int prefix)
 {
     uint64_t h = hash_bytes(s, n);

@@ -44,7 +44,7 @@ const dc_ruleset *en_tables_ruleset(const en_tables *t);
 typedef struct {
     size_t fields, exact, literals, globs, regexes, gated_regexes, cidrs, numeric, keywords;
     size_t always_rules;
-    size_t memory; /* approximate bytes */
+    size_t memory;               /* approximate bytes */
     uint64_t regex_limit_errors; /* regex runs stopped by a PCRE2 limit, all matchers */
 } en_tables_stats;
 void en_tables_get_stats(const en_tables *t, en_tables_stats *st);

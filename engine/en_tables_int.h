@@ -112,8 +112,8 @@ struct en_tables {
     uint32_t nalways_rules;
     uint32_t *evleaves; /* leaves decided once per event (exists, null, fieldref) */
     uint32_t nevleaves;
-    uint32_t **clauses;      /* per rule: [len, leaf...]* 0 - necessary ORs of leaves, or NULL */
-    char ***routes; /* per rule: NULL-terminated list of formats, or NULL */
+    uint32_t **clauses; /* per rule: [len, leaf...]* 0 - necessary ORs of leaves, or NULL */
+    char ***routes;     /* per rule: NULL-terminated list of formats, or NULL */
     uint32_t maxprog;
     int has_routes;
     uint32_t fidx[8192]; /* build-time field name hash: index + 1 */
@@ -130,11 +130,11 @@ struct en_tables {
 typedef struct {
     const char *p, *f;
     size_t n;
-    int isnum;    /* a JSON / slot number: num is valid */
+    int isnum; /* a JSON / slot number: num is valid */
     double num;
-    int numok;    /* -1 not parsed yet, 0 not a number, 1 v holds it */
+    int numok; /* -1 not parsed yet, 0 not a number, 1 v holds it */
     double v;
-    int timeok;   /* -1 not parsed yet, 0 not a time, 1 ms holds it */
+    int timeok; /* -1 not parsed yet, 0 not a time, 1 ms holds it */
     int64_t ms;
 } en_val;
 

@@ -191,8 +191,8 @@ static int rule_trigger_sets(en_tables *t, uint8_t **trig)
             mark[best[1 + k]] = r + 1;
         }
         for (uint32_t i = 0; i < ru->nprog; i++) {
-            trig[r][i] =
-                (uint8_t)(DC_P_OPC(ru->prog[i]) == DC_P_LEAF && mark[DC_P_ARG(ru->prog[i])] == r + 1);
+            trig[r][i] = (uint8_t)(DC_P_OPC(ru->prog[i]) == DC_P_LEAF &&
+                                   mark[DC_P_ARG(ru->prog[i])] == r + 1);
         }
     }
     free(share);

@@ -171,21 +171,21 @@ static size_t det_corr_diags(const char *cond, dc_diags *d)
     char y[1200];
     snprintf(y, sizeof y,
              "strategy: {id: DET9100, name: n, techniques: [T1590.002]}\n" /* 1 */
-             "analytics:\n"                                                 /* 2 */
-             "  - id: AN9100\n"                                             /* 3 */
-             "    name: a\n"                                                /* 4 */
-             "    severity: high\n"                                         /* 5 */
-             "    log_sources: [{data_component: x, name: bind}]\n"         /* 6 */
-             "    detection: {sel: {query.type: AXFR}, condition: sel}\n"   /* 7 */
-             "  - id: AN9101\n"                                             /* 8 */
-             "    name: b\n"                                                /* 9 */
-             "    severity: high\n"                                         /* 10 */
-             "    log_sources: [{data_component: x, name: bind}]\n"         /* 11 */
-             "    correlation:\n"                                           /* 12 */
-             "      type: event_count\n"                                    /* 13 */
-             "      rules: [AN9100]\n"                                      /* 14 */
-             "      timespan: 10m\n"                                        /* 15 */
-             "      condition: %s\n",                                       /* 16 */
+             "analytics:\n"                                                /* 2 */
+             "  - id: AN9100\n"                                            /* 3 */
+             "    name: a\n"                                               /* 4 */
+             "    severity: high\n"                                        /* 5 */
+             "    log_sources: [{data_component: x, name: bind}]\n"        /* 6 */
+             "    detection: {sel: {query.type: AXFR}, condition: sel}\n"  /* 7 */
+             "  - id: AN9101\n"                                            /* 8 */
+             "    name: b\n"                                               /* 9 */
+             "    severity: high\n"                                        /* 10 */
+             "    log_sources: [{data_component: x, name: bind}]\n"        /* 11 */
+             "    correlation:\n"                                          /* 12 */
+             "      type: event_count\n"                                   /* 13 */
+             "      rules: [AN9100]\n"                                     /* 14 */
+             "      timespan: 10m\n"                                       /* 15 */
+             "      condition: %s\n",                                      /* 16 */
              cond);
     return zrt_diags(y, d);
 }
