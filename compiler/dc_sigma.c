@@ -106,6 +106,39 @@ int dc_sigma_filter(dc_doc *x, const dc_ynode *root)
     return 0;
 }
 
+/* `aliases: {alias: {rule: field, ...}}` into c (fields through the field map).  Bad
+ * entries are reported; -1 only on out-of-memory. */
+static int corr_aliases(dc_doc *x, const dc_ynode *al, dc_corr *c)
+{
+    if (al && al->kind != DC_Y_MAP) {
+        dc_err(x, al, "aliases must be a map");
+        return 0;
+    }
+    for (size_t i = 0; al && i < al->n; i++) {
+        const dc_ynode *an = al->items[2 * i], *am = al->items[2 * i + 1];
+        if (am->kind != DC_Y_MAP) {
+            dc_err(x, am, "alias must map rule names to fields");
+            continue;
+        }
+        for (size_t j = 0; j < am->n; j++) {
+            if (!dc_ystr(am->items[2 * j]) || !dc_ystr(am->items[2 * j + 1])) {
+                dc_err(x, am->items[2 * j], "alias entries are rule: field");
+                continue;
+            }
+            dc_alias *na = realloc(c->aliases, (c->naliases + 1) * sizeof *na);
+            if (!na) {
+                return -1;
+            }
+            c->aliases = na;
+            na[c->naliases].name = strdup(an->str);
+            na[c->naliases].rule = strdup(am->items[2 * j]->str);
+            na[c->naliases].field = strdup(dc_map_field(x, am->items[2 * j + 1]->str));
+            c->naliases++;
+        }
+    }
+    return 0;
+}
+
 int dc_sigma_correlation(dc_doc *x, const dc_ynode *root)
 {
     const dc_ynode *cr = dc_ymap_get(root, "correlation");
@@ -175,32 +208,8 @@ int dc_sigma_correlation(dc_doc *x, const dc_ynode *root)
             dc_err(x, cond ? cond : cr, "%s needs condition.field", types[t]);
         }
     }
-    const dc_ynode *al = dc_ymap_get(cr, "aliases");
-    if (al && al->kind == DC_Y_MAP) {
-        for (size_t i = 0; i < al->n; i++) {
-            const dc_ynode *an = al->items[2 * i], *am = al->items[2 * i + 1];
-            if (am->kind != DC_Y_MAP) {
-                dc_err(x, am, "alias must map rule names to fields");
-                continue;
-            }
-            for (size_t j = 0; j < am->n; j++) {
-                if (!dc_ystr(am->items[2 * j]) || !dc_ystr(am->items[2 * j + 1])) {
-                    dc_err(x, am->items[2 * j], "alias entries are rule: field");
-                    continue;
-                }
-                dc_alias *na = realloc(c->aliases, (c->naliases + 1) * sizeof *na);
-                if (!na) {
-                    return -1;
-                }
-                c->aliases = na;
-                na[c->naliases].name = strdup(an->str);
-                na[c->naliases].rule = strdup(am->items[2 * j]->str);
-                na[c->naliases].field = strdup(dc_map_field(x, am->items[2 * j + 1]->str));
-                c->naliases++;
-            }
-        }
-    } else if (al) {
-        dc_err(x, al, "aliases must be a map");
+    if (corr_aliases(x, dc_ymap_get(cr, "aliases"), c)) {
+        return -1;
     }
     const dc_ynode *gen = dc_ymap_get(cr, "generate");
     if (!gen) {
