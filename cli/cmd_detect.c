@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_rules.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,8 @@ static void det_usage(FILE *f, const char *cmd)
             "                         (default 1000000)\n"
             "  --merge DUR            identical alerts (same rule and key) within DUR of\n"
             "                         event time become one with a count (default 0 = off)\n"
+            "  --regex-match-limit N  PCRE2 match limit per regex run (default 100000); a\n"
+            "                         run stopped by it is no match, counted per rule\n"
             "  --format F             %s\n"
             "  --inventory FILE       %s\n"
             "  --dlq FILE             %s\n"
@@ -239,6 +242,27 @@ static int on_nz_dead(void *opaque, const nz_dead *d)
     return rc;
 }
 
+/* Regex runs stopped by a PCRE2 limit counted as "no match": never silent. */
+static void report_regex_limits(const en_tables *t, const char *cmd)
+{
+    uint64_t n = en_tables_regex_errors(t);
+    if (n == 0) {
+        return;
+    }
+    fprintf(stderr,
+            "zonewarden %s: %llu regex runs stopped by the match limit (%u; "
+            "--regex-match-limit), counted as no match:\n",
+            cmd, (unsigned long long)n, en_tables_regex_limit(t));
+    const dc_ruleset *rs = en_tables_ruleset(t);
+    for (uint32_t r = 0; r < rs->nrules; r++) {
+        uint64_t k = en_tables_rule_regex_errors(t, r);
+        if (k) {
+            fprintf(stderr, "  %8llu  %s  %s\n", (unsigned long long)k, rs->rules[r].id,
+                    rs->rules[r].title);
+        }
+    }
+}
+
 static int det_main(int argc, char **argv, int run)
 {
     static const struct option opts[] = {
@@ -252,6 +276,7 @@ static int det_main(int argc, char **argv, int run)
         {"merge", required_argument, NULL, 'M'},
         {"inventory", required_argument, NULL, 'I'},
         {"dlq", required_argument, NULL, 'D'},
+        {"regex-match-limit", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -262,6 +287,7 @@ static int det_main(int argc, char **argv, int run)
     memset(&co, 0, sizeof co);
     co.allowed_lateness_ms = 600000; /* files are rarely in time order across sources */
     int c, stats = 0, status = CLI_OK;
+    unsigned long re_limit = 0;
     det_state s;
     if (cli_wants_kafka(argc, argv)) { /* Kafka mode: cmd_stage.c, docs/KAFKA.md */
         return cmd_stage(run ? "run" : "detect", argc, argv);
@@ -320,6 +346,19 @@ static int det_main(int argc, char **argv, int run)
         case 'G':
             co.max_groups = (size_t)strtoull(optarg, NULL, 10);
             break;
+        case 'X': {
+            char *end;
+            errno = 0;
+            re_limit = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-' || re_limit == 0 ||
+                re_limit > UINT32_MAX) {
+                fprintf(stderr,
+                        "zonewarden %s: --regex-match-limit needs a count 1..%u, not '%s'\n",
+                        argv[0], UINT32_MAX, optarg);
+                return CLI_USAGE;
+            }
+            break;
+        }
         case 'h':
             det_usage(stdout, argv[0]);
             return CLI_OK;
@@ -333,6 +372,11 @@ static int det_main(int argc, char **argv, int run)
         return CLI_USAGE;
     }
     if (load_tables(rules, &s.t, argv[0])) {
+        return CLI_FAIL;
+    }
+    if (en_tables_set_regex_limit(s.t, (uint32_t)re_limit)) {
+        fprintf(stderr, "zonewarden %s: out of memory\n", argv[0]);
+        en_tables_destroy(s.t);
         return CLI_FAIL;
     }
     s.m = en_matcher_new(s.t);
@@ -459,6 +503,7 @@ static int det_main(int argc, char **argv, int run)
             argv[0], (unsigned long long)s.events, (unsigned long long)s.matches,
             (unsigned long long)s.alerts, (unsigned long long)s.bad, secs,
             secs > 0 ? (double)s.events / secs : 0.0);
+    report_regex_limits(s.t, argv[0]);
     if (stats) {
         en_tables_stats ts;
         en_tables_get_stats(s.t, &ts);

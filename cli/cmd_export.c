@@ -11,10 +11,11 @@
  * result; tests/integration/62-export-sigma.sh proves the round trip.
  */
 #include "../common/zw_buf.h"
+#include "../common/zw_hash.h"
+#include "../common/zw_walk.h"
 #include "../compiler/dc_yaml.h"
 #include "cli.h"
 
-#include <dirent.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -206,11 +207,11 @@ static void value(ex_ctx *x, zw_buf *b, const dc_ynode *n, int lvl)
 /* A stable UUID for an analytic id (FNV-1a based, RFC 9562 version 8). */
 static void uuid_for(const char *sid, const char *aid, char out[37])
 {
-    uint64_t h1 = 1469598103934665603ull, h2 = 0x9e3779b97f4a7c15ull;
+    uint64_t h1 = ZW_FNV_SEED, h2 = 0x9e3779b97f4a7c15ull;
     const char *parts[] = {"zonewarden/", sid ? sid : "", "/", aid};
     for (size_t k = 0; k < 4; k++) {
         for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
-            h1 = (h1 ^ *p) * 1099511628211ull;
+            h1 = zw_hash_add(h1, p, 1);
             h2 = (h2 ^ *p) * 0x100000001b3ull + 0x2545F4914F6CDD1Dull;
         }
     }
@@ -400,30 +401,24 @@ static int export_file(const char *path, const dc_ydoc *tuning, zw_buf *b, int *
     return rc;
 }
 
+/* Every YAML file under path (the walker `compile` uses, so both see the same files). */
 static int walk(const char *path, const dc_ydoc *tuning, zw_buf *b, int *nrules)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        perror(path);
-        return -1;
+    zw_paths v = {0};
+    char err[600];
+    int rc = 0;
+    if (zw_yaml_files(path, &v, err, sizeof err)) {
+        fprintf(stderr, "zonewarden export: %s\n", err);
+        rc = -1;
+    } else if (v.n == 0) {
+        fprintf(stderr, "zonewarden export: %s: no rule files (*.yml, *.yaml) there or below\n",
+                path);
+        rc = -1;
     }
-    if (!S_ISDIR(sb.st_mode)) {
-        return export_file(path, tuning, b, nrules);
+    for (size_t i = 0; i < v.n; i++) {
+        rc |= export_file(v.v[i], tuning, b, nrules);
     }
-    struct dirent **ents;
-    int n = scandir(path, &ents, NULL, alphasort), rc = 0;
-    for (int i = 0; i < n; i++) {
-        const char *nm = ents[i]->d_name;
-        size_t l = strlen(nm);
-        if (nm[0] != '.' && ((l > 4 && strcmp(nm + l - 4, ".yml") == 0) ||
-                             (l > 5 && strcmp(nm + l - 5, ".yaml") == 0))) {
-            char sub[4096];
-            snprintf(sub, sizeof sub, "%s/%s", path, nm);
-            rc |= walk(sub, tuning, b, nrules);
-        }
-        free(ents[i]);
-    }
-    free(ents);
+    zw_paths_free(&v);
     return rc;
 }
 

@@ -6,8 +6,9 @@
  */
 #include "dc_int.h"
 #include "../common/zw_buf.h"
+#include "../common/zw_hash.h"
+#include "../common/zw_walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,78 +70,9 @@ void dc_compiler_explain_mode(dc_compiler *c, int on)
     c->explain = on;
 }
 
-void dc_explain_flush(dc_compiler *c, const char *parent_id, int keep)
-{
-    for (size_t i = 0; i < c->nx; i++) {
-        dc_rule *r = keep ? dc_ruleset_add_rule(c->rs) : NULL;
-        if (r) {
-            size_t l = strlen(parent_id) + strlen(c->xnames[i]) + 4;
-            r->kind = DC_RK_SELECTION;
-            r->id = malloc(l);
-            if (r->id) {
-                snprintf(r->id, l, "%s / %s", parent_id, c->xnames[i]);
-            }
-            r->name = strdup("");
-            r->title = strdup(c->xnames[i]);
-            r->level = strdup("informational");
-            r->description = strdup("");
-            r->file = strdup("");
-            r->product = strdup("");
-            r->category = strdup("");
-            r->service = strdup("");
-            r->strategy_id = strdup("");
-            r->strategy_name = strdup("");
-            r->routes = strdup("");
-            r->prog = c->xprogs[i].v;
-            r->nprog = (uint32_t)c->xprogs[i].n;
-            c->xprogs[i].v = NULL;
-        }
-        dc_prog_free(&c->xprogs[i]);
-        free(c->xnames[i]);
-    }
-    free(c->xnames);
-    free(c->xprogs);
-    c->xnames = NULL;
-    c->xprogs = NULL;
-    c->nx = 0;
-}
-
 const dc_stats *dc_compiler_stats(const dc_compiler *c)
 {
     return &c->st;
-}
-
-int64_t dc_parse_duration(const char *s)
-{
-    char *end;
-    if (!s || !*s) {
-        return -1;
-    }
-    double v = strtod(s, &end);
-    if (end == s || v < 0) {
-        return -1;
-    }
-    int64_t mul;
-    if (strcmp(end, "ms") == 0) {
-        mul = 1;
-    } else if (strcmp(end, "s") == 0) {
-        mul = 1000;
-    } else if (strcmp(end, "m") == 0) {
-        mul = 60000;
-    } else if (strcmp(end, "h") == 0) {
-        mul = 3600000;
-    } else if (strcmp(end, "d") == 0) {
-        mul = 86400000;
-    } else if (strcmp(end, "w") == 0) {
-        mul = 7 * 86400000LL;
-    } else if (strcmp(end, "M") == 0) {
-        mul = 30 * 86400000LL;
-    } else if (strcmp(end, "y") == 0) {
-        mul = 365 * 86400000LL;
-    } else {
-        return -1;
-    }
-    return (int64_t)(v * (double)mul);
 }
 
 /* The file's bytes (malloc'ed, NUL-terminated) in *out; -1 if it cannot be read. */
@@ -276,112 +208,21 @@ static int fm_load(dc_compiler *c, const char *path, dc_diags *diags)
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int has_yaml_ext(const char *n)
-{
-    size_t l = strlen(n);
-    return (l > 4 && strcmp(n + l - 4, ".yml") == 0) || (l > 5 && strcmp(n + l - 5, ".yaml") == 0);
-}
-
-/* Sorted list of *.yml / *.yaml under dir (recursive). */
-static int walk(const char *dir, char ***v, size_t *n)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        return -1;
-    }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') {
-            continue;
-        }
-        size_t l = strlen(dir) + strlen(e->d_name) + 2;
-        char *p = malloc(l);
-        if (!p) {
-            break;
-        }
-        size_t dl = strlen(dir);
-        snprintf(p, l, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name);
-        struct stat sb;
-        if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            walk(p, v, n);
-            free(p);
-        } else if (has_yaml_ext(e->d_name)) {
-            char **nv = realloc(*v, (*n + 1) * sizeof *nv);
-            if (!nv) {
-                free(p);
-                break;
-            }
-            *v = nv;
-            nv[(*n)++] = p;
-        } else {
-            free(p);
-        }
-    }
-    closedir(d);
-    qsort(*v, *n, sizeof **v, cmp_str);
-    return 0;
-}
-
 int dc_compiler_fieldmaps(dc_compiler *c, const char *dir, dc_diags *diags)
 {
-    char **v = NULL;
-    size_t n = 0;
-    if (walk(dir, &v, &n)) {
-        dc_diag_add(diags, DC_DIAG_ERROR, dir, 0, 0, "cannot read field map directory");
+    zw_paths v = {0};
+    char err[600];
+    if (zw_yaml_files(dir, &v, err, sizeof err)) {
+        dc_diag_add(diags, DC_DIAG_ERROR, dir, 0, 0, "cannot read field map directory: %s", err);
+        zw_paths_free(&v);
         return -1;
     }
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        rc |= fm_load(c, v[i], diags);
-        free(v[i]);
+    for (size_t i = 0; i < v.n; i++) {
+        rc |= fm_load(c, v.v[i], diags);
     }
-    free(v);
+    zw_paths_free(&v);
     return rc;
-}
-
-static int ls_match(const char *want, const char *have)
-{
-    return !want || (have && strcmp(want, have) == 0);
-}
-
-const char *dc_routes(dc_doc *x)
-{
-    for (size_t i = 0; i < x->c->nfm; i++) {
-        dc_fieldmap *f = &x->c->fms[i];
-        if (!f->formats || (!f->product && !f->category && !f->service)) {
-            continue;
-        }
-        if (ls_match(f->product, x->product) && ls_match(f->category, x->category) &&
-            ls_match(f->service, x->service)) {
-            return f->formats;
-        }
-    }
-    return x->product && strcmp(x->product, "zonewarden") == 0 ? "" : "-";
-}
-
-const char *dc_map_field(dc_doc *x, const char *name)
-{
-    for (size_t i = 0; i < x->c->nfm; i++) {
-        dc_fieldmap *f = &x->c->fms[i];
-        if (!ls_match(f->product, x->product) || !ls_match(f->category, x->category) ||
-            !ls_match(f->service, x->service)) {
-            continue;
-        }
-        if (!f->product && !f->category && !f->service) {
-            continue;
-        }
-        for (size_t j = 0; j < f->n; j++) {
-            if (strcmp(f->from[j], name) == 0) {
-                return f->to[j];
-            }
-        }
-    }
-    return name;
 }
 
 int dc_compile_text(dc_compiler *c, const char *name, const char *p, size_t n, dc_diags *diags)
@@ -442,6 +283,8 @@ int dc_compile_text(dc_compiler *c, const char *name, const char *p, size_t n, d
     return status;
 }
 
+static int compile_dir(dc_compiler *c, const char *path, dc_diags *diags);
+
 int dc_compile_path(dc_compiler *c, const char *path, dc_diags *diags)
 {
     struct stat sb;
@@ -450,22 +293,7 @@ int dc_compile_path(dc_compiler *c, const char *path, dc_diags *diags)
         return ZW_EIO;
     }
     if (S_ISDIR(sb.st_mode)) {
-        char **v = NULL;
-        size_t n = 0;
-        if (walk(path, &v, &n)) {
-            dc_diag_add(diags, DC_DIAG_ERROR, path, 0, 0, "cannot read directory");
-            return ZW_EIO;
-        }
-        int rc = 0;
-        for (size_t i = 0; i < n; i++) {
-            int r = dc_compile_path(c, v[i], diags);
-            if (r < 0 || (r > 0 && rc == 0)) {
-                rc = r;
-            }
-            free(v[i]);
-        }
-        free(v);
-        return rc;
+        return compile_dir(c, path, diags);
     }
     char *p;
     size_t n;
@@ -478,15 +306,85 @@ int dc_compile_path(dc_compiler *c, const char *path, dc_diags *diags)
     return rc;
 }
 
+/* Every YAML file under a directory once (zw_walk.h); a directory without any is an
+ * error, not an empty rule set. */
+static int compile_dir(dc_compiler *c, const char *path, dc_diags *diags)
+{
+    zw_paths v = {0};
+    char err[600];
+    int rc = zw_yaml_files(path, &v, err, sizeof err);
+    if (rc) {
+        dc_diag_add(diags, DC_DIAG_ERROR, path, 0, 0, "cannot read directory: %s", err);
+        rc = ZW_EIO;
+    } else if (v.n == 0) {
+        dc_diag_add(diags, DC_DIAG_ERROR, path, 0, 0,
+                    "no rule files (*.yml, *.yaml) in this directory or below");
+        rc = ZW_EINVAL;
+    }
+    for (size_t i = 0; i < v.n; i++) {
+        int r = dc_compile_path(c, v.v[i], diags);
+        if (r < 0 || (r > 0 && rc == 0)) {
+            rc = r;
+        }
+    }
+    zw_paths_free(&v);
+    return rc;
+}
+
 static int rule_named(const dc_rule *r, const char *ref)
 {
     return (r->id[0] && strcmp(r->id, ref) == 0) || (r->name[0] && strcmp(r->name, ref) == 0) ||
            (r->title[0] && strcmp(r->title, ref) == 0);
 }
 
+/* The same rule id twice (in two files, or twice in one) is an error naming both
+ * places: a rule set must not depend on which copy wins.  Correlations have their own
+ * namespace.  Linear: an open-addressing hash of ids. */
+static void check_duplicate_ids(dc_ruleset *rs, dc_diags *diags)
+{
+    size_t cap = 64;
+    while (cap < ((size_t)rs->nrules + rs->ncorrs) * 2) {
+        cap *= 2;
+    }
+    uint32_t *slot = calloc(cap, sizeof *slot); /* 1 + rule, or 1 + nrules + corr */
+    if (!slot) {
+        return;
+    }
+    for (uint32_t i = 0; i < rs->nrules + rs->ncorrs; i++) {
+        int isr = i < rs->nrules;
+        const char *id = isr ? rs->rules[i].id : rs->corrs[i - rs->nrules].id;
+        if (!id[0] || (isr && rs->rules[i].kind == DC_RK_SELECTION)) {
+            continue;
+        }
+        size_t j = (size_t)zw_hash_add(zw_hash(&isr, sizeof isr), id, strlen(id)) & (cap - 1);
+        for (; slot[j]; j = (j + 1) & (cap - 1)) {
+            uint32_t k = slot[j] - 1;
+            int ksr = k < rs->nrules;
+            const char *kid = ksr ? rs->rules[k].id : rs->corrs[k - rs->nrules].id;
+            if (ksr == isr && strcmp(kid, id) == 0) {
+                break;
+            }
+        }
+        if (!slot[j]) {
+            slot[j] = i + 1;
+            continue;
+        }
+        uint32_t k = slot[j] - 1;
+        const char *f1 = isr ? rs->rules[k].file : rs->corrs[k - rs->nrules].file;
+        uint32_t l1 = isr ? rs->rules[k].line : rs->corrs[k - rs->nrules].line;
+        const char *f2 = isr ? rs->rules[i].file : rs->corrs[i - rs->nrules].file;
+        uint32_t l2 = isr ? rs->rules[i].line : rs->corrs[i - rs->nrules].line;
+        dc_diag_add(diags, DC_DIAG_ERROR, f2, (int)l2, 1,
+                    "duplicate %s id '%s': also defined at %s:%u", isr ? "rule" : "correlation", id,
+                    f1, l1);
+    }
+    free(slot);
+}
+
 dc_ruleset *dc_compiler_finish(dc_compiler *c, dc_diags *diags)
 {
     dc_ruleset *rs = c->rs;
+    check_duplicate_ids(rs, diags);
     /* filters: rule condition AND filter condition */
     for (size_t i = 0; i < c->nfilters; i++) {
         dc_filter *f = &c->filters[i];

@@ -271,33 +271,8 @@ static int det_correlation(dc_doc *x, const dc_ynode *cr, const dc_ynode *an, co
         return -1;
     }
     const dc_ynode *cond = dc_ymap_get(cr, "condition");
-    for (size_t i = 0; cond && cond->kind == DC_Y_MAP && i < cond->n; i++) {
-        const char *k = dc_ystr(cond->items[2 * i]);
-        const char *v = param_scalar(x, cond->items[2 * i + 1]);
-        if (!k || !v) {
-            return -1;
-        }
-        if (strcmp(k, "field") == 0) {
-            free(c->field);
-            c->field = strdup(v);
-            continue;
-        }
-        double d = strtod(v, NULL);
-        if (strcmp(k, "gte") == 0 || strcmp(k, "gt") == 0) {
-            c->has_min = 1;
-            c->min_incl = k[2] == 'e';
-            c->min = d;
-        } else if (strcmp(k, "lte") == 0 || strcmp(k, "lt") == 0) {
-            c->has_max = 1;
-            c->max_incl = k[2] == 'e';
-            c->max = d;
-        } else if (strcmp(k, "eq") == 0) {
-            c->has_min = c->has_max = c->min_incl = c->max_incl = 1;
-            c->min = c->max = d;
-        } else {
-            dc_err(x, cond->items[2 * i], "unknown correlation condition '%s'", k);
-            return -1;
-        }
+    if (cond && dc_corr_condition(x, cond, c, param_scalar)) {
+        return -1;
     }
     if (t != DC_CT_TEMPORAL && t != DC_CT_TEMPORAL_ORDERED && !c->has_min && !c->has_max) {
         dc_err(x, cr, "%s correlation needs condition: {gte: N}", types[t]);
@@ -310,32 +285,148 @@ static int det_correlation(dc_doc *x, const dc_ynode *cr, const dc_ynode *an, co
     return 0;
 }
 
+/* Strategy-level facts every analytic of the document carries. */
+typedef struct {
+    const char *sid, *sname;
+    char **techs;
+    uint32_t ntech;
+} det_strategy;
+
+/* log_sources -> comma list of normalizer formats in fmts (errors reported). */
+static void analytic_formats(dc_doc *x, const dc_ynode *an, const char *aid, zw_buf *fmts)
+{
+    const dc_ynode *ls = dc_ymap_get(an, "log_sources");
+    if (!ls || ls->kind != DC_Y_SEQ || ls->n == 0) {
+        dc_err(x, ls ? ls : an,
+               "analytic %s needs log_sources: (list of {data_component, "
+               "name, channel})",
+               aid);
+    }
+    for (size_t i = 0; ls && ls->kind == DC_Y_SEQ && i < ls->n; i++) {
+        const char *nm = dc_ystr(dc_ymap_get(ls->items[i], "name"));
+        if (!nm || !dc_ystr(dc_ymap_get(ls->items[i], "data_component"))) {
+            dc_err(x, ls->items[i],
+                   "log source needs data_component and name (a "
+                   "normalizer format)");
+            continue;
+        }
+        if (fmts->len) {
+            zw_buf_putc(fmts, ',');
+        }
+        zw_buf_puts(fmts, nm);
+    }
+    zw_buf_cstr(fmts);
+}
+
+/* The analytic's detection as a rule, with its examples. */
+static void det_rule(dc_doc *x, const det_strategy *s, const dc_ynode *an, const char *aid,
+                     const char *title, const char *sev, const char *fmts, int errs)
+{
+    const dc_ynode *det = dc_ymap_get(an, "detection");
+    x->product = "zonewarden";
+    x->category = NULL;
+    x->service = NULL;
+    dc_prog prog = {0};
+    if (dc_sigma_detection(x, det, &prog) != 0 || x->errors != errs) {
+        dc_prog_free(&prog);
+        return;
+    }
+    dc_rule *r = dc_ruleset_add_rule(x->c->rs);
+    r->kind = DC_RK_DET;
+    r->generate = 1;
+    r->id = strdup(aid);
+    r->name = strdup(aid);
+    r->title = strdup(title);
+    r->level = strdup(sev);
+    r->severity = (uint8_t)dc_level_severity(sev);
+    r->description = dc_strdup0(dc_ystr(dc_ymap_get(an, "description")));
+    r->file = strdup(x->file);
+    r->line = (uint32_t)an->line;
+    r->product = strdup("zonewarden");
+    r->category = dc_strdup0(NULL);
+    r->service = strdup(fmts);
+    r->strategy_id = dc_strdup0(s->sid);
+    r->strategy_name = dc_strdup0(s->sname);
+    r->routes = strdup(fmts);
+    r->ntags = s->ntech;
+    r->tags = calloc(s->ntech ? s->ntech : 1, sizeof *r->tags);
+    for (uint32_t i = 0; i < s->ntech; i++) {
+        r->tags[i] = strdup(s->techs[i]);
+    }
+    r->prog = prog.v;
+    r->nprog = (uint32_t)prog.n;
+    uint32_t ridx = x->c->rs->nrules - 1;
+    const dc_ynode *exs = dc_ymap_get(an, "examples");
+    add_examples(x, dc_ymap_get(exs, "must_match"), ridx, 1);
+    add_examples(x, dc_ymap_get(exs, "must_not_match"), ridx, 0);
+    if (x->c->explain) {
+        dc_explain_flush(x->c, aid, 1);
+    }
+    if (!dc_ymap_get(an, "correlation") &&
+        (!dc_ymap_get(exs, "must_match") || !dc_ymap_get(exs, "must_not_match"))) {
+        dc_diag_add(x->d, DC_DIAG_WARNING, x->file, an->line, an->col,
+                    "analytic %s has no must_match / must_not_match examples", aid);
+    }
+}
+
+static void det_analytic(dc_doc *x, const det_strategy *s, const dc_ynode *an)
+{
+    int errs = x->errors;
+    const char *aid = dc_ystr(dc_ymap_get(an, "id"));
+    const char *title = dc_ystr(dc_ymap_get(an, "name"));
+    const char *sev = dc_ystr(dc_ymap_get(an, "severity"));
+    if (!aid) {
+        dc_err(x, an, "analytic needs an id (AN0001)");
+        return;
+    }
+    if (!title) {
+        title = aid;
+    }
+    if (!sev || !dc_level_severity(sev)) {
+        dc_err(x, dc_ymap_get(an, "severity") ? dc_ymap_get(an, "severity") : an,
+               "analytic %s needs severity: informational|low|medium|high|critical", aid);
+        return;
+    }
+    zw_buf fmts;
+    zw_buf_init(&fmts);
+    analytic_formats(x, an, aid, &fmts);
+    const dc_ynode *det = dc_ymap_get(an, "detection");
+    const dc_ynode *cr = dc_ymap_get(an, "correlation");
+    if (!det && !cr) {
+        dc_err(x, an, "analytic %s needs detection: or correlation:", aid);
+    }
+    if (det) {
+        det_rule(x, s, an, aid, title, sev, fmts.p ? fmts.p : "", errs);
+    }
+    if (cr && x->errors == errs) {
+        det_correlation(x, cr, an, aid, title, sev, fmts.p);
+    }
+    zw_buf_free(&fmts);
+}
+
 int dc_det_strategy(dc_doc *x, const dc_ynode *root)
 {
     const dc_ynode *st = dc_ymap_get(root, "strategy");
-    const char *sid = dc_ystr(dc_ymap_get(st, "id"));
-    const char *sname = dc_ystr(dc_ymap_get(st, "name"));
+    det_strategy s = {dc_ystr(dc_ymap_get(st, "id")), dc_ystr(dc_ymap_get(st, "name")), NULL, 0};
     if (!st || st->kind != DC_Y_MAP) {
         dc_err(x, root, "DET document needs a strategy: map (id, name, techniques)");
         return -1;
     }
-    if (!sid || strncmp(sid, "DET", 3) != 0 || strlen(sid) < 7) {
+    if (!s.sid || strncmp(s.sid, "DET", 3) != 0 || strlen(s.sid) < 7) {
         dc_err(x, dc_ymap_get(st, "id") ? dc_ymap_get(st, "id") : st,
                "strategy id must look like DET0001");
     }
-    if (!sname) {
+    if (!s.sname) {
         dc_err(x, st, "strategy needs a name");
     }
-    char **techs = NULL;
-    uint32_t ntech = 0;
-    dc_strv(x, dc_ymap_get(st, "techniques"), &techs, &ntech);
-    for (uint32_t i = 0; i < ntech; i++) {
-        if (techs[i][0] != 'T' || !isdigit((unsigned char)techs[i][1])) {
+    dc_strv(x, dc_ymap_get(st, "techniques"), &s.techs, &s.ntech);
+    for (uint32_t i = 0; i < s.ntech; i++) {
+        if (s.techs[i][0] != 'T' || !isdigit((unsigned char)s.techs[i][1])) {
             dc_err(x, dc_ymap_get(st, "techniques"),
-                   "technique '%s' is not an ATT&CK id (T1590.002)", techs[i]);
+                   "technique '%s' is not an ATT&CK id (T1590.002)", s.techs[i]);
         }
     }
-    dc_ynode *params = build_params(x, dc_ymap_get(root, "parameters"), sid);
+    dc_ynode *params = build_params(x, dc_ymap_get(root, "parameters"), s.sid);
     x->params = params;
     x->det = 1;
     const dc_ynode *ans = dc_ymap_get(root, "analytics");
@@ -344,107 +435,12 @@ int dc_det_strategy(dc_doc *x, const dc_ynode *root)
     }
     int errs0 = x->errors;
     for (size_t ai = 0; ans && ans->kind == DC_Y_SEQ && ai < ans->n; ai++) {
-        const dc_ynode *an = ans->items[ai];
-        int errs = x->errors;
-        const char *aid = dc_ystr(dc_ymap_get(an, "id"));
-        const char *title = dc_ystr(dc_ymap_get(an, "name"));
-        const char *sev = dc_ystr(dc_ymap_get(an, "severity"));
-        if (!aid) {
-            dc_err(x, an, "analytic needs an id (AN0001)");
-            continue;
-        }
-        if (!title) {
-            title = aid;
-        }
-        if (!sev || !dc_level_severity(sev)) {
-            dc_err(x, dc_ymap_get(an, "severity") ? dc_ymap_get(an, "severity") : an,
-                   "analytic %s needs severity: informational|low|medium|high|critical", aid);
-            continue;
-        }
-        /* log sources -> normalizer formats */
-        zw_buf fmts;
-        zw_buf_init(&fmts);
-        const dc_ynode *ls = dc_ymap_get(an, "log_sources");
-        if (!ls || ls->kind != DC_Y_SEQ || ls->n == 0) {
-            dc_err(x, ls ? ls : an,
-                   "analytic %s needs log_sources: (list of {data_component, "
-                   "name, channel})",
-                   aid);
-        }
-        for (size_t i = 0; ls && ls->kind == DC_Y_SEQ && i < ls->n; i++) {
-            const char *nm = dc_ystr(dc_ymap_get(ls->items[i], "name"));
-            if (!nm || !dc_ystr(dc_ymap_get(ls->items[i], "data_component"))) {
-                dc_err(x, ls->items[i],
-                       "log source needs data_component and name (a "
-                       "normalizer format)");
-                continue;
-            }
-            if (fmts.len) {
-                zw_buf_putc(&fmts, ',');
-            }
-            zw_buf_puts(&fmts, nm);
-        }
-        zw_buf_cstr(&fmts);
-        const dc_ynode *det = dc_ymap_get(an, "detection");
-        const dc_ynode *cr = dc_ymap_get(an, "correlation");
-        if (!det && !cr) {
-            dc_err(x, an, "analytic %s needs detection: or correlation:", aid);
-        }
-        if (det) {
-            x->product = "zonewarden";
-            x->category = NULL;
-            x->service = NULL;
-            dc_prog prog = {0};
-            if (dc_sigma_detection(x, det, &prog) == 0 && x->errors == errs) {
-                dc_rule *r = dc_ruleset_add_rule(x->c->rs);
-                r->kind = DC_RK_DET;
-                r->generate = 1;
-                r->id = strdup(aid);
-                r->name = strdup(aid);
-                r->title = strdup(title);
-                r->level = strdup(sev);
-                r->severity = (uint8_t)dc_level_severity(sev);
-                r->description = dc_strdup0(dc_ystr(dc_ymap_get(an, "description")));
-                r->file = strdup(x->file);
-                r->line = (uint32_t)an->line;
-                r->product = strdup("zonewarden");
-                r->category = dc_strdup0(NULL);
-                r->service = strdup(fmts.p ? fmts.p : "");
-                r->strategy_id = dc_strdup0(sid);
-                r->strategy_name = dc_strdup0(sname);
-                r->routes = strdup(fmts.p ? fmts.p : "");
-                r->ntags = ntech;
-                r->tags = calloc(ntech ? ntech : 1, sizeof *r->tags);
-                for (uint32_t i = 0; i < ntech; i++) {
-                    r->tags[i] = strdup(techs[i]);
-                }
-                r->prog = prog.v;
-                r->nprog = (uint32_t)prog.n;
-                uint32_t ridx = x->c->rs->nrules - 1;
-                const dc_ynode *exs = dc_ymap_get(an, "examples");
-                add_examples(x, dc_ymap_get(exs, "must_match"), ridx, 1);
-                add_examples(x, dc_ymap_get(exs, "must_not_match"), ridx, 0);
-                if (x->c->explain) {
-                    dc_explain_flush(x->c, aid, 1);
-                }
-                if (!cr &&
-                    (!dc_ymap_get(exs, "must_match") || !dc_ymap_get(exs, "must_not_match"))) {
-                    dc_diag_add(x->d, DC_DIAG_WARNING, x->file, an->line, an->col,
-                                "analytic %s has no must_match / must_not_match examples", aid);
-                }
-            } else {
-                dc_prog_free(&prog);
-            }
-        }
-        if (cr && x->errors == errs) {
-            det_correlation(x, cr, an, aid, title, sev, fmts.p);
-        }
-        zw_buf_free(&fmts);
+        det_analytic(x, &s, ans->items[ai]);
     }
-    for (uint32_t i = 0; i < ntech; i++) {
-        free(techs[i]);
+    for (uint32_t i = 0; i < s.ntech; i++) {
+        free(s.techs[i]);
     }
-    free(techs);
+    free(s.techs);
     free_params(params);
     x->params = NULL;
     return x->errors != errs0 ? -1 : 0;

@@ -1,6 +1,7 @@
 /*
  * dc_diag.c - the diagnostics list.
  */
+#include "../common/zw_grow.h"
 #include "dc_diag.h"
 
 #include <stdarg.h>
@@ -26,14 +27,8 @@ void dc_diags_free(dc_diags *d)
 void dc_diag_add(dc_diags *d, dc_diag_kind kind, const char *file, int line, int col,
                  const char *fmt, ...)
 {
-    if (d->n == d->cap) {
-        size_t c = d->cap ? d->cap * 2 : 16;
-        dc_diag *nv = realloc(d->v, c * sizeof *nv);
-        if (!nv) {
-            return;
-        }
-        d->v = nv;
-        d->cap = c;
+    if (zw_grow(&d->v, &d->cap, d->n + 1, sizeof *d->v, 16)) {
+        return;
     }
     char buf[1024];
     va_list ap;

@@ -1,7 +1,9 @@
 /*
  * dc_int.h - compiler internals shared by dc_compile.c (driver, tuning, field maps,
- * filters, correlations), dc_sigma.c (Sigma detection sections and conditions) and
- * dc_det.c (DET-style strategies).  Not a public header.
+ * filters, correlations), dc_det.c (DET-style strategies), the Sigma front-end
+ * (dc_sigma.c documents, dc_sigma_cond.c detection and condition, dc_sigma_value.c
+ * values and modifiers) and dc_doc.c, the bottom layer they all share.  Calls go one
+ * way: driver -> DET -> Sigma -> dc_doc -> IR.  Not a public header.
  */
 #ifndef DC_INT_H
 #define DC_INT_H
@@ -67,7 +69,8 @@ typedef struct {
     int errors;
     const char *product, *category, *service; /* rule's log source (field maps) */
     const dc_ynode *params;                   /* DET: MAP name -> value node (tuning applied) */
-    int det; /* DET analytic: fields are canonical paths, %param% expands */
+    int det;         /* DET analytic: fields are canonical paths, %param% expands */
+    size_t expanded; /* patterns made by windash in this document (capped) */
 } dc_doc;
 
 void dc_err(dc_doc *x, const dc_ynode *at, const char *fmt, ...)
@@ -78,6 +81,10 @@ void dc_unsup(dc_doc *x, const dc_ynode *at, const char *fmt, ...)
 /* Compiles a Sigma `detection` map (search identifiers + condition) into prog.
  * Errors are reported; returns 0 or -1. */
 int dc_sigma_detection(dc_doc *x, const dc_ynode *detection, dc_prog *out);
+
+/* One Sigma field item (`field|modifiers: value(s)`, or a keyword list when key is a
+ * synthetic "" key) into leaves appended to out (dc_sigma_value.c).  0 or -1. */
+int dc_sigma_field_item(dc_doc *x, const dc_ynode *key, const dc_ynode *val, dc_prog *out);
 
 /* Sigma rule / correlation / filter documents (dc_sigma.c). */
 int dc_sigma_rule(dc_doc *x, const dc_ynode *root);
@@ -90,6 +97,20 @@ int dc_det_strategy(dc_doc *x, const dc_ynode *root);
 const char *dc_routes(dc_doc *x);
 /* Field name after the field map for the document's log source (borrowed). */
 const char *dc_map_field(dc_doc *x, const char *name);
+
+/* ---- dc_doc.c: the bottom layer shared by the front-ends and the driver ---- */
+
+/* A scalar node's text as the front-end reads it (DET resolves %parameters%, with a
+ * diagnostic when it cannot); NULL when there is none. */
+typedef const char *(*dc_scalar_fn)(dc_doc *x, const dc_ynode *n);
+const char *dc_plain_scalar(dc_doc *x, const dc_ynode *n);
+/* Correlation condition map (gt, gte, lt, lte, eq: N; field: F; percentile: P) into c,
+ * shared by DET and Sigma: every bound must be a number (a count not negative), each
+ * error reported with its position.  0 or -1. */
+int dc_corr_condition(dc_doc *x, const dc_ynode *cond, dc_corr *c, dc_scalar_fn scalar);
+/* Decimal number ([+-]digits[.digits]) in full; 0, or -1 when s is not one. */
+int dc_is_number(const char *s);
+int dc_parse_number(const char *s, double *out);
 
 /* Duplicates s or "" (never NULL unless out of memory). */
 char *dc_strdup0(const char *s);

@@ -3,6 +3,8 @@
  * a versioned, CRC32-checked header).  The loader checks every length against the
  * remaining bytes, so a truncated or corrupted body is refused, never trusted.
  */
+#include "../common/zw_grow.h"
+#include "../common/zw_hash.h"
 #include "dc_ir.h"
 
 #include "../common/zw_buf.h"
@@ -20,25 +22,15 @@ typedef struct {
     size_t cap, n;
 } leaf_hash;
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static uint64_t leaf_key(const dc_leaf *l)
 {
-    uint64_t h = 1469598103934665603ull;
-    h = fnv(h, l->field, strlen(l->field) + 1);
-    h = fnv(h, &l->op, 1);
-    h = fnv(h, &l->timepart, 1);
-    h = fnv(h, &l->flags, 2);
-    h = fnv(h, l->val, l->vlen);
-    h = fnv(h, &l->num, sizeof l->num);
+    uint64_t h = ZW_FNV_SEED;
+    h = zw_hash_add(h, l->field, strlen(l->field) + 1);
+    h = zw_hash_add(h, &l->op, 1);
+    h = zw_hash_add(h, &l->timepart, 1);
+    h = zw_hash_add(h, &l->flags, 2);
+    h = zw_hash_add(h, l->val, l->vlen);
+    h = zw_hash_add(h, &l->num, sizeof l->num);
     return h ? h : 1;
 }
 
@@ -134,18 +126,17 @@ void dc_ruleset_free(dc_ruleset *rs)
     free(rs);
 }
 
-static int grow(void **v, uint32_t *cap, uint32_t n, size_t elem)
+/* Room for element n of an array with a 32-bit capacity (the IR's counts are 32-bit). */
+static int grow(void *v, uint32_t *cap, uint32_t n, size_t elem)
 {
-    if (n < *cap) {
+    size_t c = *cap;
+    if (n < c) {
         return 0;
     }
-    uint32_t c = *cap ? *cap * 2 : 16;
-    void *nv = realloc(*v, (size_t)c * elem);
-    if (!nv) {
+    if (zw_grow(v, &c, (size_t)n + 1, elem, 16) || c > UINT32_MAX) {
         return -1;
     }
-    *v = nv;
-    *cap = c;
+    *cap = (uint32_t)c;
     return 0;
 }
 
@@ -197,7 +188,7 @@ int64_t dc_ruleset_leaf(dc_ruleset *rs, const dc_leaf *l)
             }
         }
     }
-    if (grow((void **)&rs->leaves, &rs->capleaves, rs->nleaves, sizeof(dc_leaf))) {
+    if (grow(&rs->leaves, &rs->capleaves, rs->nleaves, sizeof(dc_leaf))) {
         return -1;
     }
     dc_leaf *d = &rs->leaves[rs->nleaves];
@@ -221,7 +212,7 @@ int64_t dc_ruleset_leaf(dc_ruleset *rs, const dc_leaf *l)
 
 dc_rule *dc_ruleset_add_rule(dc_ruleset *rs)
 {
-    if (grow((void **)&rs->rules, &rs->caprules, rs->nrules, sizeof(dc_rule))) {
+    if (grow(&rs->rules, &rs->caprules, rs->nrules, sizeof(dc_rule))) {
         return NULL;
     }
     dc_rule *r = &rs->rules[rs->nrules++];
@@ -240,7 +231,7 @@ void dc_ruleset_pop_rule(dc_ruleset *rs)
 
 dc_corr *dc_ruleset_add_corr(dc_ruleset *rs)
 {
-    if (grow((void **)&rs->corrs, &rs->capcorrs, rs->ncorrs, sizeof(dc_corr))) {
+    if (grow(&rs->corrs, &rs->capcorrs, rs->ncorrs, sizeof(dc_corr))) {
         return NULL;
     }
     dc_corr *c = &rs->corrs[rs->ncorrs++];
@@ -250,7 +241,7 @@ dc_corr *dc_ruleset_add_corr(dc_ruleset *rs)
 
 dc_example *dc_ruleset_add_example(dc_ruleset *rs)
 {
-    if (grow((void **)&rs->examples, &rs->capexamples, rs->nexamples, sizeof(dc_example))) {
+    if (grow(&rs->examples, &rs->capexamples, rs->nexamples, sizeof(dc_example))) {
         return NULL;
     }
     dc_example *e = &rs->examples[rs->nexamples++];
@@ -483,24 +474,23 @@ static void r_raw(rd *r, unsigned char *dst, size_t k)
     r->off += k;
 }
 
-int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, size_t errstr_size)
+/* Magic, version, length and checksum of a tables file; 0 or ZW_EINVAL with errstr. */
+static int check_header(const char *p, size_t n, rd *r, char *errstr, size_t errstr_size)
 {
-    *out = NULL;
     if (n < HDR_LEN || memcmp(p, DC_TABLES_MAGIC, 8) != 0) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL,
                        "not a zonewarden tables file (bad magic): recompile with `zonewarden "
                        "compile`");
     }
-    rd r = {(const unsigned char *)p, n, 8, 0};
-    uint32_t ver = r_u32(&r);
+    uint32_t ver = r_u32(r);
     if (ver != DC_TABLES_VERSION) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL,
                        "tables file version %u, this zonewarden reads version %u: recompile the "
                        "rules with this version",
                        ver, DC_TABLES_VERSION);
     }
-    (void)r_u32(&r);
-    uint32_t body = r_u32(&r), crc = r_u32(&r);
+    (void)r_u32(r);
+    uint32_t body = r_u32(r), crc = r_u32(r);
     if ((size_t)body != n - HDR_LEN) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL,
                        "tables file truncated or padded: body is %zu bytes, header says %u",
@@ -511,31 +501,149 @@ int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, s
         return zw_errf(errstr, errstr_size, ZW_EINVAL,
                        "tables file corrupted: checksum %08x, header says %08x", got, crc);
     }
+    return 0;
+}
+
+static void read_leaves(rd *r, dc_ruleset *rs)
+{
+    uint32_t nl = r_count(r, 20);
+    if (nl && !r->bad) {
+        rs->leaves = calloc(nl, sizeof(dc_leaf));
+        rs->capleaves = nl;
+        r->bad |= rs->leaves == NULL;
+    }
+    for (uint32_t i = 0; i < nl && !r->bad; i++) {
+        dc_leaf *l = &rs->leaves[i];
+        unsigned char h[4];
+        l->field = r_str(r);
+        r_raw(r, h, 4);
+        l->op = h[0];
+        l->timepart = h[1];
+        l->flags = (uint16_t)(h[2] | h[3] << 8);
+        l->val = r_bytes(r, &l->vlen);
+        l->num = r_f64(r);
+        rs->nleaves++;
+        if (l->op >= DC_OP__COUNT || l->timepart > DC_TP_YEAR) {
+            r->bad = 1;
+        }
+    }
+}
+
+/* One rule; its program must be well formed: every operator has its operands. */
+static void read_rule(rd *r, dc_ruleset *rs, uint32_t i)
+{
+    dc_rule *ru = &rs->rules[i];
+    unsigned char h[4];
+    r_raw(r, h, 4);
+    ru->kind = h[0];
+    ru->generate = h[1];
+    ru->severity = h[2];
+    rs->nrules++;
+    ru->id = r_str(r);
+    ru->name = r_str(r);
+    ru->title = r_str(r);
+    ru->level = r_str(r);
+    ru->description = r_str(r);
+    ru->file = r_str(r);
+    ru->line = r_u32(r);
+    ru->product = r_str(r);
+    ru->category = r_str(r);
+    ru->service = r_str(r);
+    ru->strategy_id = r_str(r);
+    ru->strategy_name = r_str(r);
+    ru->routes = r_str(r);
+    ru->tags = r_strv(r, &ru->ntags);
+    ru->nprog = r_count(r, 4);
+    if (ru->nprog && !r->bad) {
+        ru->prog = malloc(ru->nprog * sizeof(uint32_t));
+        r->bad |= ru->prog == NULL;
+    }
+    /* the program must be well formed: every operator has its operands */
+    uint64_t depth = 0;
+    for (uint32_t j = 0; j < ru->nprog && !r->bad; j++) {
+        uint32_t w = ru->prog[j] = r_u32(r), a = DC_P_ARG(w);
+        switch (DC_P_OPC(w)) {
+        case DC_P_LEAF:
+            r->bad |= a >= rs->nleaves;
+            depth++;
+            break;
+        case DC_P_CONST:
+            depth++;
+            break;
+        case DC_P_NOT:
+            r->bad |= depth < 1;
+            break;
+        case DC_P_AND:
+        case DC_P_OR:
+            r->bad |= a < 1 || depth < a;
+            depth -= r->bad ? 0 : a - 1;
+            break;
+        default:
+            r->bad = 1;
+        }
+    }
+    r->bad |= depth != 1;
+}
+
+static void read_corr(rd *r, dc_ruleset *rs, uint32_t i)
+{
+    dc_corr *c = &rs->corrs[i];
+    unsigned char h[8];
+    r_raw(r, h, 8);
+    c->type = h[0];
+    c->generate = h[1];
+    c->severity = h[2];
+    c->has_min = h[3];
+    c->min_incl = h[4];
+    c->has_max = h[5];
+    c->max_incl = h[6];
+    rs->ncorrs++;
+    c->id = r_str(r);
+    c->name = r_str(r);
+    c->title = r_str(r);
+    c->level = r_str(r);
+    c->description = r_str(r);
+    c->file = r_str(r);
+    c->line = r_u32(r);
+    c->rules = r_strv(r, &c->nrules);
+    c->group_by = r_strv(r, &c->ngroup);
+    c->naliases = r_count(r, 12);
+    if (c->naliases && !r->bad) {
+        c->aliases = calloc(c->naliases, sizeof(dc_alias));
+        r->bad |= c->aliases == NULL;
+    }
+    for (uint32_t j = 0; j < c->naliases && !r->bad; j++) {
+        c->aliases[j].name = r_str(r);
+        c->aliases[j].rule = r_str(r);
+        c->aliases[j].field = r_str(r);
+    }
+    if (!c->aliases) {
+        c->naliases = 0; /* entries not read stay NULL and free() skips them */
+    }
+    c->timespan_ms = (int64_t)r_u64(r);
+    c->field = r_str(r);
+    c->percentile = r_f64(r);
+    c->min = r_f64(r);
+    c->max = r_f64(r);
+    c->tags = r_strv(r, &c->ntags);
+    if (c->type > DC_CT_VALUE_PERCENTILE) {
+        r->bad = 1;
+    }
+}
+
+int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, size_t errstr_size)
+{
+    *out = NULL;
+    rd r = {(const unsigned char *)p, n, 8, 0};
+    int rc = check_header(p, n, &r, errstr, errstr_size);
+    if (rc) {
+        return rc;
+    }
     dc_ruleset *rs = dc_ruleset_new();
     if (!rs) {
         return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
     }
-    uint32_t nl = r_count(&r, 20);
-    if (nl && !r.bad) {
-        rs->leaves = calloc(nl, sizeof(dc_leaf));
-        rs->capleaves = nl;
-        r.bad |= rs->leaves == NULL;
-    }
-    for (uint32_t i = 0; i < nl && !r.bad; i++) {
-        dc_leaf *l = &rs->leaves[i];
-        unsigned char h[4];
-        l->field = r_str(&r);
-        r_raw(&r, h, 4);
-        l->op = h[0];
-        l->timepart = h[1];
-        l->flags = (uint16_t)(h[2] | h[3] << 8);
-        l->val = r_bytes(&r, &l->vlen);
-        l->num = r_f64(&r);
-        rs->nleaves++;
-        if (l->op >= DC_OP__COUNT || l->timepart > DC_TP_YEAR) {
-            r.bad = 1;
-        }
-    }
+    read_leaves(&r, rs);
     uint32_t nr = r_count(&r, 40);
     if (nr && !r.bad) {
         rs->rules = calloc(nr, sizeof(dc_rule));
@@ -543,57 +651,7 @@ int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, s
         r.bad |= rs->rules == NULL;
     }
     for (uint32_t i = 0; i < nr && !r.bad; i++) {
-        dc_rule *ru = &rs->rules[i];
-        unsigned char h[4];
-        r_raw(&r, h, 4);
-        ru->kind = h[0];
-        ru->generate = h[1];
-        ru->severity = h[2];
-        rs->nrules++;
-        ru->id = r_str(&r);
-        ru->name = r_str(&r);
-        ru->title = r_str(&r);
-        ru->level = r_str(&r);
-        ru->description = r_str(&r);
-        ru->file = r_str(&r);
-        ru->line = r_u32(&r);
-        ru->product = r_str(&r);
-        ru->category = r_str(&r);
-        ru->service = r_str(&r);
-        ru->strategy_id = r_str(&r);
-        ru->strategy_name = r_str(&r);
-        ru->routes = r_str(&r);
-        ru->tags = r_strv(&r, &ru->ntags);
-        ru->nprog = r_count(&r, 4);
-        if (ru->nprog && !r.bad) {
-            ru->prog = malloc(ru->nprog * sizeof(uint32_t));
-            r.bad |= ru->prog == NULL;
-        }
-        /* the program must be well formed: every operator has its operands */
-        uint64_t depth = 0;
-        for (uint32_t j = 0; j < ru->nprog && !r.bad; j++) {
-            uint32_t w = ru->prog[j] = r_u32(&r), a = DC_P_ARG(w);
-            switch (DC_P_OPC(w)) {
-            case DC_P_LEAF:
-                r.bad |= a >= rs->nleaves;
-                depth++;
-                break;
-            case DC_P_CONST:
-                depth++;
-                break;
-            case DC_P_NOT:
-                r.bad |= depth < 1;
-                break;
-            case DC_P_AND:
-            case DC_P_OR:
-                r.bad |= a < 1 || depth < a;
-                depth -= r.bad ? 0 : a - 1;
-                break;
-            default:
-                r.bad = 1;
-            }
-        }
-        r.bad |= depth != 1;
+        read_rule(&r, rs, i);
     }
     uint32_t nc = r_count(&r, 60);
     if (nc && !r.bad) {
@@ -602,48 +660,7 @@ int dc_ir_deserialize(const char *p, size_t n, dc_ruleset **out, char *errstr, s
         r.bad |= rs->corrs == NULL;
     }
     for (uint32_t i = 0; i < nc && !r.bad; i++) {
-        dc_corr *c = &rs->corrs[i];
-        unsigned char h[8];
-        r_raw(&r, h, 8);
-        c->type = h[0];
-        c->generate = h[1];
-        c->severity = h[2];
-        c->has_min = h[3];
-        c->min_incl = h[4];
-        c->has_max = h[5];
-        c->max_incl = h[6];
-        rs->ncorrs++;
-        c->id = r_str(&r);
-        c->name = r_str(&r);
-        c->title = r_str(&r);
-        c->level = r_str(&r);
-        c->description = r_str(&r);
-        c->file = r_str(&r);
-        c->line = r_u32(&r);
-        c->rules = r_strv(&r, &c->nrules);
-        c->group_by = r_strv(&r, &c->ngroup);
-        c->naliases = r_count(&r, 12);
-        if (c->naliases && !r.bad) {
-            c->aliases = calloc(c->naliases, sizeof(dc_alias));
-            r.bad |= c->aliases == NULL;
-        }
-        for (uint32_t j = 0; j < c->naliases && !r.bad; j++) {
-            c->aliases[j].name = r_str(&r);
-            c->aliases[j].rule = r_str(&r);
-            c->aliases[j].field = r_str(&r);
-        }
-        if (!c->aliases) {
-            c->naliases = 0; /* entries not read stay NULL and free() skips them */
-        }
-        c->timespan_ms = (int64_t)r_u64(&r);
-        c->field = r_str(&r);
-        c->percentile = r_f64(&r);
-        c->min = r_f64(&r);
-        c->max = r_f64(&r);
-        c->tags = r_strv(&r, &c->ntags);
-        if (c->type > DC_CT_VALUE_PERCENTILE) {
-            r.bad = 1;
-        }
+        read_corr(&r, rs, i);
     }
     if (!r.bad && r.off != r.n) {
         r.bad = 1;

@@ -44,9 +44,23 @@ const dc_ruleset *en_tables_ruleset(const en_tables *t);
 typedef struct {
     size_t fields, exact, literals, globs, regexes, gated_regexes, cidrs, numeric, keywords;
     size_t always_rules;
-    size_t memory; /* approximate bytes */
+    size_t memory;               /* approximate bytes */
+    uint64_t regex_limit_errors; /* regex runs stopped by a PCRE2 limit, all matchers */
 } en_tables_stats;
 void en_tables_get_stats(const en_tables *t, en_tables_stats *st);
+
+/* Regex cost bound.  Every regex run is limited to match_limit PCRE2 steps (a
+ * backtracking bomb such as `(a+)+$` then costs well under a millisecond per value
+ * instead of tens); a run stopped by this or another PCRE2 limit (depth, heap, JIT
+ * stack) counts as "no match" and is counted for every rule using that regex.
+ * match_limit 0 restores the default.  Set it before matching starts.  0 or ZW_ENOMEM. */
+#define EN_REGEX_MATCH_LIMIT_DEFAULT 100000u
+int en_tables_set_regex_limit(en_tables *t, uint32_t match_limit);
+uint32_t en_tables_regex_limit(const en_tables *t);
+/* Limit errors so far: all rules, or one rule (safe to call while matchers run on other
+ * threads, e.g. from a metrics endpoint). */
+uint64_t en_tables_regex_errors(const en_tables *t);
+uint64_t en_tables_rule_regex_errors(const en_tables *t, uint32_t rule);
 
 en_matcher *en_matcher_new(const en_tables *t);
 void en_matcher_destroy(en_matcher *m); /* NULL is a no-op */

@@ -164,6 +164,59 @@ START_TEST(test_det_errors)
 }
 END_TEST
 
+/* Issue 18: DET and Sigma share one correlation-condition parser, which checks its
+ * numbers (DET used an unchecked strtod: `gte: five` meant 0). */
+static size_t det_corr_diags(const char *cond, dc_diags *d)
+{
+    char y[1200];
+    snprintf(y, sizeof y,
+             "strategy: {id: DET9100, name: n, techniques: [T1590.002]}\n" /* 1 */
+             "analytics:\n"                                                /* 2 */
+             "  - id: AN9100\n"                                            /* 3 */
+             "    name: a\n"                                               /* 4 */
+             "    severity: high\n"                                        /* 5 */
+             "    log_sources: [{data_component: x, name: bind}]\n"        /* 6 */
+             "    detection: {sel: {query.type: AXFR}, condition: sel}\n"  /* 7 */
+             "  - id: AN9101\n"                                            /* 8 */
+             "    name: b\n"                                               /* 9 */
+             "    severity: high\n"                                        /* 10 */
+             "    log_sources: [{data_component: x, name: bind}]\n"        /* 11 */
+             "    correlation:\n"                                          /* 12 */
+             "      type: event_count\n"                                   /* 13 */
+             "      rules: [AN9100]\n"                                     /* 14 */
+             "      timespan: 10m\n"                                       /* 15 */
+             "      condition: %s\n",                                      /* 16 */
+             cond);
+    return zrt_diags(y, d);
+}
+
+START_TEST(test_det_corr_condition_checked)
+{
+    dc_diags d;
+    ck_assert_uint_eq(det_corr_diags("{gte: 5}", &d), 0);
+    dc_diags_free(&d);
+    ck_assert_uint_ge(det_corr_diags("{gte: five}", &d), 1);
+    ck_assert(has_diag(&d, 16, 0, "needs a number"));
+    dc_diags_free(&d);
+    ck_assert_uint_ge(det_corr_diags("{gte: [3]}", &d), 1);
+    ck_assert(has_diag(&d, 16, 0, "needs a number"));
+    dc_diags_free(&d);
+    ck_assert_uint_ge(det_corr_diags("{gte: -5}", &d), 1);
+    ck_assert(has_diag(&d, 16, 0, "negative"));
+    dc_diags_free(&d);
+    ck_assert_uint_ge(det_corr_diags("{above: 5}", &d), 1);
+    ck_assert(has_diag(&d, 16, 0, "unknown correlation condition 'above'"));
+    dc_diags_free(&d);
+    /* the same checks on the Sigma side */
+    ck_assert_uint_ge(zrt_diags("title: c\nname: c\ncorrelation:\n  type: event_count\n"
+                                "  rules: [x]\n  timespan: 1m\n  condition: {gte: -5}\n",
+                                &d),
+                      1);
+    ck_assert(has_diag(&d, 7, 0, "negative"));
+    dc_diags_free(&d);
+}
+END_TEST
+
 static dc_ruleset *sample_rules(void)
 {
     dc_compiler *c = dc_compiler_new();
@@ -290,6 +343,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_keep_going_counts);
     tcase_add_test(tc, test_det_format);
     tcase_add_test(tc, test_det_errors);
+    tcase_add_test(tc, test_det_corr_condition_checked);
     tcase_add_test(tc, test_tables_round_trip);
     tcase_add_test(tc, test_sigma_corpus_sample);
     tcase_add_test(tc, test_explain_mode_selections);

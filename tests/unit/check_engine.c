@@ -222,6 +222,31 @@ START_TEST(test_canonical_bool_slot)
 }
 END_TEST
 
+/* Issue 17 item 6: a regex run stopped by a PCRE2 limit is "no match" but counted, per
+ * rule, and never memoised (each run is counted); the limit is configurable. */
+START_TEST(test_regex_limit_counted)
+{
+    en_tables *t = zrt_sel("F|re: '^(?:(a+)+x|a+b)'");
+    ck_assert_uint_eq(en_tables_regex_limit(t), EN_REGEX_MATCH_LIMIT_DEFAULT);
+    ck_assert_int_eq(en_tables_set_regex_limit(t, 1000), 0);
+    ck_assert_uint_eq(en_tables_regex_limit(t), 1000);
+    ck_assert(!zrt_match(t, "{\"F\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\"}"));
+    /* zrt_match runs the DOM walk and the text scan: two runs, both stopped */
+    ck_assert_uint_eq(en_tables_regex_errors(t), 2);
+    ck_assert_uint_eq(en_tables_rule_regex_errors(t, 0), 2);
+    ck_assert_uint_eq(en_tables_rule_regex_errors(t, 7), 0);
+    ck_assert(zrt_match(t, "{\"F\":\"aab\"}"));
+    en_tables_stats st;
+    en_tables_get_stats(t, &st);
+    ck_assert_uint_eq(st.regex_limit_errors, 2);
+    /* 0 restores the default, under which this input completes */
+    ck_assert_int_eq(en_tables_set_regex_limit(t, 0), 0);
+    ck_assert(zrt_match(t, "{\"F\":\"aaaaaaaaaaaaaaab\"}"));
+    ck_assert_uint_eq(en_tables_regex_errors(t), 2);
+    en_tables_destroy(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("engine");
@@ -234,6 +259,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_value_memo);
     tcase_add_test(tc, test_text_scan_errors);
     tcase_add_test(tc, test_explain);
+    tcase_add_test(tc, test_regex_limit_counted);
     suite_add_tcase(s, tc);
     return s;
 }
