@@ -14,11 +14,18 @@
 #include <string.h>
 
 static volatile sig_atomic_t run_flag = 1;
+static volatile sig_atomic_t reload_flag = 0;
 
 static void on_signal(int sig)
 {
     (void)sig;
     run_flag = 0;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    reload_flag = 1;
 }
 
 typedef struct {
@@ -74,7 +81,19 @@ static void stage_usage(FILE *f, const char *mode)
             "MS]\n"
             "         [--max-in-flight N] [--metrics-interval MS] [--metrics-port PORT]\n"
             "         [--metrics-file FILE] [--exit-idle MS] [--verbose]\n"
-            "Runs as a Kafka consumer-group stage until SIGINT/SIGTERM.  See docs/KAFKA.md.\n",
+            "         [--kafka-secret-file FILE] [--rules-watch-ms MS] [--health-down-ms MS]\n"
+            "Runs as a Kafka consumer-group stage until SIGINT/SIGTERM.  SIGHUP (or, with\n"
+            "--rules-watch-ms, a change of the rules file) loads --rules again between two\n"
+            "records; a file that does not load is refused and the old rules stay.\n"
+            "  --kafka-secret-file FILE  SASL password from FILE (one line); also\n"
+            "                           -X sasl.password=@FILE, -X NAME.file=FILE for any\n"
+            "                           password property, or ZW_KAFKA_SASL_PASSWORD in the\n"
+            "                           environment.  Secret values never appear in messages.\n"
+            "  --rules-watch-ms MS      check the rules file's mtime/size every MS (0: off)\n"
+            "  --health-down-ms MS      /health (on --metrics-port) answers 503 after MS with\n"
+            "                           no broker up (default 30000); also 503 while no\n"
+            "                           partition is assigned or after a fatal error\n"
+            "See docs/KAFKA.md.\n",
             mode);
 }
 
@@ -105,6 +124,9 @@ static const struct {
     {"rules", required_argument},
     {"state-topic", required_argument},
     {"checkpoint-ms", required_argument},
+    {"kafka-secret-file", required_argument},
+    {"rules-watch-ms", required_argument},
+    {"health-down-ms", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -134,6 +156,7 @@ int cmd_stage(const char *mode, int argc, char **argv)
     cfg.metrics = on_metrics;
     cfg.opaque = &io;
     cfg.json_events = !strcmp(mode, "detect");
+    cfg.reload = &reload_flag;
     optind = 1;
     while ((c = getopt_long(argc, argv, "X:hv", opts, NULL)) != -1) {
         int rc = 0;
@@ -166,6 +189,11 @@ int cmd_stage(const char *mode, int argc, char **argv)
             status = CLI_USAGE;
             goto out;
         }
+    }
+    if (zk_config_env(&cfg, err, sizeof err)) {
+        fprintf(stderr, "zonewarden %s: %s\n", mode, err);
+        status = CLI_USAGE;
+        goto out;
     }
     if (optind < argc) {
         fprintf(stderr, "zonewarden %s: Kafka mode takes no input files ('%s')\n", mode,
@@ -200,6 +228,8 @@ int cmd_stage(const char *mode, int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (zk_stage_run(st, &run_flag, err, sizeof err)) {
         fprintf(stderr, "zonewarden %s: fatal: %s\n", mode, err);

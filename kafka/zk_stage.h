@@ -63,6 +63,13 @@ typedef struct {
     int txn_max_ms;          /* eos: longest a transaction stays open (default 200) */
     int max_in_flight;       /* pause input while this many produced records await acks */
     int checkpoint_ms;       /* state-topic: at-least-once checkpoint interval (default 1000) */
+    int rules_watch_ms;      /* >0: check the rules file's mtime/size this often; reload on a
+                              * change (as on *reload) */
+    int health_down_ms;      /* /health turns 503 when a client has seen no broker up for
+                              * this long (default 30000) */
+    /* Set (to nonzero) by a SIGHUP handler: the stage reloads the rules file between two
+     * records and clears it.  NULL: no reload on request. */
+    volatile sig_atomic_t *reload;
 
     /* Callbacks (any may be NULL).  Called on the thread that runs zk_stage_run, except
      * log, which librdkafka may call from its own threads. */
@@ -85,6 +92,14 @@ int zk_config_set(zk_config *c, const char *key, const char *value, char *errstr
  * or ZW_EINVAL with "path:line: message" in errstr. */
 int zk_config_load(zk_config *c, const char *path, char *errstr, size_t errstr_size);
 
+/* Adds the SASL password from the environment variable ZW_KAFKA_SASL_PASSWORD, when it
+ * is set and no sasl.password was given.  0, or ZW_ENOMEM / ZW_EINVAL with errstr. */
+int zk_config_env(zk_config *c, char *errstr, size_t errstr_size);
+
+/* 1 if a librdkafka property's value is a secret (passwords, keys, sasl.*): it is read
+ * from a file when written "@PATH" (or as NAME.file=PATH) and never shown in messages. */
+int zk_prop_is_secret(const char *name, size_t n);
+
 /* Checks that required options are present and consistent.  0 or ZW_EINVAL. */
 int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size);
 
@@ -103,6 +118,8 @@ typedef struct {
     uint64_t aborted;   /* transactions aborted */
     uint64_t rebalances;
     uint64_t pauses; /* times input was paused for backpressure */
+    uint64_t reloads;        /* rules reloads that took effect */
+    uint64_t reloads_failed; /* rules reloads refused (the old rules stayed) */
     int64_t lag;     /* sum over assigned partitions at the last metrics tick */
     int64_t in_flight;
     int assigned;
