@@ -1645,10 +1645,12 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
                   ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
                   ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
                   ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
+                  ",\"rules_reloads\":%" PRIu64 ",\"rules_reloads_failed\":%" PRIu64
                   ",\"formats\":{",
                   c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->alerts,
                   c->checkpoints, c->restores, c->dead_dropped, t->noise, s->in_flight, c->lag,
-                  s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted);
+                  s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted,
+                  c->reloads, c->reloads_failed);
     int first = 1;
     for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
         if (!t->fmt_records[i]) {
