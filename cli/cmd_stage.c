@@ -82,6 +82,7 @@ static void stage_usage(FILE *f, const char *mode)
             "         [--max-in-flight N] [--metrics-interval MS] [--metrics-port PORT]\n"
             "         [--metrics-file FILE] [--exit-idle MS] [--verbose]\n"
             "         [--kafka-secret-file FILE] [--rules-watch-ms MS] [--health-down-ms MS]\n"
+            "         [--metrics-addr IPV4]\n"
             "Runs as a Kafka consumer-group stage until SIGINT/SIGTERM.  SIGHUP (or, with\n"
             "--rules-watch-ms, a change of the rules file) loads --rules again between two\n"
             "records; a file that does not load is refused and the old rules stay.\n"
@@ -93,6 +94,8 @@ static void stage_usage(FILE *f, const char *mode)
             "  --health-down-ms MS      /health (on --metrics-port) answers 503 after MS with\n"
             "                           no broker up (default 30000); also 503 while no\n"
             "                           partition is assigned or after a fatal error\n"
+            "  --metrics-addr IPV4      address of the /metrics and /health port (default\n"
+            "                           127.0.0.1; 0.0.0.0 in a container to be scraped)\n"
             "See docs/KAFKA.md.\n",
             mode);
 }
@@ -127,6 +130,7 @@ static const struct {
     {"kafka-secret-file", required_argument},
     {"rules-watch-ms", required_argument},
     {"health-down-ms", required_argument},
+    {"metrics-addr", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 

@@ -48,6 +48,7 @@ void zk_config_free(zk_config *c)
     free(c->format);
     free(c->client_id);
     free(c->transactional_id);
+    free(c->metrics_addr);
     for (int i = 0; i < c->nprops; i++) {
         free(c->props[i]);
     }
@@ -319,6 +320,9 @@ int zk_config_set(zk_config *c, const char *key, const char *v, char *errstr, si
         }
         snprintf(prop, sizeof prop, "sasl.password=@%s", v);
         return add_prop(c, prop, errstr, errstr_size);
+    }
+    if (!strcmp(key, "metrics-addr")) {
+        return set_str(&c->metrics_addr, v, key, errstr, errstr_size);
     }
     if (!strcmp(key, "rules-watch-ms")) {
         return set_int(&c->rules_watch_ms, v, 0, 86400000, key, errstr, errstr_size);

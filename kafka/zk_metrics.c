@@ -133,7 +133,7 @@ static void *serve(void *arg)
     return NULL;
 }
 
-zk_metrics_server *zk_metrics_start(int port, char *errstr, size_t errstr_size)
+zk_metrics_server *zk_metrics_start(const char *addr, int port, char *errstr, size_t errstr_size)
 {
     zk_metrics_server *m = calloc(1, sizeof *m);
     struct sockaddr_in sa;
@@ -154,10 +154,17 @@ zk_metrics_server *zk_metrics_start(int port, char *errstr, size_t errstr_size)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (addr && inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        zw_errf(errstr, errstr_size, ZW_EINVAL, "metrics address '%s' is not an IPv4 address",
+                addr);
+        close(m->fd);
+        free(m);
+        return NULL;
+    }
     if (bind(m->fd, (struct sockaddr *)&sa, sizeof sa) || listen(m->fd, 16) ||
         getsockname(m->fd, (struct sockaddr *)&sa, &sl)) {
-        zw_errf(errstr, errstr_size, ZW_EIO, "metrics port 127.0.0.1:%d: %s", port,
-                strerror(errno));
+        zw_errf(errstr, errstr_size, ZW_EIO, "metrics port %s:%d: %s",
+                addr ? addr : "127.0.0.1", port, strerror(errno));
         close(m->fd);
         free(m);
         return NULL;

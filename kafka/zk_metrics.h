@@ -15,9 +15,10 @@
 
 typedef struct zk_metrics_server zk_metrics_server;
 
-/* Binds 127.0.0.1:port (0 picks a free port; see zk_metrics_port) and starts the
- * thread.  NULL with errstr if the port cannot be bound or memory runs out. */
-zk_metrics_server *zk_metrics_start(int port, char *errstr, size_t errstr_size);
+/* Binds addr:port (addr an IPv4 address, NULL for 127.0.0.1; port 0 picks a free port,
+ * see zk_metrics_port) and starts the thread.  NULL with errstr if the address is not
+ * IPv4, the port cannot be bound or memory runs out. */
+zk_metrics_server *zk_metrics_start(const char *addr, int port, char *errstr, size_t errstr_size);
 int zk_metrics_port(const zk_metrics_server *m);
 /* Replaces the text served (copied).  0 or ZW_ENOMEM. */
 int zk_metrics_publish(zk_metrics_server *m, const char *text, size_t n);

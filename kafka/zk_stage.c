@@ -1426,6 +1426,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     s->cfg.dlq_topic = s->dlq_topic;
     /* the stage keeps only its own copies of strings; the rest is read here, once */
     s->cfg.brokers = s->cfg.group = s->cfg.client_id = s->cfg.transactional_id = NULL;
+    s->cfg.metrics_addr = NULL;
     s->cfg.alert_topic = s->cfg.format = s->cfg.rules = s->cfg.state_topic = NULL;
     s->cfg.nprops = 0;
     s->cfg.ninputs = 0;
@@ -1512,7 +1513,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         goto fail;
     }
     if (c->metrics_port > 0 &&
-        !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
+        !(s->http = zk_metrics_start(c->metrics_addr, c->metrics_port, errstr, errstr_size))) {
         goto fail;
     }
     return s;

@@ -56,7 +56,8 @@ typedef struct {
     int raw_data;
     int tz_offset_min;
     int metrics_interval_ms; /* 0: no periodic metrics lines */
-    int metrics_port;        /* 0: no Prometheus endpoint; serves on 127.0.0.1 */
+    int metrics_port;        /* 0: no Prometheus endpoint; serves on metrics_addr */
+    char *metrics_addr;      /* IPv4 address to serve on; NULL: 127.0.0.1 */
     int exit_idle_ms;        /* >0: stop after this long holding partitions with nothing
                               * consumed and all acked */
     int txn_max_records;     /* eos: records per transaction (default 1000) */
