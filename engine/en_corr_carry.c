@@ -35,8 +35,8 @@ uint64_t en_corr_def_signature(const en_corr *c, size_t i)
     const en_corr_def *d = &c->defs[i];
     uint64_t pct, h = mix_str(0x636172727953ULL, d->meta->uid);
     memcpy(&pct, &d->percentile, sizeof pct);
-    uint64_t v[8] = {(uint64_t)d->type, d->n_members,      d->n_group, (uint64_t)d->timespan_ms,
-                     d->cond.n,        (uint64_t)d->alert, pct,        d->n_texpr};
+    uint64_t v[8] = {(uint64_t)d->type, d->n_members,       d->n_group, (uint64_t)d->timespan_ms,
+                     d->cond.n,         (uint64_t)d->alert, pct,        d->n_texpr};
     h = en_hash(v, sizeof v, h);
     for (size_t m = 0; m < d->n_members; m++) {
         uint64_t k = (uint64_t)d->members[m].kind;

@@ -163,8 +163,8 @@ zk_metrics_server *zk_metrics_start(const char *addr, int port, char *errstr, si
     }
     if (bind(m->fd, (struct sockaddr *)&sa, sizeof sa) || listen(m->fd, 16) ||
         getsockname(m->fd, (struct sockaddr *)&sa, &sl)) {
-        zw_errf(errstr, errstr_size, ZW_EIO, "metrics port %s:%d: %s",
-                addr ? addr : "127.0.0.1", port, strerror(errno));
+        zw_errf(errstr, errstr_size, ZW_EIO, "metrics port %s:%d: %s", addr ? addr : "127.0.0.1",
+                port, strerror(errno));
         close(m->fd);
         free(m);
         return NULL;

@@ -98,8 +98,8 @@ typedef struct {
 } zk_rule_count;
 
 /* Record processing latency (consume to produce enqueued), seconds. */
-static const double lat_le[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                0.005,   0.01,   0.025,   0.05,   0.1,   0.25, 1};
+static const double lat_le[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                0.01,    0.025,  0.05,    0.1,    0.25,  1};
 #define ZK_NLAT ((int)(sizeof lat_le / sizeof lat_le[0]))
 
 struct zk_stage {
@@ -148,7 +148,7 @@ struct zk_stage {
     zk_rkstats rks[2]; /* consumer, producer */
     zw_buf mbuf;
     int64_t start_ms;
-    int healthy; /* last /health answer: 1 = 200 */
+    int healthy;           /* last /health answer: 1 = 200 */
     zk_rule_count *rcount; /* per-rule alert counters */
     size_t nrcount, caprcount;
     uint64_t lat_bucket[ZK_NLAT + 1]; /* last: +Inf */
@@ -1391,7 +1391,8 @@ static void reload_rules(zk_stage *s, const char *why)
 static int rules_changed(zk_stage *s, int64_t now)
 {
     struct stat st;
-    if (s->cfg.rules_watch_ms <= 0 || !s->rules_path || now - s->last_watch_ms < s->cfg.rules_watch_ms) {
+    if (s->cfg.rules_watch_ms <= 0 || !s->rules_path ||
+        now - s->last_watch_ms < s->cfg.rules_watch_ms) {
         return 0;
     }
     s->last_watch_ms = now;
@@ -1461,19 +1462,19 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         }
     }
     s->secrets = calloc((size_t)c->nprops + 1, sizeof *s->secrets);
+    int secrets_ok = s->secrets != NULL;
     for (int i = 0; s->secrets && i < c->nprops; i++) {
         const char *pp = c->props[i], *eq = strchr(pp, '=');
-        if (eq && eq[1] && zk_secret_value(pp, (size_t)(eq - pp)) &&
-            !(s->secrets[s->nsecrets++] = strdup(eq + 1))) {
-            s->nsecrets--;
-            free(s->secrets);
-            s->secrets = NULL; /* reported as out of memory below */
+        if (eq && eq[1] && zk_secret_value(pp, (size_t)(eq - pp))) {
+            s->secrets[s->nsecrets] = strdup(eq + 1);
+            secrets_ok &= s->secrets[s->nsecrets] != NULL;
+            s->nsecrets += s->secrets[s->nsecrets] != NULL;
         }
     }
     s->rules_path = c->rules ? strdup(c->rules) : NULL;
     s->start_ms = zw_now_ms();
     if (!s->group || !s->brokers || !s->pass_props || (c->state_topic && !s->state_topic) ||
-        !s->secrets || (c->rules && !s->rules_path)) {
+        !secrets_ok || (c->rules && !s->rules_path)) {
         zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
         goto fail;
     }
@@ -1682,7 +1683,7 @@ static int prom_label(zw_buf *b, const char *v)
 {
     int rc = zw_buf_putc(b, '"');
     for (; *v && !rc; v++) {
-        rc = *v == '\\'  ? zw_buf_puts(b, "\\\\")
+        rc = *v == '\\'   ? zw_buf_puts(b, "\\\\")
              : *v == '"'  ? zw_buf_puts(b, "\\\"")
              : *v == '\n' ? zw_buf_puts(b, "\\n")
                           : zw_buf_putc(b, *v);
@@ -1718,8 +1719,9 @@ static int render_prom_latency(zk_stage *s, zw_buf *b)
     }
     cum += s->lat_bucket[ZK_NLAT];
     rc = rc ? rc
-            : zw_buf_printf(b, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n%s_sum %.9f\n%s_count %" PRIu64 "\n",
-                            n, cum, n, s->lat_sum, n, s->lat_count);
+            : zw_buf_printf(
+                  b, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n%s_sum %.9f\n%s_count %" PRIu64 "\n", n,
+                  cum, n, s->lat_sum, n, s->lat_count);
     return rc;
 }
 
@@ -1820,12 +1822,11 @@ static void health_update(zk_stage *s, int64_t now)
         rc = rc ? rc : zw_json_str(&s->hbuf, reason, strlen(reason));
     }
     rc = rc ? rc
-            : zw_buf_printf(&s->hbuf,
-                            ",\"assigned_partitions\":%d,\"consumed\":%" PRIu64
-                            ",\"in_flight\":%" PRId64 ",\"rules_reloads\":%" PRIu64
-                            ",\"rules_reloads_failed\":%" PRIu64 "}\n",
-                            s->nparts, s->cnt.consumed, s->in_flight, s->cnt.reloads,
-                            s->cnt.reloads_failed);
+            : zw_buf_printf(
+                  &s->hbuf,
+                  ",\"assigned_partitions\":%d,\"consumed\":%" PRIu64 ",\"in_flight\":%" PRId64
+                  ",\"rules_reloads\":%" PRIu64 ",\"rules_reloads_failed\":%" PRIu64 "}\n",
+                  s->nparts, s->cnt.consumed, s->in_flight, s->cnt.reloads, s->cnt.reloads_failed);
     if (!rc) {
         zk_metrics_set_health(s->http, s->healthy, s->hbuf.p, s->hbuf.len);
     }

@@ -9,6 +9,11 @@
  * run in the stage).  It is not a general Kafka
  * client: one stage is one consumer and one producer, run on the calling thread.
  *
+ * A running stage with rules loads its tables file again on request (zk_config.reload,
+ * set by SIGHUP) or when the watched file changes, between two records; a file that does
+ * not load is refused and the old tables stay (docs/KAFKA.md).  With a metrics port it
+ * also answers GET /health.
+ *
  * Ownership: the caller owns the zk_config (zk_config_init / zk_config_free) and the
  * stage (zk_stage_new / zk_stage_destroy, destroy of NULL is a no-op); the stage copies
  * what it needs from the config.  Nothing here prints: log lines and metrics lines travel
@@ -118,10 +123,10 @@ typedef struct {
     uint64_t committed; /* offset commits (or transactions committed) */
     uint64_t aborted;   /* transactions aborted */
     uint64_t rebalances;
-    uint64_t pauses; /* times input was paused for backpressure */
+    uint64_t pauses;         /* times input was paused for backpressure */
     uint64_t reloads;        /* rules reloads that took effect */
     uint64_t reloads_failed; /* rules reloads refused (the old rules stayed) */
-    int64_t lag;     /* sum over assigned partitions at the last metrics tick */
+    int64_t lag;             /* sum over assigned partitions at the last metrics tick */
     int64_t in_flight;
     int assigned;
 } zk_counters;

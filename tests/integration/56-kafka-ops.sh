@@ -116,7 +116,7 @@ for how in at file flag conffile env; do
     get "$p" /metrics "$WORK/s$n.prom" >/dev/null
     cp "$WORK/h.$p" "$WORK/s$n.health"
     kill -TERM "$pid"
-    stage_wait "$pid" 30 || true
+    stage_wait "$pid" 30 || kfail "$how: the stage exited with $?"
     echo "56-kafka-ops: secrets via $how: $(wc -l <"$WORK/s$n.log") log lines"
 done
 # the value is read (librdkafka sees it): a wrong reference fails, naming the file only

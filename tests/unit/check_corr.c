@@ -831,7 +831,8 @@ START_TEST(test_carry_over)
     corr_feed(nc, &sink, 2, 10 * S, 7, "z.test", NULL, NULL);
     ck_assert_int_eq(corr_n(&cc), 2);
     /* late matches stay late across the reload: the partition clock moved too */
-    ck_assert_int_eq(corr_feed(nc, &sink, 1, -600 * S, 7, "z.test", "10.0.0.9", NULL), EN_CORR_LATE);
+    ck_assert_int_eq(corr_feed(nc, &sink, 1, -600 * S, 7, "z.test", "10.0.0.9", NULL),
+                     EN_CORR_LATE);
     corr_collect_free(&cc);
     en_corr_destroy(old);
     en_corr_destroy(nc);

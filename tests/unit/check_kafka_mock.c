@@ -369,12 +369,12 @@ START_TEST(config_secrets)
     fprintf(f, "kafka.ssl.key.password.file = %s\nkafka.sasl.username = u\n", sp);
     fclose(f);
     zk_config_init(&c);
-    ck_assert_int_eq(zk_config_set(&c, "X", "sasl.password=@build/check_kafka_mock.secret", err,
-                                   sizeof err),
-                     0);
+    ck_assert_int_eq(
+        zk_config_set(&c, "X", "sasl.password=@build/check_kafka_mock.secret", err, sizeof err), 0);
     ck_assert_str_eq(c.props[0], "sasl.password=pa55-Word");
-    ck_assert_int_eq(zk_config_set(&c, "X", "consumer.sasl.password.file=build/check_kafka_mock.secret",
-                                   err, sizeof err),
+    ck_assert_int_eq(zk_config_set(&c, "X",
+                                   "consumer.sasl.password.file=build/check_kafka_mock.secret", err,
+                                   sizeof err),
                      0);
     ck_assert_str_eq(c.props[1], "consumer.sasl.password=pa55-Word");
     ck_assert_int_eq(zk_config_set(&c, "kafka-secret-file", sp, err, sizeof err), 0);
@@ -387,15 +387,16 @@ START_TEST(config_secrets)
     ck_assert_str_eq(c.props[5], "client.rack=@rack1");
     ck_assert_int_eq(zk_config_set(&c, "X", "sasl.password=@build/no-such-secret", err, sizeof err),
                      ZW_EIO);
-    ck_assert_msg(strstr(err, "sasl.password: secret file build/no-such-secret") != NULL, "%s", err);
+    ck_assert_msg(strstr(err, "sasl.password: secret file build/no-such-secret") != NULL, "%s",
+                  err);
     ck_assert_int_eq(zk_config_set(&c, "X", "sasl.passwordSECRET", err, sizeof err), ZW_EINVAL);
     ck_assert_msg(strstr(err, "SECRET") == NULL, "%s", err);
     /* an empty file is refused */
     f = fopen(sp, "w");
     fclose(f);
-    ck_assert_int_eq(zk_config_set(&c, "X", "sasl.password=@build/check_kafka_mock.secret", err,
-                                   sizeof err),
-                     ZW_EINVAL);
+    ck_assert_int_eq(
+        zk_config_set(&c, "X", "sasl.password=@build/check_kafka_mock.secret", err, sizeof err),
+        ZW_EINVAL);
     ck_assert_int_eq(zk_prop_is_secret("producer.SASL.PASSWORD", 22), 1);
     ck_assert_int_eq(zk_prop_is_secret("linger.ms", 9), 0);
     zk_config_free(&c);
