@@ -8,7 +8,8 @@
 # the reload.  Then a corrupt tables file + SIGHUP: refused with a logged reason, the
 # stage keeps running with rules B (the next record alerts under both rules), and the
 # reload counters say 1 ok / 1 failed (JSON metrics and Prometheus, checked by promtool
-# when it is installed).  Waits are on observable conditions, each bounded.
+# when it is installed).  Then a second stage with --rules-watch-ms picks up a changed
+# file without a signal.  Waits are on observable conditions, each bounded.
 set -euo pipefail
 . "$ZW_ROOT/tests/kafka/lib.sh"
 ZW_STAGE_CMD=run
@@ -94,6 +95,38 @@ fi
 
 kill -TERM "$STAGE_PID"
 stage_wait "$STAGE_PID" 30 || kfail "the stage exited with $?"
+
+# --rules-watch-ms: a second stage (own group and alert topic) reloads when the file
+# changes, no signal; its first 5 records went through rules A
+ktopic alerts2 1
+cp "$WORK/a.zwt" "$WORK/watched.zwt"
+stage_start w --group g-watch --input-topic in:knot --output-topic out --rules "$WORK/watched.zwt" \
+    --alert-topic alerts2 --metrics-interval 200 --metrics-file "$WORK/w.metrics" --rules-watch-ms 200
+pid_w=$STAGE_PID
+wlast() { python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")] if __import__("os").path.exists(sys.argv[1]) else []
+print(rows[-1][sys.argv[2]] if rows else 0)' "$WORK/w.metrics" "$1"; }
+wait_until 40 eval '[ "$(wlast consumed)" -ge 5 ]' || kfail "watch stage: did not consume the 5 records"
+cp "$WORK/b.zwt" "$WORK/rules.new" && mv "$WORK/rules.new" "$WORK/watched.zwt"
+wait_until 20 eval '[ "$(wlast rules_reloads)" -ge 1 ]' || kfail "watch stage: the changed file was not reloaded"
+grep -q 'rules reloaded (file changed)' "$WORK/w.log" || kfail "watch stage: no reload log line"
+xfr zone-f.test 06 127.0.0.12 >"$WORK/in.4"
+kproduce in 0 "$WORK/in.4"
+wait_until 30 eval '[ "$(kcount alerts2)" -ge 7 ]' || kfail "watch stage: want 5 + 2 alerts"
+kill -TERM "$pid_w"
+stage_wait "$pid_w" 30 || kfail "watch stage exited with $?"
+kdump alerts2 "$WORK/alerts2.json"
+python3 - "$WORK/alerts2.json" "$NEW" <<'PY' || kfail "watch stage alerts"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+new = sorted(int(dict(zip(r["headers"][::2], r["headers"][1::2]))["zw-source-offset"])
+             for r in rows if json.loads(r["payload"])["finding_info"]["analytic"]["uid"] == sys.argv[2])
+if new != [5]:
+    sys.exit("57-kafka-reload: watched reload: the new rule alerted at %s, want [5]" % new)
+PY
+echo "57-kafka-reload: --rules-watch-ms reloaded the changed file; the new rule alerted only after it"
+
 kdump alerts "$WORK/alerts.json"
 python3 - "$WORK/alerts.json" "$R1" "$CORR" "$NEW" <<'PY' || kfail "alerts"
 import json, sys
