@@ -146,22 +146,50 @@ int zk_prop_is_secret(const char *name, size_t n)
            !strcmp(low, "ssl.key.pem") || !strcmp(low, "ssl_key");
 }
 
-/* Reads a secret from a file: the whole file, one trailing newline (or CRLF) removed.
+#define ZK_SECRET_MAX 65536 /* bytes: a password, a key passphrase, a PEM key */
+
+/* Reads a secret from a file: the whole file (at most ZK_SECRET_MAX bytes, so /dev/zero
+ * or a wrong path to a large file fails fast), one trailing newline (or CRLF) removed.
  * The message never holds the content.  0, or ZW_EIO / ZW_EINVAL / ZW_ENOMEM. */
 static int read_secret(zw_buf *b, const char *name, const char *path, char *errstr,
                        size_t errstr_size)
 {
-    char e[300];
+    char tmp[4096];
+    size_t got;
+    int rc = 0;
+    FILE *f;
     if (!*path || !strcmp(path, "-")) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: want a file path after '@'", name);
     }
-    if (zw_buf_read_file(b, path, e, sizeof e)) {
-        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: secret file %s", name, e);
+    if (!(f = fopen(path, "rb"))) {
+        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: secret file %s: %s", name, path,
+                       strerror(errno));
+    }
+    while (!rc && (got = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (b->len + got > ZK_SECRET_MAX) {
+            rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: secret file %s is over %d bytes",
+                         name, path, ZK_SECRET_MAX);
+        } else if (zw_buf_append(b, tmp, got)) {
+            rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        }
+    }
+    if (!rc && ferror(f)) {
+        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: secret file %s: read error", name, path);
+    }
+    fclose(f);
+    memset(tmp, 0, sizeof tmp);
+    if (rc) {
+        return rc;
+    }
+    if (zw_buf_cstr(b)) {
+        return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
     }
     while (b->len && (b->p[b->len - 1] == '\n' || b->p[b->len - 1] == '\r')) {
         b->p[--b->len] = 0;
     }
-    if (!b->len || memchr(b->p, 0, b->len) || memchr(b->p, '\n', b->len)) {
+    /* a PEM key spans lines; a password does not (a second line is a mistake) */
+    int multi = strstr(name, "pem") != NULL;
+    if (!b->len || memchr(b->p, 0, b->len) || (!multi && memchr(b->p, '\n', b->len))) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL,
                        "%s: secret file %s must hold one non-empty line", name, path);
     }
