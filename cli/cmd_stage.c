@@ -14,11 +14,18 @@
 #include <string.h>
 
 static volatile sig_atomic_t run_flag = 1;
+static volatile sig_atomic_t reload_flag = 0;
 
 static void on_signal(int sig)
 {
     (void)sig;
     run_flag = 0;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    reload_flag = 1;
 }
 
 typedef struct {
@@ -111,6 +118,17 @@ void cli_stage_help(FILE *f, const char *mode)
             "  --metrics-file FILE        append metrics lines to FILE (default stderr)\n"
             "  --exit-idle MS             stop after MS with nothing consumed or in flight\n"
             "                             (default 0 = never)\n"
+            "  --kafka-secret-file FILE   SASL password from FILE (one line); also\n"
+            "                             -X sasl.password=@FILE, -X NAME.file=FILE for any\n"
+            "                             password property, or ZW_KAFKA_SASL_PASSWORD;\n"
+            "                             secret values never appear in messages\n"
+            "  --rules-watch-ms MS        reload the rules when the file changes, checked\n"
+            "                             every MS (default 0 = off; SIGHUP always reloads;\n"
+            "                             a file that does not load is refused)\n"
+            "  --health-down-ms MS        /health on the metrics port answers 503 after MS\n"
+            "                             with no broker up (default 30000)\n"
+            "  --metrics-addr IPV4        address of the /metrics and /health port (default\n"
+            "                             127.0.0.1; 0.0.0.0 in a container)\n"
             "  -v, --verbose              also show librdkafka's informational logs\n"
             "  --quiet                    accepted for symmetry with file mode; no effect\n"
             "  --dlq FILE                 refused in Kafka mode (use --dlq-topic)\n",
@@ -155,6 +173,10 @@ static const struct {
     {"state-topic", required_argument},
     {"checkpoint-ms", required_argument},
     {"dlq-max-message-bytes", required_argument},
+    {"kafka-secret-file", required_argument},
+    {"rules-watch-ms", required_argument},
+    {"health-down-ms", required_argument},
+    {"metrics-addr", required_argument},
 };
 #define NKEYS ((int)(sizeof keys / sizeof keys[0]))
 
@@ -184,6 +206,7 @@ int cmd_stage(const char *mode, int argc, char **argv)
     cfg.metrics = on_metrics;
     cfg.opaque = &io;
     cfg.json_events = !strcmp(mode, "detect");
+    cfg.reload = &reload_flag;
     optind = 1;
     while ((c = getopt_long(argc, argv, "X:hv", opts, NULL)) != -1) {
         int rc = 0;
@@ -216,6 +239,11 @@ int cmd_stage(const char *mode, int argc, char **argv)
             status = CLI_USAGE;
             goto out;
         }
+    }
+    if (zk_config_env(&cfg, err, sizeof err)) {
+        fprintf(stderr, "zonewarden %s: %s\n", mode, err);
+        status = CLI_USAGE;
+        goto out;
     }
     if (optind < argc) {
         fprintf(stderr, "zonewarden %s: Kafka mode takes no input files ('%s')\n", mode,
@@ -250,6 +278,8 @@ int cmd_stage(const char *mode, int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     if (zk_stage_run(st, &run_flag, err, sizeof err)) {
         fprintf(stderr, "zonewarden %s: fatal: %s\n", mode, err);

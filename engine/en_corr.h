@@ -215,4 +215,21 @@ int en_corr_state_close(const en_corr *c, const char *path, char *errstr, size_t
 
 void en_corr_get_stats(const en_corr *c, en_corr_stats *out);
 
+/* Rules reload (en_corr_carry.c): copies into dst (built from the new rules) every
+ * partition's clocks and the open groups of each correlation of src whose uid and
+ * definition signature are the same in dst; groups of changed or removed correlations
+ * are dropped and counted.  Buffered matches and held alerts are not carried (counted
+ * in dropped): drain src first, or run without lateness and merging as the Kafka stage
+ * does.  src is not modified.  0 or ZW_ENOMEM (dst may then hold part of the state). */
+typedef struct {
+    size_t corrs_kept;     /* correlations found unchanged in dst */
+    size_t corrs_changed;  /* correlations of src changed or gone in dst */
+    size_t groups_kept;    /* open groups carried over */
+    size_t groups_dropped; /* open groups of changed or removed correlations */
+    size_t dropped;        /* buffered matches and held alerts not carried */
+} en_corr_carry;
+int en_corr_carry_over(en_corr *dst, const en_corr *src, en_corr_carry *out);
+/* Signature of correlation i's definition (members by uid), as compared above. */
+uint64_t en_corr_def_signature(const en_corr *c, size_t i);
+
 #endif

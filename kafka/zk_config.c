@@ -1,9 +1,15 @@
 /*
  * zk_config.c - the Kafka stage's options: one setter shared by command-line flags and
  * the config file, so both can say the same things.  Not for running anything.
+ *
+ * Secrets (sasl.password, ssl.key.password, any *password* / *secret* property and every
+ * sasl.* property) can come from a file ("-X sasl.password=@/run/secrets/kafka",
+ * "-X sasl.password.file=/path", --kafka-secret-file) or from the environment
+ * (ZW_KAFKA_SASL_PASSWORD), and no message built here ever contains their values.
  */
 #include "zk_stage.h"
 
+#include "../common/zw_buf.h"
 #include "../common/zw_common.h"
 
 #include <ctype.h>
@@ -21,6 +27,7 @@ void zk_config_init(zk_config *c)
     c->max_in_flight = 100000;
     c->checkpoint_ms = 1000;
     c->dlq_max_message_bytes = ZK_DLQ_MAX_MESSAGE_BYTES;
+    c->health_down_ms = 30000;
 }
 
 void zk_config_free(zk_config *c)
@@ -42,6 +49,7 @@ void zk_config_free(zk_config *c)
     free(c->format);
     free(c->client_id);
     free(c->transactional_id);
+    free(c->metrics_addr);
     for (int i = 0; i < c->nprops; i++) {
         free(c->props[i]);
     }
@@ -121,18 +129,157 @@ static int add_input(zk_config *c, const char *v, char *errstr, size_t errstr_si
     return 0;
 }
 
+int zk_prop_is_secret(const char *name, size_t n)
+{
+    char low[256];
+    if (n >= 9 && (!strncmp(name, "consumer.", 9) || !strncmp(name, "producer.", 9))) {
+        name += 9;
+        n -= 9;
+    }
+    if (n >= sizeof low) {
+        n = sizeof low - 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        low[i] = (char)tolower((unsigned char)name[i]);
+    }
+    low[n] = 0;
+    return !strncmp(low, "sasl.", 5) || strstr(low, "password") || strstr(low, "secret") ||
+           !strcmp(low, "ssl.key.pem") || !strcmp(low, "ssl_key");
+}
+
+#define ZK_SECRET_MAX 65536 /* bytes: a password, a key passphrase, a PEM key */
+
+/* Reads a secret from a file: the whole file (at most ZK_SECRET_MAX bytes, so /dev/zero
+ * or a wrong path to a large file fails fast), one trailing newline (or CRLF) removed.
+ * The message never holds the content.  0, or ZW_EIO / ZW_EINVAL / ZW_ENOMEM. */
+static int read_secret(zw_buf *b, const char *name, const char *path, char *errstr,
+                       size_t errstr_size)
+{
+    char tmp[4096];
+    size_t got;
+    int rc = 0;
+    FILE *f;
+    if (!*path || !strcmp(path, "-")) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: want a file path after '@'", name);
+    }
+    if (!(f = fopen(path, "rb"))) {
+        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: secret file %s: %s", name, path,
+                       strerror(errno));
+    }
+    while (!rc && (got = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (b->len + got > ZK_SECRET_MAX) {
+            rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: secret file %s is over %d bytes",
+                         name, path, ZK_SECRET_MAX);
+        } else if (zw_buf_append(b, tmp, got)) {
+            rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        }
+    }
+    if (!rc && ferror(f)) {
+        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: secret file %s: read error", name, path);
+    }
+    fclose(f);
+    memset(tmp, 0, sizeof tmp);
+    if (rc) {
+        return rc;
+    }
+    if (zw_buf_cstr(b)) {
+        return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+    }
+    while (b->len && (b->p[b->len - 1] == '\n' || b->p[b->len - 1] == '\r')) {
+        b->p[--b->len] = 0;
+    }
+    /* a PEM key spans lines; a password does not (a second line is a mistake) */
+    int multi = strstr(name, "pem") != NULL;
+    if (!b->len || memchr(b->p, 0, b->len) || (!multi && memchr(b->p, '\n', b->len))) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL,
+                       "%s: secret file %s must hold one non-empty line", name, path);
+    }
+    return 0;
+}
+
+/* Appends "name=value" (copied).  A secret property may name a file instead of its
+ * value: "name=@PATH" or "name.file=PATH". */
 static int add_prop(zk_config *c, const char *v, char *errstr, size_t errstr_size)
 {
-    if (!v || !strchr(v, '=') || v[0] == '=') {
+    const char *eq = v ? strchr(v, '=') : NULL;
+    zw_buf b;
+    char name[256];
+    int rc = 0;
+    if (!eq || eq == v) {
+        if (v && zk_prop_is_secret(v, strlen(v))) {
+            return zw_errf(errstr, errstr_size, ZW_EINVAL, "-X wants name=value (value not shown)");
+        }
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "-X wants name=value, got '%s'", v ? v : "");
+    }
+    if ((size_t)(eq - v) >= sizeof name) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "-X: property name too long");
     }
     if (c->nprops >= ZK_MAX_PROPS) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "at most %d -X properties", ZK_MAX_PROPS);
     }
-    if (!(c->props[c->nprops] = strdup(v))) {
+    snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+    size_t nl = strlen(name);
+    int via_file = nl > 5 && !strcmp(name + nl - 5, ".file") && zk_prop_is_secret(name, nl - 5);
+    if (!via_file && !(zk_prop_is_secret(name, nl) && eq[1] == '@')) {
+        if (!(c->props[c->nprops] = strdup(v))) {
+            return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        }
+        c->nprops++;
+        return 0;
+    }
+    if (via_file) {
+        name[nl - 5] = 0;
+    }
+    zw_buf_init(&b);
+    rc = zw_buf_puts(&b, name) || zw_buf_putc(&b, '=') ? ZW_ENOMEM : 0;
+    if (!rc) {
+        zw_buf vb;
+        zw_buf_init(&vb);
+        rc = read_secret(&vb, name, via_file ? eq + 1 : eq + 2, errstr, errstr_size);
+        if (!rc && (zw_buf_append(&b, vb.p, vb.len) || zw_buf_cstr(&b))) {
+            rc = zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
+        }
+        if (vb.p) {
+            memset(vb.p, 0, vb.len);
+        }
+        zw_buf_free(&vb);
+    }
+    if (!rc) {
+        c->props[c->nprops++] = b.p; /* the buffer's bytes become the property */
+        return 0;
+    }
+    if (b.p) {
+        memset(b.p, 0, b.len);
+    }
+    zw_buf_free(&b);
+    return rc;
+}
+
+int zk_config_env(zk_config *c, char *errstr, size_t errstr_size)
+{
+    const char *pw = getenv("ZW_KAFKA_SASL_PASSWORD");
+    if (!pw || !*pw) {
+        return 0;
+    }
+    for (int i = 0; i < c->nprops; i++) {
+        const char *p = c->props[i];
+        if (!strncmp(p, "consumer.", 9) || !strncmp(p, "producer.", 9)) {
+            p += 9;
+        }
+        if (!strncmp(p, "sasl.password=", 14)) {
+            return 0; /* a flag or the config file said it: that wins */
+        }
+    }
+    if (c->nprops >= ZK_MAX_PROPS) {
+        return zw_errf(errstr, errstr_size, ZW_EINVAL, "at most %d -X properties", ZK_MAX_PROPS);
+    }
+    size_t n = strlen(pw) + sizeof "sasl.password=";
+    char *prop = malloc(n);
+    if (!prop) {
         return zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
     }
-    c->nprops++;
+    snprintf(prop, n, "sasl.password=%s", pw);
+    c->props[c->nprops++] = prop;
     return 0;
 }
 
@@ -195,6 +342,23 @@ int zk_config_set(zk_config *c, const char *key, const char *v, char *errstr, si
     if (!strcmp(key, "X")) {
         return add_prop(c, v, errstr, errstr_size);
     }
+    if (!strcmp(key, "kafka-secret-file")) {
+        char prop[4200];
+        if (!v || !*v) {
+            return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s needs a file path", key);
+        }
+        snprintf(prop, sizeof prop, "sasl.password=@%s", v);
+        return add_prop(c, prop, errstr, errstr_size);
+    }
+    if (!strcmp(key, "metrics-addr")) {
+        return set_str(&c->metrics_addr, v, key, errstr, errstr_size);
+    }
+    if (!strcmp(key, "rules-watch-ms")) {
+        return set_int(&c->rules_watch_ms, v, 0, 86400000, key, errstr, errstr_size);
+    }
+    if (!strcmp(key, "health-down-ms")) {
+        return set_int(&c->health_down_ms, v, 100, 86400000, key, errstr, errstr_size);
+    }
     if (!strcmp(key, "output")) {
         int k = v ? zw_out_kind_parse(v) : -1;
         if (k < 0) {
@@ -234,12 +398,16 @@ int zk_config_set(zk_config *c, const char *key, const char *v, char *errstr, si
         return set_int(&c->max_in_flight, v, 1, 10000000, key, errstr, errstr_size);
     }
     if (!strncmp(key, "kafka.", 6) && key[6]) {
-        char prop[1024];
+        char prop[4200];
         if (!v) {
             return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s needs a value", key);
         }
-        snprintf(prop, sizeof prop, "%s=%s", key + 6, v);
-        return add_prop(c, prop, errstr, errstr_size);
+        if ((size_t)snprintf(prop, sizeof prop, "%s=%s", key + 6, v) >= sizeof prop) {
+            return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: value too long", key);
+        }
+        int rc = add_prop(c, prop, errstr, errstr_size);
+        memset(prop, 0, sizeof prop);
+        return rc;
     }
     return zw_errf(errstr, errstr_size, ZW_EINVAL, "unknown option '%s'", key);
 }

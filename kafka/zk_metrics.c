@@ -25,6 +25,9 @@ struct zk_metrics_server {
     pthread_mutex_t lock;
     char *text; /* under lock */
     size_t len;
+    char *health; /* under lock; NULL until the stage sets it */
+    size_t hlen;
+    int healthy;
     atomic_int stop; /* read by the thread between 200 ms polls */
 };
 
@@ -41,6 +44,41 @@ static void write_all(int fd, const char *p, size_t n)
         p += w;
         n -= (size_t)w;
     }
+}
+
+/* Answers from a copy taken under the lock, so the stage never waits on a slow client. */
+static void answer(zk_metrics_server *m, int c, int health)
+{
+    static const char starting[] = "{\"status\":\"starting\"}\n";
+    pthread_mutex_lock(&m->lock);
+    const char *src = health ? (m->health ? m->health : starting) : m->text;
+    size_t n = health ? (m->health ? m->hlen : sizeof starting - 1) : m->len;
+    int ok = health ? (m->health && m->healthy) : 1;
+    char *copy = malloc(n + 1);
+    if (copy && n) {
+        memcpy(copy, src, n);
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (!copy) {
+        return;
+    }
+    char head[256];
+    int hl = snprintf(head, sizeof head,
+                      "HTTP/1.0 %s\r\nContent-Type: %s\r\n"
+                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                      ok ? "200 OK" : "503 Service Unavailable",
+                      health ? "application/json" : "text/plain; version=0.0.4", n);
+    write_all(c, head, (size_t)hl);
+    write_all(c, copy, n);
+    free(copy);
+}
+
+/* "GET /path" followed by a space or '?': the path matches exactly. */
+static int is_get(const char *req, const char *path)
+{
+    size_t n = strlen(path);
+    return !strncmp(req, "GET ", 4) && !strncmp(req + 4, path, n) &&
+           (req[4 + n] == ' ' || req[4 + n] == '?');
 }
 
 static void serve_one(zk_metrics_server *m, int c)
@@ -64,30 +102,17 @@ static void serve_one(zk_metrics_server *m, int c)
         }
     }
     req[got] = 0;
-    if (strncmp(req, "GET /metrics", 12) != 0 && strncmp(req, "GET / ", 6) != 0) {
+    if (is_get(req, "/health") || is_get(req, "/healthz")) {
+        answer(m, c, 1);
+        return;
+    }
+    if (!is_get(req, "/metrics") && !is_get(req, "/")) {
         static const char nf[] = "HTTP/1.0 404 Not Found\r\nContent-Type: text/plain\r\n"
                                  "Content-Length: 10\r\nConnection: close\r\n\r\nnot found\n";
         write_all(c, nf, sizeof nf - 1);
         return;
     }
-    pthread_mutex_lock(&m->lock);
-    size_t n = m->len;
-    char *copy = malloc(n + 1);
-    if (copy && n) {
-        memcpy(copy, m->text, n);
-    }
-    pthread_mutex_unlock(&m->lock);
-    if (!copy) {
-        return;
-    }
-    char head[256];
-    int hl = snprintf(head, sizeof head,
-                      "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
-                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                      n);
-    write_all(c, head, (size_t)hl);
-    write_all(c, copy, n);
-    free(copy);
+    answer(m, c, 0);
 }
 
 static void *serve(void *arg)
@@ -108,7 +133,7 @@ static void *serve(void *arg)
     return NULL;
 }
 
-zk_metrics_server *zk_metrics_start(int port, char *errstr, size_t errstr_size)
+zk_metrics_server *zk_metrics_start(const char *addr, int port, char *errstr, size_t errstr_size)
 {
     zk_metrics_server *m = calloc(1, sizeof *m);
     struct sockaddr_in sa;
@@ -129,10 +154,17 @@ zk_metrics_server *zk_metrics_start(int port, char *errstr, size_t errstr_size)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (addr && inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        zw_errf(errstr, errstr_size, ZW_EINVAL, "metrics address '%s' is not an IPv4 address",
+                addr);
+        close(m->fd);
+        free(m);
+        return NULL;
+    }
     if (bind(m->fd, (struct sockaddr *)&sa, sizeof sa) || listen(m->fd, 16) ||
         getsockname(m->fd, (struct sockaddr *)&sa, &sl)) {
-        zw_errf(errstr, errstr_size, ZW_EIO, "metrics port 127.0.0.1:%d: %s", port,
-                strerror(errno));
+        zw_errf(errstr, errstr_size, ZW_EIO, "metrics port %s:%d: %s", addr ? addr : "127.0.0.1",
+                port, strerror(errno));
         close(m->fd);
         free(m);
         return NULL;
@@ -171,6 +203,24 @@ int zk_metrics_publish(zk_metrics_server *m, const char *text, size_t n)
     return 0;
 }
 
+int zk_metrics_set_health(zk_metrics_server *m, int healthy, const char *json, size_t n)
+{
+    char *copy = malloc(n + 1);
+    if (!copy) {
+        return ZW_ENOMEM;
+    }
+    memcpy(copy, json, n);
+    copy[n] = 0;
+    pthread_mutex_lock(&m->lock);
+    char *old = m->health;
+    m->health = copy;
+    m->hlen = n;
+    m->healthy = healthy;
+    pthread_mutex_unlock(&m->lock);
+    free(old);
+    return 0;
+}
+
 void zk_metrics_stop(zk_metrics_server *m)
 {
     if (!m) {
@@ -181,5 +231,6 @@ void zk_metrics_stop(zk_metrics_server *m)
     close(m->fd);
     pthread_mutex_destroy(&m->lock);
     free(m->text);
+    free(m->health);
     free(m);
 }

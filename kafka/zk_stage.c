@@ -45,6 +45,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ZK_MAX_PARTS 4096
@@ -91,7 +93,20 @@ typedef struct {
 
 typedef struct {
     int64_t msg_cnt, msg_size, tx, rx, txmsgs, rxmsgs, replyq;
+    int64_t up_ms; /* last statistics tick that saw a broker UP (0 never) */
 } zk_rkstats;
+
+/* Alerts per rule or correlation, keyed by uid (kept across rules reloads, so a
+ * Prometheus counter never goes backwards). */
+typedef struct {
+    char *uid, *name;
+    uint64_t n;
+} zk_rule_count;
+
+/* Record processing latency (consume to produce enqueued), seconds. */
+static const double lat_le[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                0.01,    0.025,  0.05,    0.1,    0.25,  1};
+#define ZK_NLAT ((int)(sizeof lat_le / sizeof lat_le[0]))
 
 struct zk_stage {
     zk_config cfg; /* scalars and callbacks; its string pointers are the stage's copies or NULL */
@@ -150,7 +165,49 @@ struct zk_stage {
     int64_t last_rebalance_ms;
     zk_rkstats rks[2]; /* consumer, producer */
     zw_buf mbuf;
+    int64_t start_ms;
+    int healthy;           /* last /health answer: 1 = 200 */
+    zk_rule_count *rcount; /* per-rule alert counters */
+    size_t nrcount, caprcount;
+    uint64_t lat_bucket[ZK_NLAT + 1]; /* last: +Inf */
+    uint64_t lat_count;
+    double lat_sum;
+
+    /* rules reload (SIGHUP or a watched file) */
+    char *rules_path;
+    struct stat rules_st; /* of the file last loaded */
+    int64_t last_watch_ms;
+
+    /* values never to appear in a message (passwords and other secrets) */
+    char **secrets;
+    int nsecrets;
 };
+
+/* Properties whose values are masked in every message: the secrets proper (not every
+ * sasl.* value: masking a mechanism name like "PLAIN" would garble the logs). */
+static int zk_secret_value(const char *name, size_t n)
+{
+    char low[256];
+    snprintf(low, sizeof low, "%.*s", (int)(n < 255 ? n : 255), name);
+    for (char *q = low; *q; q++) {
+        *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+    }
+    return strstr(low, "password") || strstr(low, "secret") || strstr(low, "oauthbearer.config") ||
+           strstr(low, "ssl.key.pem") || strstr(low, "ssl_key");
+}
+
+/* Overwrites every occurrence of a secret value in msg with '*'. */
+static void mask_secrets(const zk_stage *s, char *msg)
+{
+    for (int i = 0; i < s->nsecrets; i++) {
+        size_t n = strlen(s->secrets[i]);
+        char *at = msg;
+        while (n && (at = strstr(at, s->secrets[i]))) {
+            memset(at, '*', n);
+            at += n;
+        }
+    }
+}
 
 static void slog(zk_stage *s, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -164,6 +221,7 @@ static void slog(zk_stage *s, int level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    mask_secrets(s, msg);
     s->cfg.log(s->cfg.opaque, level, msg);
 }
 
@@ -178,6 +236,7 @@ static void set_fatal(zk_stage *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s->fatal_msg, sizeof s->fatal_msg, fmt, ap);
     va_end(ap);
+    mask_secrets(s, s->fatal_msg);
     slog(s, ZK_LOG_ERR, "fatal: %s", s->fatal_msg);
 }
 
@@ -581,6 +640,37 @@ static int produce(zk_stage *s, rd_kafka_topic_t *rkt, const char *key, size_t k
     return 0;
 }
 
+/* Counts one alert of a rule (linear over the rules that alerted so far: a handful in
+ * practice; a miss on out-of-memory loses only the per-rule count, not the alert). */
+static void count_rule_alert(zk_stage *s, const en_rule_meta *meta)
+{
+    for (size_t i = 0; i < s->nrcount; i++) {
+        if (!strcmp(s->rcount[i].uid, meta->uid)) {
+            s->rcount[i].n++;
+            return;
+        }
+    }
+    if (s->nrcount == s->caprcount) {
+        size_t n = s->caprcount ? s->caprcount * 2 : 16;
+        zk_rule_count *r = realloc(s->rcount, n * sizeof *r);
+        if (!r) {
+            return;
+        }
+        s->rcount = r;
+        s->caprcount = n;
+    }
+    zk_rule_count *r = &s->rcount[s->nrcount];
+    r->uid = strdup(meta->uid);
+    r->name = strdup(meta->name ? meta->name : "");
+    if (!r->uid || !r->name) {
+        free(r->uid);
+        free(r->name);
+        return;
+    }
+    r->n = 1;
+    s->nrcount++;
+}
+
 /* Alert sink of the engine pipeline: one Detection Finding per alert, produced to the
  * alert topic while the record that fired it is being processed (so its offset waits
  * for the alert's acknowledgement), keyed by that record's event zone. */
@@ -595,6 +685,7 @@ static int on_alert(void *ud, const en_alert *a)
         return ZW_ENOMEM;
     }
     s->cnt.alerts++;
+    count_rule_alert(s, a->meta);
     return produce(s, s->alert_rkt, s->cur_zone.n ? s->cur_zone.p : NULL, s->cur_zone.n, s->buf.p,
                    s->buf.len, "alert", s->cur_fmt);
 }
@@ -1277,6 +1368,7 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char 
     if (s && s->cfg.log) {
         char msg[1024];
         snprintf(msg, sizeof msg, "rdkafka %s: %s", fac, buf);
+        mask_secrets(s, msg);
         s->cfg.log(s->cfg.opaque, level, msg);
     }
 }
@@ -1301,6 +1393,22 @@ static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
         r->txmsgs = jint(o, "txmsgs");
         r->rxmsgs = jint(o, "rxmsgs");
         r->replyq = jint(o, "replyq");
+        fjson_object *brokers, *st;
+        if (fjson_object_object_get_ex(o, "brokers", &brokers) &&
+            fjson_object_is_type(brokers, fjson_type_object)) {
+            struct fjson_object_iterator it = fjson_object_iter_begin(brokers);
+            struct fjson_object_iterator end = fjson_object_iter_end(brokers);
+            for (; !fjson_object_iter_equal(&it, &end); fjson_object_iter_next(&it)) {
+                fjson_object *bk = fjson_object_iter_peek_value(&it);
+                const char *state = fjson_object_object_get_ex(bk, "state", &st)
+                                        ? fjson_object_get_string(st)
+                                        : NULL;
+                if (state && !strcmp(state, "UP")) {
+                    r->up_ms = zw_now_ms();
+                    break;
+                }
+            }
+        }
         fjson_object_put(o);
     }
     return 0; /* librdkafka frees json */
@@ -1332,7 +1440,8 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
             : conf_set(k, "client.id", c->client_id ? c->client_id : "zonewarden", errstr,
                        errstr_size);
     if (c->metrics_interval_ms > 0 || c->metrics_port > 0) {
-        snprintf(num, sizeof num, "%d", c->metrics_interval_ms > 0 ? c->metrics_interval_ms : 5000);
+        /* the endpoint alone: every second, so /health sees a broker go away quickly */
+        snprintf(num, sizeof num, "%d", c->metrics_interval_ms > 0 ? c->metrics_interval_ms : 1000);
         rc = rc ? rc : conf_set(k, "statistics.interval.ms", num, errstr, errstr_size);
     }
     if (producer) {
@@ -1381,9 +1490,14 @@ static rd_kafka_conf_t *make_conf(zk_stage *s, const zk_config *c, int producer,
             p += 9;
         }
         const char *eq = strchr(p, '=');
-        char name[256];
+        char name[256], e[512];
         snprintf(name, sizeof name, "%.*s", (int)(eq - p), p);
-        rc = conf_set(k, name, eq + 1, errstr, errstr_size);
+        if (rd_kafka_conf_set(k, name, eq + 1, e, sizeof e) != RD_KAFKA_CONF_OK) {
+            int secret = zk_prop_is_secret(name, strlen(name));
+            mask_secrets(s, e);
+            rc = zw_errf(errstr, errstr_size, ZW_EINVAL, "%s=%s: %s", name,
+                         secret ? "(value not shown)" : eq + 1, e);
+        }
     }
     if (rc) {
         rd_kafka_conf_destroy(k);
@@ -1459,22 +1573,117 @@ out:
     }
 }
 
-/* Loads the tables file and builds the engine pipeline.  Reports through errstr. */
-static int load_rules(zk_stage *s, const char *path, char *errstr, size_t errstr_size)
+/* Loads a tables file and builds an engine pipeline over it into *t and *p (both NULL
+ * on failure).  Reports through errstr. */
+static int build_rules(zk_stage *s, const char *path, en_tables **t, en_pipe **p, char *errstr,
+                       size_t errstr_size)
 {
     dc_ruleset *rs;
     char e[600];
+    en_alert_sink sink = {on_alert, s};
+    *t = NULL;
+    *p = NULL;
     if (dc_ir_read(path, &rs, e, sizeof e)) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules: %s", e);
     }
-    if (en_tables_new(rs, &s->tables, e, sizeof e)) {
+    if (en_tables_new(rs, t, e, sizeof e)) {
+        *t = NULL;
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules: %s", e);
     }
-    en_alert_sink sink = {on_alert, s};
-    if (!(s->pipe = en_pipe_new(s->tables, NULL, &sink, e, sizeof e))) {
+    if (!(*p = en_pipe_new(*t, NULL, &sink, e, sizeof e))) {
+        en_tables_destroy(*t);
+        *t = NULL;
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "rules: %s", e);
     }
     return 0;
+}
+
+static int load_rules(zk_stage *s, const char *path, char *errstr, size_t errstr_size)
+{
+    return build_rules(s, path, &s->tables, &s->pipe, errstr, errstr_size);
+}
+
+/* After a swap the saved snapshots were made with the old rules: eos takes the rollback
+ * point again from the new correlator (the transaction was just committed, so the
+ * state now is the committed state); at-least-once drops a snapshot still waiting and
+ * takes a fresh one at the next tick. */
+static void resnapshot(zk_stage *s)
+{
+    for (int i = 0; i < ZK_MAX_PARTS && !s->fatal; i++) {
+        zk_part *p = s->ptab[i];
+        if (!p) {
+            continue;
+        }
+        if (s->cfg.eos) {
+            zw_buf_clear(&p->snap);
+            if (en_corr_export_partition(en_pipe_corr(s->pipe), corr_partition(p), &p->snap)) {
+                set_fatal(s, "out of memory");
+            }
+        } else if (p->snap_state == SNAP_WAITING) {
+            p->snap_state = SNAP_NONE;
+        }
+    }
+    s->last_ckpt_ms = 0;
+}
+
+/* Loads the rules file again and swaps it in between two records.  A file that does not
+ * load is refused with its reason logged and the old rules stay; open windows of
+ * correlations whose definition did not change are carried over (en_corr_carry_over). */
+static void reload_rules(zk_stage *s, const char *why)
+{
+    en_tables *t;
+    en_pipe *p;
+    en_corr_carry cc;
+    struct stat st;
+    char e[700];
+    int have_st = stat(s->rules_path, &st) == 0;
+    if (have_st) {
+        s->rules_st = st; /* the watch does not retry a refused file until it changes */
+    }
+    if (build_rules(s, s->rules_path, &t, &p, e, sizeof e)) {
+        s->cnt.reloads_failed++;
+        slog(s, ZK_LOG_ERR, "rules reload (%s) refused, the old rules stay in use: %s", why, e);
+        return;
+    }
+    if (s->cfg.eos && s->txn_open) {
+        txn_commit(s); /* what the old rules produced commits with their state */
+    }
+    if (s->fatal || en_corr_carry_over(en_pipe_corr(p), en_pipe_corr(s->pipe), &cc)) {
+        en_pipe_destroy(p);
+        en_tables_destroy(t);
+        s->cnt.reloads_failed++;
+        slog(s, ZK_LOG_ERR, "rules reload (%s) refused, the old rules stay in use: %s", why,
+             s->fatal ? "the stage is failing" : "out of memory carrying correlation state");
+        return;
+    }
+    en_pipe_destroy(s->pipe);
+    en_tables_destroy(s->tables);
+    s->pipe = p;
+    s->tables = t;
+    resnapshot(s);
+    s->cnt.reloads++;
+    slog(s, ZK_LOG_NOTICE,
+         "rules reloaded (%s) from %s: %zu correlation(s) unchanged, %zu open group(s) kept; "
+         "%zu changed or removed, %zu open group(s) dropped; %zu buffered dropped",
+         why, s->rules_path, cc.corrs_kept, cc.groups_kept, cc.corrs_changed, cc.groups_dropped,
+         cc.dropped);
+}
+
+/* 1 when the watched rules file changed (mtime, size or inode) since it was loaded. */
+static int rules_changed(zk_stage *s, int64_t now)
+{
+    struct stat st;
+    if (s->cfg.rules_watch_ms <= 0 || !s->rules_path ||
+        now - s->last_watch_ms < s->cfg.rules_watch_ms) {
+        return 0;
+    }
+    s->last_watch_ms = now;
+    if (stat(s->rules_path, &st)) {
+        return 0; /* mid-replacement, or gone: keep the rules in use */
+    }
+    return st.st_mtim.tv_sec != s->rules_st.st_mtim.tv_sec ||
+           st.st_mtim.tv_nsec != s->rules_st.st_mtim.tv_nsec || st.st_size != s->rules_st.st_size ||
+           st.st_ino != s->rules_st.st_ino;
 }
 
 zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
@@ -1500,6 +1709,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     s->cfg.dlq_topic = s->dlq_topic;
     /* the stage keeps only its own copies of strings; the rest is read here, once */
     s->cfg.brokers = s->cfg.group = s->cfg.client_id = s->cfg.transactional_id = NULL;
+    s->cfg.metrics_addr = NULL;
     s->cfg.alert_topic = s->cfg.format = s->cfg.rules = s->cfg.state_topic = NULL;
     s->cfg.nprops = 0;
     s->cfg.ninputs = 0;
@@ -1533,7 +1743,20 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
             s->pass_props[s->npass++] = strdup(pp);
         }
     }
-    if (!s->group || !s->brokers || !s->pass_props || (c->state_topic && !s->state_topic)) {
+    s->secrets = calloc((size_t)c->nprops + 1, sizeof *s->secrets);
+    int secrets_ok = s->secrets != NULL;
+    for (int i = 0; s->secrets && i < c->nprops; i++) {
+        const char *pp = c->props[i], *eq = strchr(pp, '=');
+        if (eq && eq[1] && zk_secret_value(pp, (size_t)(eq - pp))) {
+            s->secrets[s->nsecrets] = strdup(eq + 1);
+            secrets_ok &= s->secrets[s->nsecrets] != NULL;
+            s->nsecrets += s->secrets[s->nsecrets] != NULL;
+        }
+    }
+    s->rules_path = c->rules ? strdup(c->rules) : NULL;
+    s->start_ms = zw_now_ms();
+    if (!s->group || !s->brokers || !s->pass_props || (c->state_topic && !s->state_topic) ||
+        !secrets_ok || (c->rules && !s->rules_path)) {
         zw_errf(errstr, errstr_size, ZW_ENOMEM, "out of memory");
         goto fail;
     }
@@ -1544,6 +1767,9 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
     }
     if (c->rules && load_rules(s, c->rules, errstr, errstr_size)) {
         goto fail;
+    }
+    if (c->rules) {
+        stat(c->rules, &s->rules_st); /* the watch compares against the file loaded */
     }
 
     kc = make_conf(s, c, 1, errstr, errstr_size);
@@ -1573,7 +1799,7 @@ zk_stage *zk_stage_new(const zk_config *c, char *errstr, size_t errstr_size)
         dlq_query_limit(s);
     }
     if (c->metrics_port > 0 &&
-        !(s->http = zk_metrics_start(c->metrics_port, errstr, errstr_size))) {
+        !(s->http = zk_metrics_start(c->metrics_addr, c->metrics_port, errstr, errstr_size))) {
         goto fail;
     }
     if (c->metrics_interval_ms > 0 || c->metrics_port > 0) {
@@ -1637,6 +1863,17 @@ void zk_stage_destroy(zk_stage *s)
         free(s->pass_props[i]);
     }
     free(s->pass_props);
+    for (int i = 0; s->secrets && i < s->nsecrets; i++) {
+        memset(s->secrets[i], 0, strlen(s->secrets[i]));
+        free(s->secrets[i]);
+    }
+    free(s->secrets);
+    for (size_t i = 0; i < s->nrcount; i++) {
+        free(s->rcount[i].uid);
+        free(s->rcount[i].name);
+    }
+    free(s->rcount);
+    free(s->rules_path);
     en_pipe_destroy(s->pipe);
     en_tables_destroy(s->tables);
     zw_buf_free(&s->buf);
@@ -1729,11 +1966,13 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
                   ",\"noise\":%" PRIu64 ",\"in_flight\":%" PRId64 ",\"lag\":%" PRId64
                   ",\"assigned_partitions\":%d,\"paused\":%d,\"pauses\":%" PRIu64
                   ",\"rebalances\":%" PRIu64 ",\"commits\":%" PRIu64 ",\"aborts\":%" PRIu64
-                  ",\"dead_cut\":%" PRIu64 ",\"undeliverable\":%" PRIu64 ",\"formats\":{",
+                  ",\"dead_cut\":%" PRIu64 ",\"undeliverable\":%" PRIu64
+                  ",\"rules_reloads\":%" PRIu64 ",\"rules_reloads_failed\":%" PRIu64
+                  ",\"formats\":{",
                   c->consumed, c->produced, c->produce_failed, c->events, c->dead, c->alerts,
                   c->checkpoints, c->restores, c->dead_dropped, t->noise, s->in_flight, c->lag,
                   s->nparts, s->paused, c->pauses, c->rebalances, c->committed, c->aborted,
-                  c->dead_cut, c->undeliverable);
+                  c->dead_cut, c->undeliverable, c->reloads, c->reloads_failed);
     int first = 1;
     for (size_t i = 0; i < np && i < NZ_MAX_PARSERS && !rc; i++) {
         if (!t->fmt_records[i]) {
@@ -1756,6 +1995,53 @@ static int render_json(zk_stage *s, zw_buf *b, const nz_stats *t)
                            r->msg_size, r->tx, r->rx, r->txmsgs, r->rxmsgs, r->replyq);
     }
     rc = rc ? rc : zw_buf_puts(b, "}}");
+    return rc;
+}
+
+/* A label value in the exposition format: backslash, double quote and newline escaped. */
+static int prom_label(zw_buf *b, const char *v)
+{
+    int rc = zw_buf_putc(b, '"');
+    for (; *v && !rc; v++) {
+        rc = *v == '\\'   ? zw_buf_puts(b, "\\\\")
+             : *v == '"'  ? zw_buf_puts(b, "\\\"")
+             : *v == '\n' ? zw_buf_puts(b, "\\n")
+                          : zw_buf_putc(b, *v);
+    }
+    return rc ? rc : zw_buf_putc(b, '"');
+}
+
+static int render_prom_rules(zk_stage *s, zw_buf *b)
+{
+    int rc = zw_buf_puts(b, "# HELP zonewarden_rule_alerts_total alerts produced per rule or "
+                            "correlation\n# TYPE zonewarden_rule_alerts_total counter\n");
+    for (size_t i = 0; i < s->nrcount && !rc; i++) {
+        rc = zw_buf_puts(b, "zonewarden_rule_alerts_total{rule=");
+        rc = rc ? rc : prom_label(b, s->rcount[i].uid);
+        rc = rc ? rc : zw_buf_puts(b, ",name=");
+        rc = rc ? rc : prom_label(b, s->rcount[i].name);
+        rc = rc ? rc : zw_buf_printf(b, "} %" PRIu64 "\n", s->rcount[i].n);
+    }
+    return rc;
+}
+
+static int render_prom_latency(zk_stage *s, zw_buf *b)
+{
+    const char *n = "zonewarden_record_processing_seconds";
+    uint64_t cum = 0;
+    int rc = zw_buf_printf(b,
+                           "# HELP %s time from a consumed record to its outputs handed to the "
+                           "producer\n# TYPE %s histogram\n",
+                           n, n);
+    for (int i = 0; i < ZK_NLAT && !rc; i++) {
+        cum += s->lat_bucket[i];
+        rc = zw_buf_printf(b, "%s_bucket{le=\"%g\"} %" PRIu64 "\n", n, lat_le[i], cum);
+    }
+    cum += s->lat_bucket[ZK_NLAT];
+    rc = rc ? rc
+            : zw_buf_printf(
+                  b, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n%s_sum %.9f\n%s_count %" PRIu64 "\n", n,
+                  cum, n, s->lat_sum, n, s->lat_count);
     return rc;
 }
 
@@ -1799,6 +2085,10 @@ static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
         {"assigned_partitions", "gauge", "partitions assigned to this consumer", (double)s->nparts},
         {"producer_queue_messages", "gauge", "librdkafka producer queue (msg_cnt)",
          (double)s->rks[1].msg_cnt},
+        {"rules_reloads_total", "counter", "rules reloads that took effect", (double)c->reloads},
+        {"rules_reloads_failed_total", "counter", "rules reloads refused (old rules kept)",
+         (double)c->reloads_failed},
+        {"healthy", "gauge", "1 when /health answers 200", (double)s->healthy},
     };
     int rc = 0;
     for (size_t i = 0; i < ZW_ARRAY_LEN(rows) && !rc; i++) {
@@ -1824,7 +2114,47 @@ static int render_prom(zk_stage *s, zw_buf *b, const nz_stats *t)
                                ps[i]->name, t->fmt_events[i]);
         }
     }
-    return rc;
+    rc = rc ? rc : render_prom_rules(s, b);
+    return rc ? rc : render_prom_latency(s, b);
+}
+
+/* /health: 200 while the stage holds partitions, is not failing and both clients have
+ * seen a broker up within health_down_ms; 503 with the reason otherwise. */
+static void health_update(zk_stage *s, int64_t now)
+{
+    char reason[600] = "";
+    int64_t down = 0;
+    const char *who = "";
+    for (int k = 0; k < 2; k++) {
+        int64_t since = s->rks[k].up_ms ? s->rks[k].up_ms : s->start_ms;
+        if (now - since > down) {
+            down = now - since;
+            who = k ? "producer" : "consumer";
+        }
+    }
+    if (s->fatal) {
+        snprintf(reason, sizeof reason, "fatal: %s", s->fatal_msg);
+    } else if (down > s->cfg.health_down_ms) {
+        snprintf(reason, sizeof reason, "%s has seen no broker up for %" PRId64 " ms", who, down);
+    } else if (s->nparts == 0) {
+        snprintf(reason, sizeof reason, "no partitions assigned");
+    }
+    s->healthy = !reason[0];
+    zw_buf_clear(&s->hbuf);
+    int rc = zw_buf_printf(&s->hbuf, "{\"status\":\"%s\"", s->healthy ? "ok" : "unhealthy");
+    if (!rc && !s->healthy) {
+        rc = zw_buf_puts(&s->hbuf, ",\"reason\":");
+        rc = rc ? rc : zw_json_str(&s->hbuf, reason, strlen(reason));
+    }
+    rc = rc ? rc
+            : zw_buf_printf(
+                  &s->hbuf,
+                  ",\"assigned_partitions\":%d,\"consumed\":%" PRIu64 ",\"in_flight\":%" PRId64
+                  ",\"rules_reloads\":%" PRIu64 ",\"rules_reloads_failed\":%" PRIu64 "}\n",
+                  s->nparts, s->cnt.consumed, s->in_flight, s->cnt.reloads, s->cnt.reloads_failed);
+    if (!rc) {
+        zk_metrics_set_health(s->http, s->healthy, s->hbuf.p, s->hbuf.len);
+    }
 }
 
 static void metrics_tick(zk_stage *s, int force)
@@ -1851,6 +2181,7 @@ static void metrics_tick(zk_stage *s, int force)
         }
     }
     if (s->http) {
+        health_update(s, now);
         zw_buf_clear(&s->mbuf);
         if (!render_prom(s, &s->mbuf, &t)) {
             zk_metrics_publish(s->http, s->mbuf.p, s->mbuf.len);
@@ -1920,6 +2251,17 @@ static int detect_json(zk_stage *s, const rd_kafka_message_t *m, const nz_pos *p
     return rc;
 }
 
+static void observe_latency(zk_stage *s, double sec)
+{
+    int b = 0;
+    while (b < ZK_NLAT && sec > lat_le[b]) {
+        b++;
+    }
+    s->lat_bucket[b]++; /* cumulated when rendered */
+    s->lat_count++;
+    s->lat_sum += sec;
+}
+
 static void process(zk_stage *s, const rd_kafka_message_t *m)
 {
     int t = topic_index(s, rd_kafka_topic_name(m->rkt));
@@ -1946,6 +2288,8 @@ static void process(zk_stage *s, const rd_kafka_message_t *m)
     s->cur = p;
     s->cur_seq = seq;
     s->cur_msg = m;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     pos.file = NULL;
     pos.line = 0;
     pos.topic = s->in[t].topic;
@@ -1957,6 +2301,8 @@ static void process(zk_stage *s, const rd_kafka_message_t *m)
             : nz_stream_record(p->st, m->payload ? (const char *)m->payload : "", m->len, &pos);
     s->cur = NULL;
     s->cur_msg = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    observe_latency(s, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (rc && !s->fatal && !s->txn_abort) {
         set_fatal(s, "processing %s [%d] offset %" PRId64 " failed (error %d)", s->in[t].topic,
                   (int)m->partition, m->offset, rc);
@@ -2040,6 +2386,18 @@ int zk_stage_run(zk_stage *s, volatile sig_atomic_t *run, char *errstr, size_t e
         }
         if (now - s->last_tick_ms >= 50) {
             metrics_tick(s, 0);
+        }
+        /* rules roll-out: between two records, on SIGHUP or a changed watched file */
+        int hup = s->cfg.reload && *s->cfg.reload;
+        if (hup || rules_changed(s, now)) {
+            if (hup) {
+                *s->cfg.reload = 0;
+            }
+            if (s->pipe) {
+                reload_rules(s, hup ? "SIGHUP" : "file changed");
+            } else {
+                slog(s, ZK_LOG_NOTICE, "reload requested, but this stage runs no rules");
+            }
         }
         if (s->last_rebalance_ms > last_msg) {
             last_msg = s->last_rebalance_ms; /* idle time counts from the last rebalance */

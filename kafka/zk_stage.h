@@ -9,6 +9,11 @@
  * run in the stage).  It is not a general Kafka
  * client: one stage is one consumer and one producer, run on the calling thread.
  *
+ * A running stage with rules loads its tables file again on request (zk_config.reload,
+ * set by SIGHUP) or when the watched file changes, between two records; a file that does
+ * not load is refused and the old tables stay (docs/KAFKA.md).  With a metrics port it
+ * also answers GET /health.
+ *
  * Ownership: the caller owns the zk_config (zk_config_init / zk_config_free) and the
  * stage (zk_stage_new / zk_stage_destroy, destroy of NULL is a no-op); the stage copies
  * what it needs from the config.  Nothing here prints: log lines and metrics lines travel
@@ -59,7 +64,8 @@ typedef struct {
     int raw_data;
     int tz_offset_min;
     int metrics_interval_ms; /* 0: no periodic metrics lines */
-    int metrics_port;        /* 0: no Prometheus endpoint; serves on 127.0.0.1 */
+    int metrics_port;        /* 0: no Prometheus endpoint; serves on metrics_addr */
+    char *metrics_addr;      /* IPv4 address to serve on; NULL: 127.0.0.1 */
     int exit_idle_ms;        /* >0: stop after this long holding partitions with nothing
                               * consumed and all acked */
     int txn_max_records;     /* eos: records per transaction (default 1000) */
@@ -69,6 +75,13 @@ typedef struct {
     /* a dead letter (value, key, headers) never exceeds this: raw bytes are cut to fit,
      * with a note (default ZK_DLQ_MAX_MESSAGE_BYTES) */
     int dlq_max_message_bytes;
+    int rules_watch_ms;      /* >0: check the rules file's mtime/size this often; reload on a
+                              * change (as on *reload) */
+    int health_down_ms;      /* /health turns 503 when a client has seen no broker up for
+                              * this long (default 30000) */
+    /* Set (to nonzero) by a SIGHUP handler: the stage reloads the rules file between two
+     * records and clears it.  NULL: no reload on request. */
+    volatile sig_atomic_t *reload;
 
     /* Callbacks (any may be NULL).  Called on the thread that runs zk_stage_run, except
      * log, which librdkafka may call from its own threads. */
@@ -91,6 +104,14 @@ int zk_config_set(zk_config *c, const char *key, const char *value, char *errstr
  * or ZW_EINVAL with "path:line: message" in errstr. */
 int zk_config_load(zk_config *c, const char *path, char *errstr, size_t errstr_size);
 
+/* Adds the SASL password from the environment variable ZW_KAFKA_SASL_PASSWORD, when it
+ * is set and no sasl.password was given.  0, or ZW_ENOMEM / ZW_EINVAL with errstr. */
+int zk_config_env(zk_config *c, char *errstr, size_t errstr_size);
+
+/* 1 if a librdkafka property's value is a secret (passwords, keys, sasl.*): it is read
+ * from a file when written "@PATH" (or as NAME.file=PATH) and never shown in messages. */
+int zk_prop_is_secret(const char *name, size_t n);
+
 /* Checks that required options are present and consistent.  0 or ZW_EINVAL. */
 int zk_config_check(const zk_config *c, char *errstr, size_t errstr_size);
 
@@ -111,8 +132,10 @@ typedef struct {
     uint64_t committed; /* offset commits (or transactions committed) */
     uint64_t aborted;   /* transactions aborted */
     uint64_t rebalances;
-    uint64_t pauses; /* times input was paused for backpressure */
-    int64_t lag;     /* sum over assigned partitions at the last metrics tick */
+    uint64_t pauses;         /* times input was paused for backpressure */
+    uint64_t reloads;        /* rules reloads that took effect */
+    uint64_t reloads_failed; /* rules reloads refused (the old rules stayed) */
+    int64_t lag;             /* sum over assigned partitions at the last metrics tick */
     int64_t in_flight;
     int assigned;
 } zk_counters;

@@ -10,6 +10,7 @@ PKGS=(
   bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd pdns-server pdns-backend-bind dnsdist
   kcat jq liblognorm-utils iproute2 util-linux procps time python3 python3-yaml man-db groff-base
   default-jre-headless maven chromium
+  prometheus systemd
 )
 
 missing=()

@@ -766,6 +766,79 @@ static int oracle_chain(const rev *ev, const int *alive, int lo, int hi, const u
     return -1;
 }
 
+/* Rules reload: the open window of an unchanged correlation moves to the new correlator
+ * (whose rule indices all moved: a rule was added first) and fires there once; the
+ * window of a changed correlation is dropped; the old correlator is left as it was. */
+START_TEST(test_carry_over)
+{
+    static en_rule_meta rules2[4] = {
+        {"rule-new", "Added", NULL, ZW_SEV_LOW, &att, 1, 0, NULL, NULL, 0},
+        {"rule-a", "Zone transfer refused", NULL, ZW_SEV_LOW, &att, 1, 0, NULL, NULL, 0},
+        {"rule-b", "Record change", NULL, ZW_SEV_LOW, &att, 1, 0, NULL, NULL, 0},
+        {"rule-c", "Config change", NULL, ZW_SEV_LOW, &att, 1, 0, NULL, NULL, 0},
+    };
+    en_corr_member m_old[2] = {mem_rule(0, 1), mem_rule(1, EN_FIELD_NONE)};
+    en_corr_member m_new[2] = {mem_rule(1, 1), mem_rule(2, EN_FIELD_NONE)};
+    en_corr_def d_old[2], d_new[2];
+    d_old[0] = def1(EN_CORR_VALUE_COUNT, &m_old[0], 1, 300 * S, EN_CMP_GTE, 3);
+    d_old[0].value_field_name = "src_endpoint.ip";
+    d_old[1] = def1(EN_CORR_EVENT_COUNT, &m_old[1], 1, 300 * S, EN_CMP_GTE, 3);
+    d_old[1].meta = &cmeta2;
+    d_new[0] = def1(EN_CORR_VALUE_COUNT, &m_new[0], 1, 300 * S, EN_CMP_GTE, 3);
+    d_new[0].value_field_name = "src_endpoint.ip";
+    d_new[1] = def1(EN_CORR_EVENT_COUNT, &m_new[1], 1, 300 * S, EN_CMP_GTE, 5); /* changed */
+    d_new[1].meta = &cmeta2;
+    char err[256] = "";
+    en_corr *old = mk(d_old, 2, NULL);
+    en_corr *nc = en_corr_new(rules2, 4, d_new, 2, NULL, err, sizeof err);
+    ck_assert_msg(nc != NULL, "%s", err);
+    ck_assert_uint_eq(en_corr_def_signature(old, 0), en_corr_def_signature(nc, 0));
+    ck_assert_uint_ne(en_corr_def_signature(old, 1), en_corr_def_signature(nc, 1));
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    corr_feed(old, &sink, 0, 0, 7, "z.test", "10.0.0.1", NULL);
+    corr_feed(old, &sink, 0, 1 * S, 7, "z.test", "10.0.0.2", NULL);
+    corr_feed(old, &sink, 1, 2 * S, 7, "z.test", NULL, NULL);
+    corr_feed(old, &sink, 1, 3 * S, 7, "z.test", NULL, NULL);
+    ck_assert_int_eq(corr_n(&cc), 0);
+    en_corr_carry co;
+    ck_assert_int_eq(en_corr_carry_over(nc, old, &co), 0);
+    ck_assert_uint_eq(co.corrs_kept, 1);
+    ck_assert_uint_eq(co.corrs_changed, 1);
+    ck_assert_uint_eq(co.groups_kept, 1);
+    ck_assert_uint_eq(co.groups_dropped, 1);
+    ck_assert_uint_eq(co.dropped, 0);
+    en_corr_stats st;
+    en_corr_get_stats(old, &st);
+    ck_assert_uint_eq(st.groups_live, 2); /* src untouched */
+    /* the carried window: a third distinct value fires it, once, over 3 events */
+    corr_feed(nc, &sink, 1, 4 * S, 7, "z.test", "10.0.0.3", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    fjson_object *a = corr_alert(&cc, 0);
+    zwt_assert_str(a, "finding_info.analytic.uid", "corr-1");
+    zwt_assert_int(a, "unmapped.correlation.value", 3);
+    zwt_assert_int(a, "finding_info.related_events_count", 3);
+    zwt_assert_int(a, "start_time", 0);
+    corr_feed(nc, &sink, 1, 5 * S, 7, "z.test", "10.0.0.4", NULL);
+    ck_assert_int_eq(corr_n(&cc), 1); /* the group was reset by the firing */
+    /* the changed correlation starts empty: 2 carried would have made 3 */
+    corr_feed(nc, &sink, 2, 6 * S, 7, "z.test", NULL, NULL);
+    corr_feed(nc, &sink, 2, 7 * S, 7, "z.test", NULL, NULL);
+    corr_feed(nc, &sink, 2, 8 * S, 7, "z.test", NULL, NULL);
+    corr_feed(nc, &sink, 2, 9 * S, 7, "z.test", NULL, NULL);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    corr_feed(nc, &sink, 2, 10 * S, 7, "z.test", NULL, NULL);
+    ck_assert_int_eq(corr_n(&cc), 2);
+    /* late matches stay late across the reload: the partition clock moved too */
+    ck_assert_int_eq(corr_feed(nc, &sink, 1, -600 * S, 7, "z.test", "10.0.0.9", NULL),
+                     EN_CORR_LATE);
+    corr_collect_free(&cc);
+    en_corr_destroy(old);
+    en_corr_destroy(nc);
+}
+END_TEST
+
 START_TEST(test_random_against_oracle)
 {
     rng_state = 12345;
@@ -967,6 +1040,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_deterministic_and_invalid);
     tcase_add_test(tc, test_drain_keeps_windows);
     tcase_add_test(tc, test_random_against_oracle);
+    tcase_add_test(tc, test_carry_over);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -402,12 +402,79 @@ START_TEST(config_flags_and_file)
 }
 END_TEST
 
+/* Secrets from a file ("@PATH", "NAME.file", kafka-secret-file, config file) and from
+ * the environment; errors name the property, never the value. */
+START_TEST(config_secrets)
+{
+    zk_config c;
+    char err[512];
+    const char *sp = "build/check_kafka_mock.secret", *cp = "build/check_kafka_mock2.conf";
+    FILE *f = fopen(sp, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "pa55-Word\n");
+    fclose(f);
+    f = fopen(cp, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "kafka.ssl.key.password.file = %s\nkafka.sasl.username = u\n", sp);
+    fclose(f);
+    zk_config_init(&c);
+    ck_assert_int_eq(
+        zk_config_set(&c, "X", "sasl.password=@build/check_kafka_mock.secret", err, sizeof err), 0);
+    ck_assert_str_eq(c.props[0], "sasl.password=pa55-Word");
+    ck_assert_int_eq(zk_config_set(&c, "X",
+                                   "consumer.sasl.password.file=build/check_kafka_mock.secret", err,
+                                   sizeof err),
+                     0);
+    ck_assert_str_eq(c.props[1], "consumer.sasl.password=pa55-Word");
+    ck_assert_int_eq(zk_config_set(&c, "kafka-secret-file", sp, err, sizeof err), 0);
+    ck_assert_str_eq(c.props[2], "sasl.password=pa55-Word");
+    ck_assert_int_eq(zk_config_load(&c, cp, err, sizeof err), 0);
+    ck_assert_str_eq(c.props[3], "ssl.key.password=pa55-Word");
+    ck_assert_str_eq(c.props[4], "sasl.username=u");
+    /* not a secret property: '@' is a value like any other */
+    ck_assert_int_eq(zk_config_set(&c, "X", "client.rack=@rack1", err, sizeof err), 0);
+    ck_assert_str_eq(c.props[5], "client.rack=@rack1");
+    ck_assert_int_eq(zk_config_set(&c, "X", "sasl.password=@build/no-such-secret", err, sizeof err),
+                     ZW_EIO);
+    ck_assert_msg(strstr(err, "sasl.password: secret file build/no-such-secret") != NULL, "%s",
+                  err);
+    ck_assert_int_eq(zk_config_set(&c, "X", "sasl.passwordSECRET", err, sizeof err), ZW_EINVAL);
+    ck_assert_msg(strstr(err, "SECRET") == NULL, "%s", err);
+    /* an empty file is refused */
+    f = fopen(sp, "w");
+    fclose(f);
+    ck_assert_int_eq(
+        zk_config_set(&c, "X", "sasl.password=@build/check_kafka_mock.secret", err, sizeof err),
+        ZW_EINVAL);
+    ck_assert_int_eq(zk_prop_is_secret("producer.SASL.PASSWORD", 22), 1);
+    ck_assert_int_eq(zk_prop_is_secret("linger.ms", 9), 0);
+    zk_config_free(&c);
+    /* the environment: only when no sasl.password was given */
+    zk_config_init(&c);
+    setenv("ZW_KAFKA_SASL_PASSWORD", "from-env", 1);
+    ck_assert_int_eq(zk_config_env(&c, err, sizeof err), 0);
+    ck_assert_int_eq(c.nprops, 1);
+    ck_assert_str_eq(c.props[0], "sasl.password=from-env");
+    zk_config_free(&c);
+    zk_config_init(&c);
+    ck_assert_int_eq(zk_config_set(&c, "X", "sasl.password=flag", err, sizeof err), 0);
+    ck_assert_int_eq(zk_config_env(&c, err, sizeof err), 0);
+    ck_assert_int_eq(c.nprops, 1);
+    ck_assert_str_eq(c.props[0], "sasl.password=flag");
+    unsetenv("ZW_KAFKA_SASL_PASSWORD");
+    zk_config_free(&c);
+    remove(sp);
+    remove(cp);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("kafka_mock");
     TCase *tc = tcase_create("mock");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, config_flags_and_file);
+    tcase_add_test(tc, config_secrets);
     tcase_add_test(tc, produce_errors_and_broker_down_lose_nothing);
     tcase_add_test(tc, refused_produce_stops_without_committing_past_it);
     tcase_add_test(tc, message_too_large_is_skipped_and_committed);
