@@ -111,17 +111,17 @@ START_TEST(test_errors)
     ck_assert_ptr_null(
         nz_inventory_load("tests/data/providers/no-such-inventory.yml", err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "No such file"));
-}
     /* every mistake is reported, one per line, not only the first (issue 22) */
     const char *two = "scannerz: [1.2.3.4]\nzones:\n  - name: a.test\n    colour: red\n"
                       "    secondaries: [not-an-ip]\nprincipals: [ok, \"\"]\n";
-    char err[1024] = "";
-    ck_assert_ptr_null(nz_inventory_parse(two, strlen(two), "t.yml", err, sizeof err));
-    ck_assert_msg(strstr(err, "t.yml: top level: unknown key 'scannerz'\n") != NULL, "%s", err);
-    ck_assert_msg(strstr(err, "t.yml: zones[0]: unknown key 'colour'\n") != NULL, "%s", err);
-    ck_assert_msg(strstr(err, "zones[0].secondaries[0]: 'not-an-ip' is not an IP address") != NULL,
-                  "%s", err);
-    ck_assert_msg(strstr(err, "t.yml: principals[1]: want a string") != NULL, "%s", err);
+    char err2[1024] = "";
+    ck_assert_ptr_null(nz_inventory_parse(two, strlen(two), "t.yml", err2, sizeof err2));
+    ck_assert_msg(strstr(err2, "t.yml: top level: unknown key 'scannerz'\n") != NULL, "%s", err2);
+    ck_assert_msg(strstr(err2, "t.yml: zones[0]: unknown key 'colour'\n") != NULL, "%s", err2);
+    ck_assert_msg(strstr(err2, "zones[0].secondaries[0]: 'not-an-ip' is not an IP address") != NULL,
+                  "%s", err2);
+    ck_assert_msg(strstr(err2, "t.yml: principals[1]: want a string") != NULL, "%s", err2);
+}
 END_TEST
 
 /* Normalizes a file with the inventory attached. */
