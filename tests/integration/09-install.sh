@@ -99,7 +99,7 @@ comp=$(PATH=$inst/bin:$PATH bash -c '
     COMP_WORDS=(zonewarden normalize --kafka); COMP_CWORD=2; _zonewarden; echo "${COMPREPLY[*]}"
     COMP_WORDS=(zonewarden exposure --fail-on ""); COMP_CWORD=3; _zonewarden; echo "${COMPREPLY[*]}"
 ' _ "$inst/share/bash-completion/completions/zonewarden" 2>&1)
-[ "$comp" = $'normalize\n--kafka-config\nunapproved unknown' ] ||
+[ "$comp" = $'normalize\n--kafka-config\nunapproved unknown added' ] ||
     { echo "FAIL: bash completion gave: $comp"; fail=1; }
 
 [ $fail -eq 0 ] && echo "ok: installed tree runs the demo on its own data ($got alerts)"
