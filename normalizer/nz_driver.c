@@ -27,7 +27,7 @@ struct nz_ctx {
     void *enrich_opaque;
     const nz_parser *const *parsers;
     size_t nparsers;
-    int forced; /* index of the forced parser, or -1 */
+    int forced;                      /* index of the forced parser, or -1 */
     size_t name_len[NZ_MAX_PARSERS]; /* strlen of each parser's name, for nz_emit */
     nz_stats stats;
     fjson_tokener *tok;
@@ -49,7 +49,7 @@ struct nz_stream {
     int64_t pending_line;
     int json_depth; /* >0 while inside a multi-line JSON document */
     int json_in_str, json_esc;
-    int overflow;   /* current record exceeded max_record */
+    int overflow; /* current record exceeded max_record */
 };
 
 struct nz_emitter {
@@ -86,8 +86,8 @@ nz_ctx *nz_ctx_new(const nz_options *opt, const nz_sink *sink, char *errstr, siz
             }
         }
         if (ctx->forced < 0) {
-            zw_errf(errstr, errstr_size, ZW_EINVAL, "unknown format '%s' (see `zonewarden formats`)",
-                    ctx->opt.format);
+            zw_errf(errstr, errstr_size, ZW_EINVAL,
+                    "unknown format '%s' (see `zonewarden formats`)", ctx->opt.format);
             free(ctx);
             return NULL;
         }
@@ -340,7 +340,8 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
     rec.tc = &st->tc;
     if (p[k] == '{' || p[k] == '[') {
         fjson_tokener_reset(ctx->tok);
-        rec.json = fjson_tokener_parse_ex(ctx->tok, p + k, (int)(n - k > 0x7fffffff ? 0x7fffffff : n - k));
+        rec.json =
+            fjson_tokener_parse_ex(ctx->tok, p + k, (int)(n - k > 0x7fffffff ? 0x7fffffff : n - k));
         if (rec.json && ctx->tok->char_offset < (int)(n - k)) {
             /* trailing bytes after the document: not one JSON value */
             size_t rest = (size_t)ctx->tok->char_offset + k;
@@ -569,7 +570,8 @@ static int feed_lines(nz_stream *st, zw_buf *carry, const char *p, size_t n, int
         }
         size_t len = (size_t)(nl - (p + i));
         if (carry->len) {
-            if (carry->len + len <= st->ctx->opt.max_record + 1 && zw_buf_append(carry, p + i, len)) {
+            if (carry->len + len <= st->ctx->opt.max_record + 1 &&
+                zw_buf_append(carry, p + i, len)) {
                 return ZW_ENOMEM;
             }
             rc = add_line(st, carry->p, carry->len);
@@ -637,8 +639,14 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
             nz_stream_set_ref_time(st, (int64_t)sb.st_mtime * 1000);
         }
     }
-    for (;;) {
+    for (int first = 1;; first = 0) {
         int n = gzread(gz, buf, (unsigned)bufsz);
+        if (first && n > 0 && nz_dnstap_sniff(buf, (size_t)n) &&
+            (ctx->forced < 0 || strcmp(ctx->parsers[ctx->forced]->name, "dnstap") == 0)) {
+            /* binary input: the whole stream goes to the dnstap reader */
+            rc = nz_dnstap_read(st, gz, buf, (size_t)n, errstr, errstr_size);
+            goto out;
+        }
         if (n > 0) {
             if ((rc = nz_stream_feed(st, buf, (size_t)n))) {
                 zw_errf(errstr, errstr_size, rc, "%s: processing stopped (error %d)", path, rc);
@@ -723,8 +731,9 @@ int nz_dead_to_json(zw_buf *b, const nz_dead *d)
     } else if (d->pos && d->pos->topic) {
         rc = rc ? rc : zw_buf_puts(b, "\"topic\":");
         rc = rc ? rc : zw_json_str(b, d->pos->topic, strlen(d->pos->topic));
-        rc = rc ? rc : zw_buf_printf(b, ",\"partition\":%d,\"offset\":%lld", (int)d->pos->partition,
-                                     (long long)d->pos->offset);
+        rc = rc ? rc
+                : zw_buf_printf(b, ",\"partition\":%d,\"offset\":%lld", (int)d->pos->partition,
+                                (long long)d->pos->offset);
     }
     rc = rc ? rc : zw_buf_puts(b, "},\"formats_tried\":[");
     const char *t = d->tried ? d->tried : "";
@@ -756,10 +765,70 @@ int nz_stats_format(const nz_ctx *ctx, zw_buf *b)
         if (!s->fmt_records[i]) {
             continue;
         }
-        rc = zw_buf_printf(b, "  %-16s records %llu, events %llu, noise %llu, rejected %llu\n",
-                           ctx->parsers[i]->name, (unsigned long long)s->fmt_records[i],
-                           (unsigned long long)s->fmt_events[i], (unsigned long long)s->fmt_noise[i],
-                           (unsigned long long)s->fmt_rejected[i]);
+        rc =
+            zw_buf_printf(b, "  %-16s records %llu, events %llu, noise %llu, rejected %llu\n",
+                          ctx->parsers[i]->name, (unsigned long long)s->fmt_records[i],
+                          (unsigned long long)s->fmt_events[i], (unsigned long long)s->fmt_noise[i],
+                          (unsigned long long)s->fmt_rejected[i]);
     }
     return rc;
+}
+
+/* ---- binary input (dnstap): the frame reader is nz_parse_dnstap.c ---- */
+
+const char *nz_stream_name(const nz_stream *st)
+{
+    return st->name;
+}
+
+int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n, const nz_pos *pos,
+                     const char *dead_reason)
+{
+    nz_ctx *ctx = st->ctx;
+    nz_record rec;
+    char err[512], reason[600];
+    memset(&rec, 0, sizeof rec);
+    rec.p = p ? p : "";
+    rec.n = n;
+    rec.pos = pos;
+    rec.tc = &st->tc;
+    if (n) {
+        ctx->stats.records++;
+    }
+    if (dead_reason) {
+        return dead(st, &rec, dead_reason, parser);
+    }
+    int i = 0;
+    while ((size_t)i < ctx->nparsers && i < NZ_MAX_PARSERS &&
+           strcmp(ctx->parsers[i]->name, parser)) {
+        i++;
+    }
+    if ((size_t)i >= ctx->nparsers || i >= NZ_MAX_PARSERS) {
+        return dead(st, &rec, "no parser for binary input", parser);
+    }
+    zw_arena_reset(st->arena);
+    zw_event_init(&st->ev, st->arena);
+    nz_emitter em = {st, ctx->parsers[i], i, &rec, 0};
+    rec.state = st->state[i];
+    rec.forced = NZ_REC_BINARY;
+    err[0] = 0;
+    int rc = ctx->parsers[i]->parse(&rec, &st->ev, &em, err, sizeof err);
+    if (n) {
+        ctx->stats.fmt_records[i] += rc == ZW_OK || rc == ZW_NOISE || rc == ZW_EINVAL;
+    }
+    switch (rc) {
+    case ZW_OK:
+        return 0;
+    case ZW_NOISE:
+        ctx->stats.fmt_noise[i]++;
+        ctx->stats.noise++;
+        return 0;
+    case ZW_EINVAL:
+    case ZW_NOMATCH:
+        ctx->stats.fmt_rejected[i] += rc == ZW_EINVAL;
+        snprintf(reason, sizeof reason, "%s: %s", parser, err[0] ? err : "rejected");
+        return dead(st, &rec, reason, parser);
+    default:
+        return rc;
+    }
 }
