@@ -27,7 +27,7 @@ struct nz_ctx {
     void *enrich_opaque;
     const nz_parser *const *parsers;
     size_t nparsers;
-    int forced;                      /* index of the forced parser, or -1 */
+    int forced; /* index of the forced parser, or -1 */
     size_t name_len[NZ_MAX_PARSERS]; /* strlen of each parser's name, for nz_emit */
     nz_stats stats;
     fjson_tokener *tok;
@@ -49,7 +49,7 @@ struct nz_stream {
     int64_t pending_line;
     int json_depth; /* >0 while inside a multi-line JSON document */
     int json_in_str, json_esc;
-    int overflow; /* current record exceeded max_record */
+    int overflow;   /* current record exceeded max_record */
 };
 
 struct nz_emitter {
@@ -86,8 +86,8 @@ nz_ctx *nz_ctx_new(const nz_options *opt, const nz_sink *sink, char *errstr, siz
             }
         }
         if (ctx->forced < 0) {
-            zw_errf(errstr, errstr_size, ZW_EINVAL,
-                    "unknown format '%s' (see `zonewarden formats`)", ctx->opt.format);
+            zw_errf(errstr, errstr_size, ZW_EINVAL, "unknown format '%s' (see `zonewarden formats`)",
+                    ctx->opt.format);
             free(ctx);
             return NULL;
         }
@@ -340,8 +340,7 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
     rec.tc = &st->tc;
     if (p[k] == '{' || p[k] == '[') {
         fjson_tokener_reset(ctx->tok);
-        rec.json =
-            fjson_tokener_parse_ex(ctx->tok, p + k, (int)(n - k > 0x7fffffff ? 0x7fffffff : n - k));
+        rec.json = fjson_tokener_parse_ex(ctx->tok, p + k, (int)(n - k > 0x7fffffff ? 0x7fffffff : n - k));
         if (rec.json && ctx->tok->char_offset < (int)(n - k)) {
             /* trailing bytes after the document: not one JSON value */
             size_t rest = (size_t)ctx->tok->char_offset + k;
@@ -570,8 +569,7 @@ static int feed_lines(nz_stream *st, zw_buf *carry, const char *p, size_t n, int
         }
         size_t len = (size_t)(nl - (p + i));
         if (carry->len) {
-            if (carry->len + len <= st->ctx->opt.max_record + 1 &&
-                zw_buf_append(carry, p + i, len)) {
+            if (carry->len + len <= st->ctx->opt.max_record + 1 && zw_buf_append(carry, p + i, len)) {
                 return ZW_ENOMEM;
             }
             rc = add_line(st, carry->p, carry->len);
@@ -731,9 +729,8 @@ int nz_dead_to_json(zw_buf *b, const nz_dead *d)
     } else if (d->pos && d->pos->topic) {
         rc = rc ? rc : zw_buf_puts(b, "\"topic\":");
         rc = rc ? rc : zw_json_str(b, d->pos->topic, strlen(d->pos->topic));
-        rc = rc ? rc
-                : zw_buf_printf(b, ",\"partition\":%d,\"offset\":%lld", (int)d->pos->partition,
-                                (long long)d->pos->offset);
+        rc = rc ? rc : zw_buf_printf(b, ",\"partition\":%d,\"offset\":%lld", (int)d->pos->partition,
+                                     (long long)d->pos->offset);
     }
     rc = rc ? rc : zw_buf_puts(b, "},\"formats_tried\":[");
     const char *t = d->tried ? d->tried : "";
@@ -765,11 +762,10 @@ int nz_stats_format(const nz_ctx *ctx, zw_buf *b)
         if (!s->fmt_records[i]) {
             continue;
         }
-        rc =
-            zw_buf_printf(b, "  %-16s records %llu, events %llu, noise %llu, rejected %llu\n",
-                          ctx->parsers[i]->name, (unsigned long long)s->fmt_records[i],
-                          (unsigned long long)s->fmt_events[i], (unsigned long long)s->fmt_noise[i],
-                          (unsigned long long)s->fmt_rejected[i]);
+        rc = zw_buf_printf(b, "  %-16s records %llu, events %llu, noise %llu, rejected %llu\n",
+                           ctx->parsers[i]->name, (unsigned long long)s->fmt_records[i],
+                           (unsigned long long)s->fmt_events[i], (unsigned long long)s->fmt_noise[i],
+                           (unsigned long long)s->fmt_rejected[i]);
     }
     return rc;
 }
