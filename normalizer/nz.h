@@ -143,8 +143,9 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
 /* Binary input (dnstap; reader in nz_parse_dnstap.c).  nz_stream_binary hands one
  * frame to the parser named `parser` only (no trimming, no JSON, rec.forced =
  * NZ_REC_BINARY; n == 0 signals end of stream), or, when dead_reason is non-NULL,
- * dead-letters [p, p+n) with that reason.  A parser that accepts a frame without emitting (held for a join) is
- * counted as a record of its format, not as noise.  Returns 0 or the sink's error. */
+ * dead-letters [p, p+n) with that reason.  A parser that accepts a frame without
+ * emitting (held for a join) is counted as a record of its format, not as noise.
+ * Returns 0 or the sink's error. */
 int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n, const nz_pos *pos,
                      const char *dead_reason);
 const char *nz_stream_name(const nz_stream *st);
