@@ -788,7 +788,7 @@ int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n,
     rec.n = n;
     rec.pos = pos;
     rec.tc = &st->tc;
-    if (n) {
+    if (n || dead_reason) {
         ctx->stats.records++;
     }
     if (dead_reason) {

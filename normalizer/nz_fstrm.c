@@ -22,6 +22,7 @@ struct nz_fstrm {
     uint64_t off; /* bytes consumed so far */
     int started;
     int done;
+    uint64_t streams; /* STOP frames seen */
     uint64_t frames;
     char *buf;
     size_t cap;
@@ -65,7 +66,10 @@ int nz_fstrm_sniff(const void *p, size_t n)
         return 0;
     }
     uint32_t len = be32(u + 4);
-    return be32(u) == 0 && len >= 4 && len <= NZ_FSTRM_MAX_CONTROL && be32(u + 8) == FS_CTRL_START;
+    uint32_t ct = be32(u + 8);
+    /* any control frame (READY 4 and FINISH 5 are the bidirectional ones): a stream that
+     * does not open with START is then reported as such by nz_fstrm_next */
+    return be32(u) == 0 && len >= 4 && len <= NZ_FSTRM_MAX_CONTROL && ct >= 1 && ct <= 5;
 }
 
 /* Reads exactly n bytes: n, or fewer at end of input, or -1 on a read error. */
@@ -206,7 +210,7 @@ int nz_fstrm_next(nz_fstrm *fs, const char **frame, size_t *len, uint64_t *offse
         }
         if (r == 0) {
             fs->done = 1;
-            if (!fs->started) {
+            if (!fs->started && !fs->streams) {
                 return zw_errf(errstr, errsz, NZ_FS_FATAL, "empty Frame Streams input");
             }
             return NZ_FS_END; /* no STOP: a writer still running or killed; not an error */
@@ -226,18 +230,17 @@ int nz_fstrm_next(nz_fstrm *fs, const char **frame, size_t *len, uint64_t *offse
                 return rc;
             }
             if (ct == FS_CTRL_START) {
-                if (fs->started) {
-                    fs->done = 1;
-                    return zw_errf(errstr, errsz, NZ_FS_FATAL,
-                                   "second START frame at byte offset %llu",
-                                   (unsigned long long)at);
-                }
+                /* a START without a STOP before it: a writer that was killed and
+                 * restarted appending to the file; its frames are still read */
                 fs->started = 1;
                 continue;
             }
-            if (ct == FS_CTRL_STOP) {
-                fs->done = 1;
-                return NZ_FS_END;
+            if (ct == FS_CTRL_STOP && fs->started) {
+                /* a file may hold several streams one after another (concatenated
+                 * captures): whatever follows must open with a new START */
+                fs->started = 0;
+                fs->streams++;
+                continue;
             }
             if (!fs->started) {
                 fs->done = 1;

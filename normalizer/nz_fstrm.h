@@ -22,7 +22,7 @@ typedef struct nz_fstrm nz_fstrm;
 
 /* Results of nz_fstrm_next. */
 enum {
-    NZ_FS_END = 0,   /* STOP frame or clean end of input */
+    NZ_FS_END = 0,   /* end of input (after STOP, or a writer that never wrote one) */
     NZ_FS_FRAME = 1, /* a data frame */
     NZ_FS_SKIP = 2,  /* a bad frame was skipped (oversized): reason in errstr, go on */
     NZ_FS_FATAL = 3  /* the stream cannot be read further (truncated, bad control frame,
@@ -34,7 +34,8 @@ enum {
 nz_fstrm *nz_fstrm_new(nz_fstrm_read_fn rd, void *opaque, size_t max_frame);
 void nz_fstrm_destroy(nz_fstrm *fs);
 
-/* Is [p, p+n) the start of a Frame Streams file (escape + control frame length)? */
+/* Is [p, p+n) the start of a Frame Streams file (escape, control frame length, a
+ * control type)? */
 int nz_fstrm_sniff(const void *p, size_t n);
 
 /* The next data frame: NZ_FS_FRAME with *frame / *len, and *offset (byte offset of the

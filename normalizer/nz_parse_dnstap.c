@@ -474,6 +474,11 @@ static int dnstap_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char
         }
     }
     int rc = decode(s, rec, errstr, errsz);
+    if (rc == ZW_EINVAL && rec->pos->offset >= 0) {
+        size_t l = strlen(errstr);
+        snprintf(errstr + l, errsz - l, " (frame at byte offset %lld)",
+                 (long long)rec->pos->offset);
+    }
     if (rc) {
         return rc;
     }
@@ -570,6 +575,7 @@ int nz_dnstap_read(nz_stream *st, void *gz, const char *pre, size_t pre_n, char 
             break;
         }
         pos.line = (int64_t)nz_fstrm_frames(fs) + (r == NZ_FS_FRAME ? 0 : 1);
+        pos.offset = (int64_t)off; /* for the parser's reasons; written only with a topic */
         if (r == NZ_FS_FRAME) {
             rc = nz_stream_binary(st, "dnstap", f, n, &pos, NULL);
             if (rc == 0) {
@@ -586,6 +592,7 @@ int nz_dnstap_read(nz_stream *st, void *gz, const char *pre, size_t pre_n, char 
         }
     }
     pos.line = (int64_t)nz_fstrm_frames(fs) + 1;
+    pos.offset = -1;
     rc = nz_stream_binary(st, "dnstap", NULL, 0, &pos, NULL);
 out:
     if (rc) {
