@@ -5,7 +5,7 @@ cases the reader must dead-letter (truncated frames, a wrong content type, an ov
 frame, garbage protobuf, a DNS name whose compression pointers loop).
 
 usage: mkdnstap.py CASE OUT   (CASE: good, truncated, wrong-type, oversized, garbage,
-                              ptr-loop, no-start, many-queries, all)
+                              ptr-loop, no-start, many-queries, pairs:N, all)
 With CASE 'all', OUT is a directory that receives one file per case."""
 import os
 import struct
@@ -122,7 +122,32 @@ def case(name):
         ip = bytes([127, 0, 0, 7])
         return stream([dnstap(1, ip, 1000 + i % 60000, dns_msg(i & 0xFFFF, "q%d.example.test" % i, 1), T)
                        for i in range(5000)])
+    if name.startswith("pairs:"):
+        return pairs(int(name[6:]))
     raise SystemExit("unknown case " + name)
+
+
+def pairs(n):
+    """n frames: query/response pairs from 256 IPv4 and IPv6 clients, 1 in 20 a refused
+    AXFR, written frame by frame (a benchmark input)."""
+    out = [control(2)]
+    names = ["www", "mail", "vpn", "intranet", "api", "cdn", "ns1", "ns2"]
+    for i in range(n // 2):
+        ip = bytes([10, 0, (i >> 8) & 0xFF, i & 0xFF]) if i % 4 else bytes(15) + bytes([i & 0xFF or 1])
+        port, qid, t = 1024 + i % 60000, i & 0xFFFF, T + i // 1000
+        if i % 20 == 0:
+            q = dns_msg(qid, "example.test", 252)
+            r = dns_msg(qid, "example.test", 252, qr=1, rcode=5)
+            proto = 2
+        else:
+            nm = "%s.zone%d.example.test" % (names[i % 8], i % 97)
+            q = dns_msg(qid, nm, 1 if i % 3 else 28)
+            r = dns_msg(qid, nm, 1 if i % 3 else 28, qr=1)
+            proto = 1
+        out.append(data(dnstap(1, ip, port, q, t, proto=proto)))
+        out.append(data(dnstap(2, ip, port, r, t, resp=True, proto=proto)))
+    out.append(control(3, None))
+    return b"".join(out)
 
 
 CASES = ["good", "truncated", "wrong-type", "oversized", "garbage", "ptr-loop", "no-start",
