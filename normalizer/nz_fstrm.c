@@ -13,7 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FS_CTRL_ACCEPT = 1, FS_CTRL_START = 2, FS_CTRL_STOP = 3, FS_FIELD_CONTENT_TYPE = 1 };
+enum {
+    FS_CTRL_ACCEPT = 1,
+    FS_CTRL_START = 2,
+    FS_CTRL_STOP = 3,
+    FS_CTRL_READY = 4,
+    FS_CTRL_FINISH = 5,
+    FS_FIELD_CONTENT_TYPE = 1
+};
 
 struct nz_fstrm {
     nz_fstrm_read_fn rd;
@@ -26,7 +33,36 @@ struct nz_fstrm {
     uint64_t frames;
     char *buf;
     size_t cap;
+    nz_fstrm_write_fn wr; /* bidirectional mode, or NULL */
+    void *wr_opaque;
 };
+
+void nz_fstrm_set_bidi(nz_fstrm *fs, nz_fstrm_write_fn wr, void *opaque)
+{
+    fs->wr = wr;
+    fs->wr_opaque = opaque;
+}
+
+/* Sends a control frame of type ct, with our content type for ACCEPT. */
+static int send_control(nz_fstrm *fs, uint32_t ct)
+{
+    unsigned char f[64];
+    size_t ctl = strlen(NZ_FSTRM_CONTENT_TYPE), n = 0;
+    uint32_t body = 4 + (ct == FS_CTRL_ACCEPT ? 8 + (uint32_t)ctl : 0);
+    uint32_t words[5] = {0, body, ct, FS_FIELD_CONTENT_TYPE, (uint32_t)ctl};
+    size_t nw = ct == FS_CTRL_ACCEPT ? 5 : 3;
+    for (size_t i = 0; i < nw; i++) {
+        f[n++] = (unsigned char)(words[i] >> 24);
+        f[n++] = (unsigned char)(words[i] >> 16);
+        f[n++] = (unsigned char)(words[i] >> 8);
+        f[n++] = (unsigned char)words[i];
+    }
+    if (ct == FS_CTRL_ACCEPT) {
+        memcpy(f + n, NZ_FSTRM_CONTENT_TYPE, ctl);
+        n += ctl;
+    }
+    return fs->wr(fs->wr_opaque, f, n);
+}
 
 nz_fstrm *nz_fstrm_new(nz_fstrm_read_fn rd, void *opaque, size_t max_frame)
 {
@@ -144,7 +180,7 @@ static int control(nz_fstrm *fs, uint64_t at, uint32_t *ctype, char *errstr, siz
                        (unsigned long long)at);
     }
     *ctype = be32(c);
-    if (*ctype != FS_CTRL_START) {
+    if (*ctype != FS_CTRL_START && *ctype != FS_CTRL_READY) {
         return 0;
     }
     /* fields: a content type must be present and must be dnstap's */
@@ -164,7 +200,7 @@ static int control(nz_fstrm *fs, uint64_t at, uint32_t *ctype, char *errstr, siz
             size_t ctl = strlen(NZ_FSTRM_CONTENT_TYPE);
             if (fl == ctl && memcmp(c + i, NZ_FSTRM_CONTENT_TYPE, ctl) == 0) {
                 ok = 1;
-            } else {
+            } else if (!ok) {
                 size_t k = 0;
                 for (; k < fl && k + 1 < sizeof shown; k++) {
                     unsigned char ch = c[i + k];
@@ -234,6 +270,18 @@ int nz_fstrm_next(nz_fstrm *fs, const char **frame, size_t *len, uint64_t *offse
                  * restarted appending to the file; its frames are still read */
                 fs->started = 1;
                 continue;
+            }
+            if (ct == FS_CTRL_READY && fs->wr && !fs->started) {
+                if (send_control(fs, FS_CTRL_ACCEPT)) {
+                    fs->done = 1;
+                    return zw_errf(errstr, errsz, NZ_FS_FATAL, "cannot send ACCEPT");
+                }
+                continue;
+            }
+            if (ct == FS_CTRL_STOP && fs->started && fs->wr) {
+                fs->done = 1; /* a live writer says goodbye: FINISH, then the end */
+                (void)send_control(fs, FS_CTRL_FINISH);
+                return NZ_FS_END;
             }
             if (ct == FS_CTRL_STOP && fs->started) {
                 /* a file may hold several streams one after another (concatenated

@@ -44,6 +44,11 @@ int nz_fstrm_sniff(const void *p, size_t n);
 int nz_fstrm_next(nz_fstrm *fs, const char **frame, size_t *len, uint64_t *offset, char *errstr,
                   size_t errstr_size);
 
+/* Bidirectional mode (a live socket): READY is answered with ACCEPT (when it offers
+ * our content type) and STOP with FINISH, through wr (n bytes; 0 ok, <0 error). */
+typedef int (*nz_fstrm_write_fn)(void *opaque, const void *buf, size_t n);
+void nz_fstrm_set_bidi(nz_fstrm *fs, nz_fstrm_write_fn wr, void *opaque);
+
 /* Frames handed out, frames skipped as oversized. */
 uint64_t nz_fstrm_frames(const nz_fstrm *fs);
 

@@ -6,7 +6,9 @@
 # file (auto-detected from its Frame Streams header), checks the events field by field
 # (tests/integration/lib/zw_expect.py) and that nothing was dead-lettered, then runs
 # `zonewarden run` with the shipped content: the refused-transfer analytic (AN0843-01)
-# must fire on the dnstap events as it does on the text logs.
+# must fire on the dnstap events as it does on the text logs.  Live: `normalize
+# --listen-dnstap unix:PATH` takes a file replayed by fstrm_replay and BIND's own
+# `dnstap-output unix` (Frame Streams bidirectional handshake).
 #
 # Needs root (network namespace, port 53).  Bounded waits; servers stopped by PID.
 set -u
@@ -163,6 +165,57 @@ PY
         echo "ok   $s: AN0843-01 fires on dnstap"
     fi
 done
+
+# ---------------------------------------------------------------- live socket
+# zonewarden listens on a unix socket: Knot's file replayed by fstrm_replay (Debian
+# fstrm-bin), then BIND restarted with `dnstap-output unix` writing to it directly.
+sock=$LAB_DIR/live.sock
+"$ZW_BIN" normalize --listen-dnstap "unix:$sock" --dlq "$OUT/live.dlq" -o "$OUT/live.jsonl" \
+    2>"$OUT/live.stderr" &
+zw_pid=$!
+for _ in $(seq 1 50); do
+    [ -S "$sock" ] && break
+    sleep 0.1
+done
+if [ ! -S "$sock" ]; then
+    echo "FAIL live: zonewarden did not create $sock"
+    fails=$((fails + 1))
+else
+    timeout 20 fstrm_replay -t protobuf:dnstap.Dnstap -r "$TAP_KNOT" -u "$sock" ||
+        { echo "FAIL live: fstrm_replay"; fails=$((fails + 1)); }
+    LAB_BIND_OPTIONS="dnstap { auth; }; dnstap-output unix \"$sock\"; dnstap-identity \"ns1.lab.test\"; dnstap-version \"9.18-lab\";"
+    lab_restart bind
+    check lab_query bind www.example.test A --from 127.0.0.8
+    check refused lab_axfr bind example.test --from 127.0.0.9
+    lab_stop bind # named flushes its dnstap and says STOP
+fi
+# stop zonewarden once it has written the BIND events (bounded), by PID
+for _ in $(seq 1 100); do
+    grep -q '"ip":"127.0.0.9"' "$OUT/live.jsonl" 2>/dev/null && break
+    sleep 0.1
+done
+kill -TERM "$zw_pid" 2>/dev/null
+for _ in $(seq 1 50); do
+    kill -0 "$zw_pid" 2>/dev/null || break
+    sleep 0.1
+done
+kill -KILL "$zw_pid" 2>/dev/null
+wait "$zw_pid"
+zw_rc=$?
+[ "$zw_rc" = 0 ] || { echo "FAIL live: zonewarden exited $zw_rc"; cat "$OUT/live.stderr"; fails=$((fails + 1)); }
+[ ! -e "$sock" ] || { echo "FAIL live: socket left behind"; fails=$((fails + 1)); }
+cat >"$OUT/live.expect" <<EOT
+live: Knot replayed, joined       | class_uid=4003 activity_id=6 unmapped.position.file~^unix:.*#1$ metadata.product.name='Knot DNS' src_endpoint.ip=127.0.0.5 rcode=NoError
+live: Knot replayed, all frames   | unmapped.position.file~#1$ | 10
+live: BIND direct, query joined   | activity_id=6 src_endpoint.ip=127.0.0.8 metadata.product.name=BIND dst_endpoint.hostname=ns1.lab.test rcode=NoError
+live: BIND direct, AXFR refused   | src_endpoint.ip=127.0.0.9 unmapped.zone=example.test unmapped.xfer.kind=AXFR unmapped.xfer.phase=denied rcode=Refused
+EOT
+if python3 "$EXPECT" "$OUT/live.jsonl" "$OUT/live.expect" --dlq "$OUT/live.dlq"; then
+    echo "ok   live: dnstap over a unix socket (fstrm_replay and BIND dnstap-output unix)"
+else
+    echo "FAIL live: events differ from the expectations"
+    fails=$((fails + 1))
+fi
 
 if [ "$fails" -ne 0 ]; then
     echo "FAIL: $fails check(s) failed; lab kept in $LAB_DIR"
