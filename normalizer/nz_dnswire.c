@@ -115,7 +115,12 @@ const char *nz_dns_class_name(unsigned cls, char *buf, size_t n)
 int nz_dnswire_parse(const unsigned char *p, size_t n, int full, nz_dnsmsg *m, char *errstr,
                      size_t errsz)
 {
-    memset(m, 0, sizeof *m);
+    /* field by field: the name buffers are 2 KiB and only need their first byte */
+    m->id = 0;
+    m->qr = m->opcode = m->rcode = m->has_question = 0;
+    m->qdcount = m->ancount = m->nscount = m->arcount = 0;
+    m->qtype = m->qclass = 0;
+    m->qname[0] = m->tsig_key[0] = 0;
     if (n < 12) {
         return zw_errf(errstr, errsz, ZW_EINVAL,
                        "DNS message of %zu bytes, shorter than its header", n);

@@ -53,7 +53,39 @@ typedef struct {
     uint32_t hash;
 } dt_slot;
 
+/* protobuf-c's allocations for one frame come from a bump arena reset per frame (the
+ * unpacked message lives only while the frame is decoded); what does not fit is
+ * malloc'd and freed one by one. */
+#define DT_ARENA (64u << 10)
 typedef struct {
+    unsigned char *base;
+    size_t used;
+} dt_arena;
+
+static void *dt_alloc(void *opaque, size_t n)
+{
+    dt_arena *a = opaque;
+    size_t need = (n + 15) & ~(size_t)15;
+    if (a->base && need >= n && need <= DT_ARENA - a->used) {
+        void *p = a->base + a->used;
+        a->used += need;
+        return p;
+    }
+    return malloc(n);
+}
+
+static void dt_free(void *opaque, void *p)
+{
+    dt_arena *a = opaque;
+    if (p &&
+        !(a->base && (unsigned char *)p >= a->base && (unsigned char *)p < a->base + DT_ARENA)) {
+        free(p);
+    }
+}
+
+typedef struct {
+    dt_arena arena;
+    ProtobufCAllocator pa;
     dt_slot *slots; /* ring of DT_JOIN_MAX, allocated on the first frame */
     int32_t bucket[DT_BUCKETS];
     uint64_t head, tail; /* ring positions: oldest, next free */
@@ -71,6 +103,7 @@ static void dt_state_free(void *p)
     dt_state *s = p;
     if (s) {
         free(s->slots);
+        free(s->arena.base);
         free(s);
     }
 }
@@ -121,7 +154,8 @@ static int decode(dt_state *s, const nz_record *rec, char *errstr, size_t errsz)
 {
     dt_msg *m = &s->cur;
     int rc = ZW_OK;
-    Dnstap__Dnstap *d = dnstap__dnstap__unpack(NULL, rec->n, (const uint8_t *)rec->p);
+    s->arena.used = 0;
+    Dnstap__Dnstap *d = dnstap__dnstap__unpack(&s->pa, rec->n, (const uint8_t *)rec->p);
     if (!d) {
         return zw_errf(errstr, errsz, ZW_EINVAL, "not a dnstap protobuf message");
     }
@@ -174,7 +208,7 @@ static int decode(dt_state *s, const nz_record *rec, char *errstr, size_t errsz)
         m->has_msg = 1;
     }
 out:
-    dnstap__dnstap__free_unpacked(d, NULL);
+    dnstap__dnstap__free_unpacked(d, &s->pa);
     return rc;
 }
 
@@ -472,6 +506,10 @@ static int dnstap_parse(const nz_record *rec, zw_event *ev, nz_emitter *em, char
         for (size_t i = 0; i < DT_BUCKETS; i++) {
             s->bucket[i] = -1;
         }
+        s->arena.base = malloc(DT_ARENA); /* NULL: every allocation goes to malloc */
+        s->pa.alloc = dt_alloc;
+        s->pa.free = dt_free;
+        s->pa.allocator_data = &s->arena;
     }
     int rc = decode(s, rec, errstr, errsz);
     if (rc == ZW_EINVAL && rec->pos->offset >= 0) {
