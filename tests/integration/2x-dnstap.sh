@@ -217,6 +217,33 @@ else
     fails=$((fails + 1))
 fi
 
+# run --listen-dnstap: the shipped content on live dnstap (BIND's file replayed)
+"$ZW_BIN" run -r "$OUT/rules.zwt" --listen-dnstap "unix:$sock" -o "$OUT/live.alerts" \
+    2>"$OUT/live-run.stderr" &
+zw_pid=$!
+for _ in $(seq 1 50); do
+    [ -S "$sock" ] && break
+    sleep 0.1
+done
+timeout 20 fstrm_replay -t protobuf:dnstap.Dnstap -r "$TAP_BIND" -u "$sock" ||
+    { echo "FAIL live run: fstrm_replay"; fails=$((fails + 1)); }
+sleep 0.5
+kill -TERM "$zw_pid" 2>/dev/null
+for _ in $(seq 1 50); do
+    kill -0 "$zw_pid" 2>/dev/null || break
+    sleep 0.1
+done
+kill -KILL "$zw_pid" 2>/dev/null
+wait "$zw_pid"
+zw_rc=$?
+if [ "$zw_rc" = 0 ] && grep -q '"uid":"AN0843-01"' "$OUT/live.alerts"; then
+    echo "ok   live run: AN0843-01 raised from live dnstap"
+else
+    echo "FAIL live run: exit $zw_rc, no AN0843-01 alert"
+    cat "$OUT/live-run.stderr"
+    fails=$((fails + 1))
+fi
+
 if [ "$fails" -ne 0 ]; then
     echo "FAIL: $fails check(s) failed; lab kept in $LAB_DIR"
     LAB_KEEP=1
