@@ -6,7 +6,7 @@ DESTDIR ?=
 CC ?= cc
 CLANG ?= clang
 VARIANT ?= release
-PKGS := libpcre2-8 libfastjson rdkafka yaml-0.1 zlib ldns
+PKGS := libpcre2-8 libfastjson rdkafka yaml-0.1 zlib ldns libprotobuf-c
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # Shipped data (schemas, detections, tuning example).  Compiled in as the last-resort
 # search path; an installed binary first looks next to itself (BIN/../share/zonewarden),
@@ -47,7 +47,7 @@ CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/check_*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/dnstap.pb-c.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 LIB := $(B)/libzonewarden.a
 BIN := $(B)/zonewarden
@@ -98,6 +98,17 @@ $(BUILDINFO): FORCE
 $(B)/cli/cmd_version.o: $(BUILDINFO)
 $(B)/cli/cmd_version.o: BASE_CFLAGS += -I$(B)/gen
 FORCE:
+
+# dnstap: protoc-c compiles the schema (normalizer/dnstap.proto) at build time; the
+# generated C is protobuf-c's, built without our warning set (it is not our code).
+DNSTAP_GEN := $(B)/gen/dnstap.pb-c.c $(B)/gen/dnstap.pb-c.h
+$(B)/gen/dnstap.pb-c.c $(B)/gen/dnstap.pb-c.h &: normalizer/dnstap.proto
+	@mkdir -p $(B)/gen
+	protoc-c --c_out=$(B)/gen --proto_path=normalizer normalizer/dnstap.proto
+$(B)/gen/dnstap.pb-c.o: $(B)/gen/dnstap.pb-c.c $(B)/gen/dnstap.pb-c.h
+	$(CC) -std=c11 -D_GNU_SOURCE -g $(VCFLAGS) $(PKG_CFLAGS) -c $< -o $@
+$(B)/normalizer/nz_parse_dnstap.o: $(B)/gen/dnstap.pb-c.h
+$(B)/normalizer/nz_parse_dnstap.o: BASE_CFLAGS += -I$(B)/gen
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -153,11 +164,11 @@ asan:
 	ZW_ASAN=1 $(MAKE) VARIANT=asan integration
 
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
-fuzz:
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -I$(B)/gen
+fuzz: $(DNSTAP_GEN)
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  $(CLANG) $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $(filter-out %/cli/main.c,$(LIB_SRC)) $(LIBS); \
+	  $(CLANG) $(FUZZ_CFLAGS) -o build/fuzz/$$n $$f $(filter-out %/cli/main.c,$(LIB_SRC)) $(B)/gen/dnstap.pb-c.c $(LIBS); \
 	  mkdir -p build/fuzz/corpus-$$n; \
 	  echo "== fuzz $$n for $(FUZZ_SECONDS)s"; \
 	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n fuzz/corpus/$${n#fuzz_}; done

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,8 @@ static void det_usage(FILE *f, const char *cmd)
             "  --format F             %s\n"
             "  --inventory FILE       %s\n"
             "  --dlq FILE             %s\n"
+            "  --listen-dnstap unix:PATH\n"
+            "                         %s\n"
             "  -h, --help             this text\n"
             "\n",
             cmd,
@@ -193,7 +196,10 @@ static void det_usage(FILE *f, const char *cmd)
                 : "run only: the inventory (docs/INVENTORY.md)",
             run ? "write records no parser accepts to FILE (default:\n"
                   "                         counted in the summary on stderr)"
-                : "run only: dead letters of the normalizer");
+                : "run only: dead letters of the normalizer",
+            run ? "also accept live dnstap (Frame Streams) on a unix\n"
+                  "                         socket, after the FILEs, until SIGINT/SIGTERM"
+                : "run only: live dnstap on a unix socket");
     cli_stage_help(f, cmd);
 }
 
@@ -263,6 +269,27 @@ static void report_regex_limits(const en_tables *t, const char *cmd)
     }
 }
 
+static volatile sig_atomic_t listen_run = 1;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    listen_run = 0;
+}
+
+/* run --listen-dnstap: live dnstap writers until SIGINT / SIGTERM (after the files). */
+static int run_listen_dnstap(nz_ctx *ctx, const char *spec, char *err, size_t errsz)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return nz_dnstap_listen(ctx, spec, &listen_run, err, errsz);
+}
+
 static int det_main(int argc, char **argv, int run)
 {
     static const struct option opts[] = {
@@ -277,11 +304,12 @@ static int det_main(int argc, char **argv, int run)
         {"inventory", required_argument, NULL, 'I'},
         {"dlq", required_argument, NULL, 'D'},
         {"regex-match-limit", required_argument, NULL, 'X'},
+        {"listen-dnstap", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *rules = NULL, *outp = NULL, *format = NULL, *state = NULL;
-    const char *invpath = NULL, *dlqpath = NULL;
+    const char *invpath = NULL, *dlqpath = NULL, *listen = NULL;
     nz_inventory *inv = NULL;
     en_corr_opts co;
     memset(&co, 0, sizeof co);
@@ -330,6 +358,9 @@ static int det_main(int argc, char **argv, int run)
         case 'D':
             dlqpath = optarg;
             break;
+        case 'W':
+            listen = optarg;
+            break;
         case 'L':
         case 'M':
             if (dc_parse_duration(optarg) < 0) {
@@ -369,6 +400,10 @@ static int det_main(int argc, char **argv, int run)
     }
     if (!rules) {
         det_usage(stderr, argv[0]);
+        return CLI_USAGE;
+    }
+    if (listen && !run) {
+        fprintf(stderr, "zonewarden detect: --listen-dnstap is for `zonewarden run`\n");
         return CLI_USAGE;
     }
     if (load_tables(rules, &s.t, argv[0])) {
@@ -435,7 +470,7 @@ static int det_main(int argc, char **argv, int run)
             status = CLI_IO;
             goto out;
         }
-        for (int i = optind; i < argc || i == optind; i++) {
+        for (int i = optind; i < argc || (i == optind && !listen); i++) {
             const char *p = i < argc ? argv[i] : "-";
             s.src = p;
             if (nz_read_file(ctx, p, err, sizeof err)) {
@@ -444,6 +479,13 @@ static int det_main(int argc, char **argv, int run)
             }
             if (i >= argc) {
                 break;
+            }
+        }
+        if (listen) {
+            s.src = listen;
+            if (run_listen_dnstap(ctx, listen, err, sizeof err)) {
+                fprintf(stderr, "zonewarden run: %s\n", err);
+                status = CLI_IO;
             }
         }
         zw_buf bb;

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,34 @@ static void normalize_usage(FILE *f)
                "  --inventory FILE       zones, approved principals, secondaries and scanners\n"
                "                         (docs/INVENTORY.md; default none)\n"
                "  --quiet                no summary on stderr\n"
+               "  --listen-dnstap unix:PATH\n"
+               "                         also accept live dnstap (Frame Streams, bidirectional:\n"
+               "                         BIND dnstap-output unix, Knot mod-dnstap, fstrm_replay)\n"
+               "                         on a unix socket, after the FILEs, until SIGINT/SIGTERM\n"
                "  -h, --help             this text\n"
                "\n");
     cli_stage_help(f, "normalize");
+}
+
+static volatile sig_atomic_t listen_run = 1;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    listen_run = 0;
+}
+
+/* --listen-dnstap: live dnstap writers until SIGINT / SIGTERM (after the files). */
+static int listen_dnstap(nz_ctx *ctx, const char *spec, char *err, size_t errsz)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a writer that goes away must not kill the reader */
+    return nz_dnstap_listen(ctx, spec, &listen_run, err, errsz);
 }
 
 /* "+02:00", "-0500", "UTC" -> minutes; -1 on error via *ok. */
@@ -133,6 +159,7 @@ int cmd_normalize(int argc, char **argv)
         {"dlq", required_argument, NULL, 'd'},    {"raw", no_argument, NULL, 'r'},
         {"tz", required_argument, NULL, 'z'},     {"quiet", no_argument, NULL, 'q'},
         {"inventory", required_argument, NULL, 'I'},
+        {"listen-dnstap", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     nz_options no = {0};
@@ -141,7 +168,7 @@ int cmd_normalize(int argc, char **argv)
     int quiet = 0, c, status = CLI_OK;
     nz_ctx *ctx = NULL;
     nz_inventory *inv = NULL;
-    const char *invpath = NULL;
+    const char *invpath = NULL, *listen = NULL;
     char err[512];
 
     if (cli_wants_kafka(argc, argv)) {
@@ -184,6 +211,9 @@ int cmd_normalize(int argc, char **argv)
         case 'I':
             invpath = optarg;
             break;
+        case 'L':
+            listen = optarg;
+            break;
         case 'h':
             normalize_usage(stdout);
             return CLI_OK;
@@ -199,7 +229,7 @@ int cmd_normalize(int argc, char **argv)
         status = CLI_IO;
         goto out;
     }
-    ss.batch = reads_only_files(argc, argv, optind);
+    ss.batch = !listen && reads_only_files(argc, argv, optind);
     if (dlqpath && !(ss.dlq = fopen(dlqpath, "w"))) {
         perror(dlqpath);
         status = CLI_IO;
@@ -220,7 +250,7 @@ int cmd_normalize(int argc, char **argv)
         }
         nz_inventory_attach(ctx, inv);
     }
-    if (optind >= argc) {
+    if (optind >= argc && !listen) {
         if (nz_read_file(ctx, "-", err, sizeof err)) {
             fprintf(stderr, "zonewarden normalize: %s\n", err);
             status = CLI_IO;
@@ -234,6 +264,10 @@ int cmd_normalize(int argc, char **argv)
                 break;
             }
         }
+    }
+    if (listen && !ss.write_failed && listen_dnstap(ctx, listen, err, sizeof err)) {
+        fprintf(stderr, "zonewarden normalize: %s\n", err);
+        status = CLI_IO;
     }
     if (flush_events(&ss)) {
         fprintf(stderr, "zonewarden normalize: write error\n");

@@ -47,7 +47,10 @@ _zonewarden()
         esac
         return ;;
     --fail-on)
-        COMPREPLY=($(compgen -W "unapproved unknown" -- "$cur"))
+        case $cmd in
+        exposure) COMPREPLY=($(compgen -W "unapproved unknown added" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "unapproved unknown" -- "$cur")) ;;
+        esac
         return ;;
     --fieldmaps)
         COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "none" -- "$cur"))

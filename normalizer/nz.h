@@ -39,8 +39,11 @@ typedef struct {
     const zw_time_ctx *tc;
     fjson_object *json; /* parsed document when the record is JSON, else NULL (borrowed) */
     void *state;        /* this parser's per-stream state (state_new), or NULL */
-    int forced;         /* 1 when --format chose this parser: no other will be tried */
+    int forced;         /* 1 when --format chose this parser: no other will be tried;
+                         * NZ_REC_BINARY for a binary frame (dnstap) handed only to its
+                         * own parser, where n == 0 means end of stream (flush state) */
 } nz_record;
+#define NZ_REC_BINARY 2
 
 typedef struct nz_emitter nz_emitter;
 
@@ -136,6 +139,27 @@ int nz_stream_finish(nz_stream *st);
  * with errstr for an unreadable file; a truncated gzip stream is dead-lettered with
  * its position and counted, and the rest of the file is still processed. */
 int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size);
+
+/* Binary input (dnstap; reader in nz_parse_dnstap.c).  nz_stream_binary hands one
+ * frame to the parser named `parser` only (no trimming, no JSON, rec.forced =
+ * NZ_REC_BINARY; n == 0 signals end of stream), or, when dead_reason is non-NULL,
+ * dead-letters [p, p+n) with that reason.  A parser that accepts a frame without
+ * emitting (held for a join) is counted as a record of its format, not as noise.
+ * Returns 0 or the sink's error. */
+int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n, const nz_pos *pos,
+                     const char *dead_reason);
+const char *nz_stream_name(const nz_stream *st);
+/* Reads a whole Frame Streams stream (dnstap) whose first pre_n bytes were already read
+ * into pre; the rest comes from gz (a gzFile).  0, or the sink's error (errstr set). */
+int nz_dnstap_read(nz_stream *st, void *gz, const char *pre, size_t pre_n, char *errstr,
+                   size_t errstr_size);
+int nz_dnstap_sniff(const char *p, size_t n);
+/* Live dnstap (nz_dnstap_live.c): listens on spec "unix:PATH" for Frame Streams writers
+ * (bidirectional handshake) until *run becomes 0, one stream per connection.  0, or
+ * ZW_EINVAL / ZW_EIO / the sink's error with errstr. */
+#include <signal.h>
+int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *run, char *errstr,
+                     size_t errstr_size);
 
 /* Writes the dead letter as one JSON line to b (raw, raw_base64 when the raw bytes are
  * not valid UTF-8 text, position, formats_tried, reason). */

@@ -637,8 +637,14 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
             nz_stream_set_ref_time(st, (int64_t)sb.st_mtime * 1000);
         }
     }
-    for (;;) {
+    for (int first = 1;; first = 0) {
         int n = gzread(gz, buf, (unsigned)bufsz);
+        if (first && n > 0 && nz_dnstap_sniff(buf, (size_t)n) &&
+            (ctx->forced < 0 || strcmp(ctx->parsers[ctx->forced]->name, "dnstap") == 0)) {
+            /* binary input: the whole stream goes to the dnstap reader */
+            rc = nz_dnstap_read(st, gz, buf, (size_t)n, errstr, errstr_size);
+            goto out;
+        }
         if (n > 0) {
             if ((rc = nz_stream_feed(st, buf, (size_t)n))) {
                 zw_errf(errstr, errstr_size, rc, "%s: processing stopped (error %d)", path, rc);
@@ -762,4 +768,63 @@ int nz_stats_format(const nz_ctx *ctx, zw_buf *b)
                            (unsigned long long)s->fmt_rejected[i]);
     }
     return rc;
+}
+
+/* ---- binary input (dnstap): the frame reader is nz_parse_dnstap.c ---- */
+
+const char *nz_stream_name(const nz_stream *st)
+{
+    return st->name;
+}
+
+int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n, const nz_pos *pos,
+                     const char *dead_reason)
+{
+    nz_ctx *ctx = st->ctx;
+    nz_record rec;
+    char err[512], reason[600];
+    memset(&rec, 0, sizeof rec);
+    rec.p = p ? p : "";
+    rec.n = n;
+    rec.pos = pos;
+    rec.tc = &st->tc;
+    if (n || dead_reason) {
+        ctx->stats.records++;
+    }
+    if (dead_reason) {
+        return dead(st, &rec, dead_reason, parser);
+    }
+    int i = 0;
+    while ((size_t)i < ctx->nparsers && i < NZ_MAX_PARSERS &&
+           strcmp(ctx->parsers[i]->name, parser)) {
+        i++;
+    }
+    if ((size_t)i >= ctx->nparsers || i >= NZ_MAX_PARSERS) {
+        return dead(st, &rec, "no parser for binary input", parser);
+    }
+    zw_arena_reset(st->arena);
+    zw_event_init(&st->ev, st->arena);
+    nz_emitter em = {st, ctx->parsers[i], i, &rec, 0};
+    rec.state = st->state[i];
+    rec.forced = NZ_REC_BINARY;
+    err[0] = 0;
+    int rc = ctx->parsers[i]->parse(&rec, &st->ev, &em, err, sizeof err);
+    if (n) {
+        ctx->stats.fmt_records[i] += rc == ZW_OK || rc == ZW_NOISE || rc == ZW_EINVAL;
+    }
+    switch (rc) {
+    case ZW_OK:
+        return 0;
+    case ZW_NOISE:
+        ctx->stats.fmt_noise[i]++;
+        ctx->stats.noise++;
+        return 0;
+    case ZW_EINVAL:
+    case ZW_NOMATCH:
+        ctx->stats.fmt_rejected[i] += rc == ZW_EINVAL;
+        snprintf(reason, sizeof reason, "%s: %s", parser, err[0] ? err : "rejected");
+        return dead(st, &rec, reason, parser);
+    default:
+        return rc;
+    }
 }

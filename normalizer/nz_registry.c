@@ -17,6 +17,7 @@ extern const nz_parser nz_parser_pdns;
 extern const nz_parser nz_parser_infoblox;
 extern const nz_parser nz_parser_bind;
 extern const nz_parser nz_parser_zeek;
+extern const nz_parser nz_parser_dnstap;
 
 /* --- DNS server JSON formats (issue 2) --- */
 extern const nz_parser nz_parser_zeek_json;
@@ -39,6 +40,7 @@ static const nz_parser *const parsers[] = {
     &nz_parser_infoblox, /* before bind: Infoblox-marked named lines */
     &nz_parser_bind,
     &nz_parser_zeek,
+    &nz_parser_dnstap, /* binary frames only (nz_stream_binary) */
 
     /* --- DNS server JSON formats --- */
     &nz_parser_zeek_json,

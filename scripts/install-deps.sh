@@ -7,6 +7,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   libpcre2-dev libfastjson-dev librdkafka-dev check libyaml-dev zlib1g-dev libldns-dev ldnsutils
+  libfstrm-dev libprotobuf-c-dev protobuf-c-compiler fstrm-bin knot-module-dnstap
   bind9 bind9-utils bind9-dnsutils knot knot-dnsutils nsd pdns-server pdns-backend-bind dnsdist
   kcat jq liblognorm-utils iproute2 util-linux procps time python3 python3-yaml man-db groff-base
   default-jre-headless maven chromium

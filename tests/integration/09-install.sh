@@ -96,7 +96,7 @@ MANWIDTH=80 man --warnings -l "$inst/share/man/man1/zonewarden.1" >/dev/null 2>m
 comp=$(PATH=$inst/bin:$PATH bash -c '
     source "$1"
     COMP_WORDS=(zonewarden nor); COMP_CWORD=1; _zonewarden; echo "${COMPREPLY[*]}"
-    COMP_WORDS=(zonewarden normalize --kafka); COMP_CWORD=2; _zonewarden; echo "${COMPREPLY[*]}"
+    COMP_WORDS=(zonewarden normalize --kafka-c); COMP_CWORD=2; _zonewarden; echo "${COMPREPLY[*]}"
     COMP_WORDS=(zonewarden exposure --fail-on ""); COMP_CWORD=3; _zonewarden; echo "${COMPREPLY[*]}"
 ' _ "$inst/share/bash-completion/completions/zonewarden" 2>&1)
 [ "$comp" = $'normalize\n--kafka-config\nunapproved unknown added' ] ||

@@ -27,6 +27,9 @@
 #   update="ACL"     who may send dynamic updates, same syntax (default: none)
 #   serial=N         initial SOA serial (default 2024010101)
 #   file=PATH        zone file to use instead of the generated one
+# Extra configuration: LAB_BIND_OPTIONS (inside BIND's options {}), LAB_KNOT_EXTRA (top-level
+# Knot sections, e.g. mod-dnstap) and LAB_KNOT_TEMPLATE_EXTRA (lines in Knot's default
+# template, e.g. "    module: mod-dnstap/tap").
 # PowerDNS (bind backend) has one global transfer ACL: the union of its zones' address
 # items; "any" on any pdns zone opens all of them.  NSD cannot take dynamic updates.
 #
@@ -339,6 +342,7 @@ log:
     any: ${LAB_KNOT_LOGLEVEL:-debug}
 database:
     storage: "$d/db"
+${LAB_KNOT_EXTRA:-}
 key:
 EOF
         for k in "${!LAB_KEYS[@]}"; do
@@ -351,6 +355,7 @@ template:
     storage: "$d/zones"
     zonefile-sync: -1
     journal-content: changes
+${LAB_KNOT_TEMPLATE_EXTRA:-}
 zone:
 EOF
         printf '%s' "$zones"
