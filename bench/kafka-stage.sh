@@ -24,6 +24,9 @@
 #      message sizes.  Check: the output count is N, and for a sample of 200 zonewarden
 #      output events the source partition/offset headers lead to an input line whose
 #      client address occurs in the event;
+#      BENCH_KAFKA_PROCS=P (default 1) runs P zonewarden processes in one consumer group
+#      (the multi-process mode): timed from the first start to the last process's last
+#      acknowledgement, CPU and peak RSS summed over the processes;
 #   3. latency: with a normalize stage running, 20,000 records are produced in 40 paced
 #      chunks; end-to-end latency per record = output message timestamp - input message
 #      timestamp (both create times on this machine), p50 / p99;
@@ -43,6 +46,7 @@ for tool in kcat python3 java mvn "$ZW_BIN"; do
     }
 done
 PARTS=${BENCH_KAFKA_PARTITIONS:-12}
+PROCS=${BENCH_KAFKA_PROCS:-1}
 export ZW_KAFKA_STATE=${ZW_KAFKA_STATE:-/tmp/zw-kafka-bench}
 work=$(mktemp -d "${TMPDIR:-/tmp}/zw-bench-kafka.XXXXXX")
 mkdir -p "$work"
@@ -86,10 +90,10 @@ if ls "$ROOT"/detections/*.yml >/dev/null 2>&1 &&
 fi
 
 now() { date +%s.%N; }
-# last_ack METRICS: epoch seconds of the first metrics line with everything consumed and
-# acknowledged (nothing in flight)
+# last_ack METRICS [COUNT]: epoch seconds of the first metrics line with COUNT (default
+# N; with several processes, the process's final count) consumed and nothing in flight
 last_ack() {
-    python3 - "$1" "$N" <<'PY'
+    python3 - "$1" "${2:-$N}" <<'PY'
 import json, sys
 from datetime import datetime, timezone
 n = int(sys.argv[2])
@@ -119,26 +123,39 @@ PY
 }
 showcmd() { [ -e "$work/$1.cmd" ] || { echo "$2" >"$work/$1.cmd"; echo "  command [$1]: $2"; }; }
 
-run_stage() { # MODE RUN
-    local mode=$1 i=$2 extra=() t0 t1 u s m
+run_stage() { # MODE RUN: PROCS processes in one consumer group
+    local mode=$1 i=$2 extra=() t0 t1 u s m k sum=0 cpu=0 rss=0 c tk spids=()
     if [ "$mode" = run ]; then
         extra=(--rules "$rules" --alert-topic alerts)
     fi
     topic "out-$mode-$i" "$PARTS"
-    local cmd=("$ZW_BIN" "$mode" --brokers "$B" --group "bench-$mode-$i" --input-topic in:bind
-        --output-topic "out-$mode-$i" --dlq-topic dlq "${extra[@]}" --metrics-interval 50
-        --metrics-file "$work/$mode-$i.metrics" --exit-idle 1500)
-    showcmd "$mode" "${cmd[*]}"
     t0=$(now)
-    /usr/bin/time -f '%U %S %M' -o "$work/$mode-$i.cpu" "${cmd[@]}" 2>"$work/$mode-$i.log" &
-    local pid=$!
-    pids+=("$pid")
-    wait "$pid" || { tail -5 "$work/$mode-$i.log" >&2; return 1; }
-    grep -q "consumed $N," "$work/$mode-$i.log" || { tail -2 "$work/$mode-$i.log" >&2; return 1; }
-    t1=$(last_ack "$work/$mode-$i.metrics") || return 1
-    read -r u s m <"$work/$mode-$i.cpu"
-    record "$mode" "$i" "$(python3 -c "print('%.3f' % ($t1 - $t0))")" \
-        "$(python3 -c "print('%.3f' % ($u + $s))")" "$m" "out-$mode-$i"
+    for k in $(seq 1 "$PROCS"); do
+        local cmd=("$ZW_BIN" "$mode" --brokers "$B" --group "bench-$mode-$i" --input-topic in:bind
+            --output-topic "out-$mode-$i" --dlq-topic dlq "${extra[@]}" --metrics-interval 50
+            --metrics-file "$work/$mode-$i-$k.metrics" --exit-idle 1500)
+        [ "$k" = 1 ] && showcmd "$mode" "${cmd[*]}$([ "$PROCS" -gt 1 ] && echo " (x$PROCS processes, one group)")"
+        /usr/bin/time -f '%U %S %M' -o "$work/$mode-$i-$k.cpu" "${cmd[@]}" 2>"$work/$mode-$i-$k.log" &
+        spids+=("$!")
+        pids+=("$!")
+    done
+    for k in $(seq 1 "$PROCS"); do
+        wait "${spids[$((k - 1))]}" || { tail -5 "$work/$mode-$i-$k.log" >&2; return 1; }
+    done
+    t1=0
+    for k in $(seq 1 "$PROCS"); do
+        c=$(sed -n 's/.*consumed \([0-9]*\),.*/\1/p' "$work/$mode-$i-$k.log" | tail -1)
+        sum=$((sum + ${c:-0}))
+        if [ "${c:-0}" -gt 0 ]; then
+            tk=$(last_ack "$work/$mode-$i-$k.metrics" "$c") || return 1
+            t1=$(python3 -c "print(max($t1, $tk))")
+        fi
+        read -r u s m <"$work/$mode-$i-$k.cpu"
+        cpu=$(python3 -c "print('%.3f' % ($cpu + $u + $s))")
+        rss=$((rss + m))
+    done
+    [ "$sum" -ge "$N" ] || { echo "bench: $mode consumed $sum of $N" >&2; return 1; }
+    record "$mode" "$i" "$(python3 -c "print('%.3f' % ($t1 - $t0))")" "$cpu" "$rss" "out-$mode-$i"
 }
 
 run_pass() { # RUN
@@ -235,7 +252,8 @@ def load(name):
         return None
     rows = [list(map(float, l.split())) for l in open(f) if l.strip()]
     return [statistics.median(r[i] for r in rows) for i in range(6)] + [len(rows)]
-print("kafka-stage: %d BIND lines, %d partitions, one process each, medians of runs (whole process, start to last output acknowledged)" % (n, parts))
+print("kafka-stage: %d BIND lines, %d partitions, zonewarden processes per stage: %s, medians of runs (whole process, start to last output acknowledged)"
+      % (n, parts, os.environ.get("BENCH_KAFKA_PROCS", "1")))
 ok = True
 targets = {"normalize": 0.80, "run": 0.65}
 p = load("pass")
