@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run-all.sh - runs every bench/*.sh except itself, in name order (`make bench`).  Each
+# run-all.sh - runs every bench/*.sh except itself and lib.sh (sourced by the others), in name order (`make bench`).  Each
 # benchmark prints its own medians and ratios; this script prints which ones failed and
 # exits non-zero if any did.  BENCH_ONLY=pattern runs the matching ones only; BENCH_LINES,
 # BENCH_RUNS and friends are passed through to the benchmarks.
@@ -11,6 +11,7 @@ ran=0
 for b in "$dir"/*.sh; do
     name=$(basename "$b")
     [ "$name" = "$self" ] && continue
+    [ "$name" = lib.sh ] && continue
     case "$name" in *${BENCH_ONLY:-}*) ;; *) continue ;; esac
     echo "== bench $name"
     ran=$((ran + 1))
