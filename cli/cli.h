@@ -28,6 +28,7 @@ int cmd_run(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_axfr_check(int argc, char **argv);
+int cmd_config_review(int argc, char **argv);
 
 /* Exit statuses shared by every subcommand. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_IO = 3 };
