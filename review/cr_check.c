@@ -231,7 +231,11 @@ static int check_recursion(cr_report *r)
     const cr_config *c = r->cfg;
     const cr_acl *a = &c->recursion_clients;
     if (c->recursion_na) {
-        return add(r, "recursion-open", CR_PASS, ZW_SEV_HIGH, NULL, NULL, NULL,
+        cr_acl na;
+        memset(&na, 0, sizeof na);
+        na.text = "no recursion (authoritative-only server software)";
+        na.scope = "default";
+        return add(r, "recursion-open", CR_PASS, ZW_SEV_HIGH, NULL, NULL, &na,
                    "%s is an authoritative-only server: no recursion",
                    cr_server_name(c->server));
     }

@@ -381,6 +381,13 @@ int cr_detect(const char *p, size_t n)
             }
             dash_id += zw_starts(s, ln, "- id:") || zw_starts(s, ln, "- domain:") ||
                        zw_starts(s, ln, "- target:");
+            /* sections only knot.conf has */
+            static const char *const knot_only[] = {"acl:",    "template:", "remote:", "database:",
+                                                    "log:",    "policy:",   "mod-",    "control:",
+                                                    "submission:", "keystore:"};
+            for (size_t i = 0; s == l && i < ZW_ARRAY_LEN(knot_only); i++) {
+                dash_id += zw_starts(s, ln, knot_only[i]);
+            }
             nsd_name += s > l && zw_starts(s, ln, "name:");
         }
         l = nl ? nl + 1 : e;

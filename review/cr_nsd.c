@@ -229,6 +229,9 @@ static int collect(nctx *x, const nclause *cl, const char *opt, int blocked, cr_
         }
         char addr[256], key[256];
         if (sscanf(a->value, "%255s %255s", addr, key) != 2) {
+            if (blocked) {
+                continue; /* reported once, in the second pass */
+            }
             rc = cr_diagf(x->c, a->pos.file, a->pos.line, a->pos.col,
                           "%s wants 'address key|NOKEY|BLOCKED'", opt);
             continue;
