@@ -109,8 +109,10 @@ static int load(pctx *x, const char *p, size_t n, const char *file)
     return rc;
 }
 
-/* A comma / space separated address list setting into a (default when absent). */
-static int list_acl(pctx *x, cr_acl *a, const char *name, const char *def, int empty_is_any)
+/* A comma / space separated address list setting into a (default when absent).  An
+ * empty value allows no address (PowerDNS 4.7, checked in a lab: allow-axfr-ips= refuses
+ * every AXFR with NOTAUTH). */
+static int list_acl(pctx *x, cr_acl *a, const char *name, const char *def)
 {
     const pset *s = get(x, name);
     char text[600];
@@ -136,11 +138,10 @@ static int list_acl(pctx *x, cr_acl *a, const char *name, const char *def, int e
                           NULL);
         any++;
     }
-    if (!rc && !any && empty_is_any) {
-        rc = cr_elist_add(x->c, &l, CR_E_ANY, 0, NULL, NULL);
+    if (!rc && !any) {
+        rc = cr_elist_add(x->c, &l, CR_E_NONE, 0, NULL, NULL);
     }
-    snprintf(text, sizeof text, "%s=%s%s", name, s->value,
-             !any && empty_is_any ? " (empty: every address)" : "");
+    snprintf(text, sizeof text, "%s=%s%s", name, s->value, !any ? " (empty: no address)" : "");
     rc = rc ? rc : cr_acl_set(x->c, a, &l, "server", text, s->pos);
     cr_elist_free(&l);
     return rc;
@@ -261,14 +262,14 @@ int cr_parse_pdns(cr_config *c, const char *p, size_t n, const char *name, int n
         xfer.scope = "server";
         xfer.pos = dis->pos;
     } else if (!rc) {
-        rc = list_acl(x, &xfer, "allow-axfr-ips", "127.0.0.0/8,::1", 1);
+        rc = list_acl(x, &xfer, "allow-axfr-ips", "127.0.0.0/8,::1");
     }
     if (!rc && c->update_na) {
         rc = cr_acl_default(c, &upd, "none", "dnsupdate=no (default): updates refused");
     } else if (!rc) {
-        rc = list_acl(x, &upd, "allow-dnsupdate-from", "127.0.0.0/8,::1", 0);
+        rc = list_acl(x, &upd, "allow-dnsupdate-from", "127.0.0.0/8,::1");
     }
-    rc = rc ? rc : list_acl(x, &notify, "allow-notify-from", "0.0.0.0/0,::/0", 0);
+    rc = rc ? rc : list_acl(x, &notify, "allow-notify-from", "0.0.0.0/0,::/0");
     for (size_t i = 0; i < c->nzones && !rc; i++) {
         c->zones[i].transfer = xfer;
         c->zones[i].update = upd;

@@ -266,6 +266,36 @@ START_TEST(test_bind_semantics)
 }
 END_TEST
 
+/* PowerDNS (checked in a lab): allow-axfr-ips unset is 127.0.0.0/8 and ::1, empty is
+ * nobody, disable-axfr wins; dnsupdate off means no update check can fail. */
+START_TEST(test_pdns_settings)
+{
+    static const struct {
+        const char *conf, *xfer, *update;
+    } t[] = {
+        {"launch=\n", "pass", "pass"},
+        {"allow-axfr-ips=\n", "pass", "pass"},
+        {"allow-axfr-ips=0.0.0.0/0\n", "fail", "pass"},
+        {"allow-axfr-ips=127.0.0.2, ::/0 # open to v6\n", "fail", "pass"},
+        {"allow-axfr-ips=0.0.0.0/0\ndisable-axfr=yes\n", "pass", "pass"},
+        {"dnsupdate=yes\n", "pass", "pass"},
+        {"dnsupdate=yes\nallow-dnsupdate-from=0.0.0.0/0\n", "pass", "fail"},
+    };
+    for (size_t i = 0; i < ZW_ARRAY_LEN(t); i++) {
+        cr_config *c = NULL;
+        cr_report *r = review_mem(t[i].conf, CR_PDNS, &c);
+        const cr_finding *x = find(r, "transfer-open", "*", "-");
+        const cr_finding *u = find(r, "update-open", "*", "-");
+        ck_assert_msg(x && strcmp(cr_status_name(x->status), t[i].xfer) == 0, "%s: transfer %s",
+                      t[i].conf, x ? cr_status_name(x->status) : "?");
+        ck_assert_msg(u && strcmp(cr_status_name(u->status), t[i].update) == 0, "%s: update %s",
+                      t[i].conf, u ? cr_status_name(u->status) : "?");
+        cr_report_destroy(r);
+        cr_config_destroy(c);
+    }
+}
+END_TEST
+
 /* The inventory: an approved secondary missing from the transfer list, an unlisted
  * address allowed, and the pass findings when both agree. */
 START_TEST(test_inventory_secondaries)
@@ -431,6 +461,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_detection_and_types);
     tcase_add_test(tc, test_address_lists);
     tcase_add_test(tc, test_bind_semantics);
+    tcase_add_test(tc, test_pdns_settings);
     tcase_add_test(tc, test_inventory_secondaries);
     tcase_add_test(tc, test_events_and_html);
     tcase_add_test(tc, test_hostile_shapes);
