@@ -83,6 +83,17 @@ done
 [ $n -ge 14 ] || fail "only $n configurations checked"
 echo "ok: $n configurations: accepted ones reviewed cleanly, broken ones rejected by both"
 
+# every finding is valid OCSF 1.8.0; the HTML report has one row per finding
+good=("$D"/*.conf)
+"$ZW_BIN" config-review --inventory "$D/inventory.yml" --html "$LAB_DIR/r.html" "${good[@]}" \
+    >"$LAB_DIR/all.jsonl" 2>/dev/null || fail "config-review over all test configurations"
+python3 "$ZW_ROOT/tests/ocsf/validate.py" --quiet "$LAB_DIR/all.jsonl" ||
+    fail "config-review findings are not valid OCSF"
+rows=$(grep -c '<tr data-class=' "$LAB_DIR/r.html")
+lines=$(wc -l <"$LAB_DIR/all.jsonl")
+[ "$rows" = "$lines" ] && [ "$lines" -gt 100 ] || fail "HTML has $rows rows for $lines findings"
+echo "ok: $lines findings valid OCSF, $rows HTML rows"
+
 # --fail-on: the open BIND configuration fails at high, the closed one does not
 "$ZW_BIN" config-review --fail-on high "$D/bind-open.conf" >/dev/null 2>&1
 [ $? = 1 ] || fail "--fail-on high on bind-open.conf should exit 1"
