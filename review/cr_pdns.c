@@ -206,14 +206,15 @@ static int pdns_ident(pctx *x)
     return c->ident[0].text && c->ident[2].text ? ZW_OK : ZW_ENOMEM;
 }
 
-/* loglevel: AXFR requests are logged at notice (5), denials at warning (4), updates at
- * notice; default 4.  Query logging (log-dns-queries) does not record refusals. */
+/* loglevel (default 4): PowerDNS 4.7 logs "AXFR-out ... transfer initiated" and
+ * "... denied: client IP has no permission" at 4 (measured in a lab; nothing at 3);
+ * update handling is taken to need notice (5), not measured. */
 static int pdns_logging(pctx *x)
 {
     cr_config *c = x->c;
     const pset *ll = get(x, "loglevel");
     int lvl = ll ? atoi(ll->value) : 4;
-    static const int need[CR_LOG__COUNT] = {5, 4, 5};
+    static const int need[CR_LOG__COUNT] = {4, 4, 5};
     for (int i = 0; i < CR_LOG__COUNT; i++) {
         char how[120];
         if (ll) {
