@@ -76,10 +76,10 @@ static int write_json(const cr_report *r, FILE *f, zw_out_kind kind, int64_t now
 int cmd_config_review(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"type", required_argument, NULL, 'T'},    {"inventory", required_argument, NULL, 'i'},
-        {"output", required_argument, NULL, 'k'},  {"table", no_argument, NULL, 't'},
-        {"html", required_argument, NULL, 'H'},    {"fail-on", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"type", required_argument, NULL, 'T'},   {"inventory", required_argument, NULL, 'i'},
+        {"output", required_argument, NULL, 'k'}, {"table", no_argument, NULL, 't'},
+        {"html", required_argument, NULL, 'H'},   {"fail-on", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *invpath = NULL, *outpath = NULL, *htmlpath = NULL;
     int type = -1, table = 0, fail_on = -1, c, status = CLI_OK;
@@ -90,7 +90,8 @@ int cmd_config_review(int argc, char **argv)
         switch (c) {
         case 'T':
             if ((type = cr_server_parse(optarg)) < 0) {
-                fprintf(stderr, "zonewarden config-review: --type must be bind, knot, nsd or pdns\n");
+                fprintf(stderr,
+                        "zonewarden config-review: --type must be bind, knot, nsd or pdns\n");
                 return CLI_USAGE;
             }
             break;
@@ -194,8 +195,9 @@ int cmd_config_review(int argc, char **argv)
         for (size_t k = 0; k < r->n; k++) {
             failed |= fail_on >= 0 && r->f[k].status == CR_FAIL && r->f[k].severity >= fail_on;
         }
-        fprintf(stderr, "config-review: %s (%s, %zu zones): %zu checks: %zu pass, %zu warning, %zu "
-                        "fail\n",
+        fprintf(stderr,
+                "config-review: %s (%s, %zu zones): %zu checks: %zu pass, %zu warning, %zu "
+                "fail\n",
                 path, cr_server_name(cfg[i]->server), cfg[i]->nzones, r->n, r->by_status[CR_PASS],
                 r->by_status[CR_WARN], r->by_status[CR_FAIL]);
     }

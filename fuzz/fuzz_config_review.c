@@ -25,8 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     int type = data[0] < CR__SERVERS ? data[0] : -1;
     cr_config *c = NULL;
-    cr_config_read_mem((const char *)data + 1, size - 1, "fuzz.conf", type, 1, &c, err,
-                       sizeof err);
+    cr_config_read_mem((const char *)data + 1, size - 1, "fuzz.conf", type, 1, &c, err, sizeof err);
     if (!c) {
         return 0;
     }

@@ -209,8 +209,8 @@ static int read_stmt(lexer *lx, bnode *parent, int nesting)
     while (!rc && (lx->kind == T_WORD || lx->kind == T_STR || lx->kind == T_LBRACE)) {
         if (lx->kind == T_LBRACE) {
             if (nesting >= BIND_MAX_NESTING) {
-                rc = cr_diagf(lx->c, lx->file, lx->tline, lx->tcol,
-                              "blocks nested deeper than %d", BIND_MAX_NESTING);
+                rc = cr_diagf(lx->c, lx->file, lx->tline, lx->tcol, "blocks nested deeper than %d",
+                              BIND_MAX_NESTING);
                 rc = rc ? rc : ZW_EINVAL;
                 break;
             }
@@ -396,8 +396,8 @@ static int elems(interp *in, const bnode *blk, int neg, cr_elist *l, int depth)
                 rc = elems(in, a, n, l, depth + 1);
                 continue;
             }
-            rc = cr_diagf(in->c, s->pos.file, s->pos.line, s->pos.col,
-                          "'%s' is not a defined acl", w);
+            rc = cr_diagf(in->c, s->pos.file, s->pos.line, s->pos.col, "'%s' is not a defined acl",
+                          w);
             continue;
         }
         rc = cr_elist_add(in->c, l, k, n, k == CR_E_ADDR || k == CR_E_NAME ? w : NULL, NULL);
@@ -515,8 +515,7 @@ static int key_add(interp *in, const bnode *k)
     if (k->nw < 2 || !k->block) {
         return cr_diagf(in->c, k->pos.file, k->pos.line, k->pos.col, "key without name or body");
     }
-    return cr_key_add(in->c, k->w[1], word1(find(k, "algorithm")), word1(find(k, "secret")),
-                      k->pos)
+    return cr_key_add(in->c, k->w[1], word1(find(k, "algorithm")), word1(find(k, "secret")), k->pos)
                ? ZW_OK
                : ZW_ENOMEM;
 }

@@ -39,10 +39,9 @@ static char *adup(cr_report *r, const char *s)
 }
 
 /* Appends a finding; detail is formatted.  ZW_ENOMEM. */
-__attribute__((format(printf, 8, 9))) static int add(cr_report *r, const char *kind,
-                                                      cr_status st, int sev, const cr_zone *z,
-                                                      const char *subject, const cr_acl *a,
-                                                      const char *fmt, ...)
+__attribute__((format(printf, 8, 9))) static int add(cr_report *r, const char *kind, cr_status st,
+                                                     int sev, const cr_zone *z, const char *subject,
+                                                     const cr_acl *a, const char *fmt, ...)
 {
     if (r->n == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 32;
@@ -75,9 +74,9 @@ __attribute__((format(printf, 8, 9))) static int add(cr_report *r, const char *k
     if (!f->detail || (subject && !f->subject)) {
         return ZW_ENOMEM;
     }
-    const char *parts[] = {cr_server_name(r->cfg->server), r->cfg->path, kind,
-                           f->zone ? f->zone : "", f->view ? f->view : "",
-                           f->subject ? f->subject : ""};
+    const char *parts[] = {
+        cr_server_name(r->cfg->server), r->cfg->path,           kind,
+        f->zone ? f->zone : "",         f->view ? f->view : "", f->subject ? f->subject : ""};
     ex_uid(f->uid, parts, ZW_ARRAY_LEN(parts));
     r->by_status[st]++;
     r->n++;
@@ -180,7 +179,8 @@ static int check_secondaries(cr_report *r, const cr_zone *z, const nz_inventory 
             if (e->neg) {
                 continue;
             }
-            if (e->kind == CR_E_ANY || (e->kind == CR_E_ADDR && cr_cidr_contains(e->addr, s) == 1)) {
+            if (e->kind == CR_E_ANY ||
+                (e->kind == CR_E_ADDR && cr_cidr_contains(e->addr, s) == 1)) {
                 via = e->kind == CR_E_ANY ? "any" : e->addr;
             }
         }
@@ -189,8 +189,7 @@ static int check_secondaries(cr_report *r, const cr_zone *z, const nz_inventory 
                      "%s: approved secondary %s is allowed to transfer (%s)", zl, s, via);
         } else if (keyed) {
             rc = add(r, "secondary-missing", CR_PASS, ZW_SEV_MEDIUM, z, s, t,
-                     "%s: approved secondary %s can transfer with a TSIG key (%s)", zl, s,
-                     t->text);
+                     "%s: approved secondary %s can transfer with a TSIG key (%s)", zl, s, t->text);
         } else {
             rc = add(r, "secondary-missing", CR_FAIL, ZW_SEV_MEDIUM, z, s, t,
                      "%s: approved secondary %s%s is not allowed to transfer (%s)", zl, s,
@@ -211,15 +210,15 @@ static int check_secondaries(cr_report *r, const cr_zone *z, const nz_inventory 
         }
         if (!ok) {
             unlisted++;
-            rc = add(r, "secondary-unapproved", CR_FAIL, e->key ? ZW_SEV_MEDIUM : ZW_SEV_HIGH, z,
-                     a, t, "%s: %s is allowed to transfer%s but is not an approved secondary (%s)",
-                     zl, a, e->key ? " (with a key)" : "", t->text);
+            rc = add(r, "secondary-unapproved", CR_FAIL, e->key ? ZW_SEV_MEDIUM : ZW_SEV_HIGH, z, a,
+                     t, "%s: %s is allowed to transfer%s but is not an approved secondary (%s)", zl,
+                     a, e->key ? " (with a key)" : "", t->text);
         }
     }
     if (!rc && !unlisted) {
-        rc = add(r, "secondary-unapproved", CR_PASS, ZW_SEV_HIGH, z, NULL, t,
-                 "%s: every address allowed to transfer is an approved secondary (%s)", zl,
-                 t->text);
+        rc =
+            add(r, "secondary-unapproved", CR_PASS, ZW_SEV_HIGH, z, NULL, t,
+                "%s: every address allowed to transfer is an approved secondary (%s)", zl, t->text);
     }
     return rc;
 }
@@ -236,8 +235,7 @@ static int check_recursion(cr_report *r)
         na.text = "no recursion (authoritative-only server software)";
         na.scope = "default";
         return add(r, "recursion-open", CR_PASS, ZW_SEV_HIGH, NULL, NULL, &na,
-                   "%s is an authoritative-only server: no recursion",
-                   cr_server_name(c->server));
+                   "%s is an authoritative-only server: no recursion", cr_server_name(c->server));
     }
     if (!c->nzones) {
         return add(r, "recursion-open", CR_PASS, ZW_SEV_HIGH, NULL, NULL, a,
@@ -304,15 +302,14 @@ static int check_keys(cr_report *r)
         tmp.pos = k->pos;
         if (strstr(k->algorithm, "md5")) {
             rc = add(r, "weak-tsig", CR_FAIL, ZW_SEV_MEDIUM, NULL, k->name, &tmp,
-                     "TSIG key %s uses HMAC-MD5 (RFC 8945: deprecated; use hmac-sha256)",
-                     k->name);
+                     "TSIG key %s uses HMAC-MD5 (RFC 8945: deprecated; use hmac-sha256)", k->name);
         } else if (k->secret_bytes == 0) {
             rc = add(r, "weak-tsig", CR_WARN, ZW_SEV_MEDIUM, NULL, k->name, &tmp,
                      "TSIG key %s has no readable base64 secret", k->name);
         } else if (k->secret_bytes < 16) {
             rc = add(r, "weak-tsig", CR_FAIL, ZW_SEV_MEDIUM, NULL, k->name, &tmp,
-                     "TSIG key %s has a %zu-byte secret, shorter than 16 bytes (128 bits)",
-                     k->name, k->secret_bytes);
+                     "TSIG key %s has a %zu-byte secret, shorter than 16 bytes (128 bits)", k->name,
+                     k->secret_bytes);
         } else {
             rc = add(r, "weak-tsig", CR_PASS, ZW_SEV_MEDIUM, NULL, k->name, &tmp,
                      "TSIG key %s: %s with a %zu-byte secret", k->name, k->algorithm,

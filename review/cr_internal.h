@@ -21,8 +21,7 @@ int cr_diagf(cr_config *c, const char *file, int64_t line, int64_t col, const ch
     __attribute__((format(printf, 5, 6)));
 /* Appends a zone (name copied, view borrowed from the arena).  NULL on out-of-memory. */
 cr_zone *cr_zone_add(cr_config *c, const char *name, size_t n, const char *view, cr_pos pos);
-cr_key *cr_key_add(cr_config *c, const char *name, const char *alg, const char *secret,
-                   cr_pos pos);
+cr_key *cr_key_add(cr_config *c, const char *name, const char *alg, const char *secret, cr_pos pos);
 /* Decoded length of base64 text (whitespace ignored); 0 when it is not base64. */
 size_t cr_b64_len(const char *s);
 

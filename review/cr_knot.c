@@ -318,8 +318,8 @@ static int acl_rule(kctx *k, const char *id, const char *action, cr_elist *l)
         return ZW_OK;
     }
     const char *deny = get1(r, "deny");
-    int d = deny && (!strcasecmp(deny, "on") || !strcasecmp(deny, "true") ||
-                     !strcasecmp(deny, "yes"));
+    int d =
+        deny && (!strcasecmp(deny, "on") || !strcasecmp(deny, "true") || !strcasecmp(deny, "yes"));
     const char *key = get1(r, "key");
     const kattr *addr = get(r, "address"), *rem = get(r, "remote");
     int rc = ZW_OK;
@@ -370,7 +370,9 @@ static int zone_acl(kctx *k, const kitem *zone, const kitem *tmpl, const char *t
         const cr_elem *e = &l.e[i];
         rc = zw_buf_printf(&k->text, "%s%s%s%s%s", i ? "," : "", e->neg ? " deny" : "",
                            e->kind == CR_E_KEY ? "" : " ",
-                           e->kind == CR_E_ANY ? "any" : e->addr ? e->addr : "",
+                           e->kind == CR_E_ANY ? "any"
+                           : e->addr           ? e->addr
+                                               : "",
                            e->key ? " key " : "");
         rc = rc ? rc : zw_buf_puts(&k->text, e->key ? e->key : "");
     }
@@ -385,8 +387,7 @@ static int zone_one(kctx *k, const kitem *item)
 {
     const char *dom = get1(item, "domain");
     if (!dom) {
-        return cr_diagf(k->c, item->pos.file, item->pos.line, item->pos.col,
-                        "zone without domain");
+        return cr_diagf(k->c, item->pos.file, item->pos.line, item->pos.col, "zone without domain");
     }
     cr_zone *z = cr_zone_add(k->c, dom, strlen(dom), NULL, item->pos);
     if (!z) {

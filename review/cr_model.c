@@ -251,14 +251,12 @@ int cr_read_include(cr_config *c, const char *path, zw_buf *b, cr_pos pos)
     char err[300];
     if (c->files >= CR_MAX_FILES) {
         return cr_diagf(c, pos.file, pos.line, pos.col,
-                        "include %s: more than %d files in one configuration", path,
-                        CR_MAX_FILES)
+                        "include %s: more than %d files in one configuration", path, CR_MAX_FILES)
                    ? ZW_ENOMEM
                    : ZW_EINVAL;
     }
     if (zw_buf_read_file(b, path, err, sizeof err)) {
-        return cr_diagf(c, pos.file, pos.line, pos.col, "include: %s", err) ? ZW_ENOMEM
-                                                                             : ZW_EINVAL;
+        return cr_diagf(c, pos.file, pos.line, pos.col, "include: %s", err) ? ZW_ENOMEM : ZW_EINVAL;
     }
     c->files++;
     return ZW_OK;
@@ -382,9 +380,9 @@ int cr_detect(const char *p, size_t n)
             dash_id += zw_starts(s, ln, "- id:") || zw_starts(s, ln, "- domain:") ||
                        zw_starts(s, ln, "- target:");
             /* sections only knot.conf has */
-            static const char *const knot_only[] = {"acl:",    "template:", "remote:", "database:",
-                                                    "log:",    "policy:",   "mod-",    "control:",
-                                                    "submission:", "keystore:"};
+            static const char *const knot_only[] = {
+                "acl:",    "template:", "remote:",  "database:",   "log:",
+                "policy:", "mod-",      "control:", "submission:", "keystore:"};
             for (size_t i = 0; s == l && i < ZW_ARRAY_LEN(knot_only); i++) {
                 dash_id += zw_starts(s, ln, knot_only[i]);
             }

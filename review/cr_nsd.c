@@ -247,10 +247,13 @@ static int collect(nctx *x, const nclause *cl, const char *opt, int blocked, cr_
         int everyone = k == CR_E_ADDR && (strcmp(addr, "0.0.0.0/0") == 0 ||
                                           strcmp(addr, "::0/0") == 0 || strcmp(addr, "::/0") == 0);
         const char *kn = strcmp(key, "NOKEY") == 0 || is_blocked ? NULL : key;
-        rc = cr_elist_add(x->c, l, everyone && kn ? CR_E_KEY : k == CR_E_ADDR ? k : CR_E_NAME,
+        rc = cr_elist_add(x->c, l,
+                          everyone && kn   ? CR_E_KEY
+                          : k == CR_E_ADDR ? k
+                                           : CR_E_NAME,
                           is_blocked, addr, kn);
-        rc = rc ? rc : zw_buf_printf(&x->text, "%s%s: %s %s", x->text.len ? "; " : "", opt, addr,
-                                     key);
+        rc = rc ? rc
+                : zw_buf_printf(&x->text, "%s%s: %s %s", x->text.len ? "; " : "", opt, addr, key);
     }
     return rc;
 }
@@ -362,8 +365,8 @@ int cr_parse_nsd(cr_config *c, const char *p, size_t n, const char *name, int no
         } else if (!strcmp(cl->clause, "key")) {
             const nattr *kn = attr(cl, "name"), *al = attr(cl, "algorithm"),
                         *se = attr(cl, "secret");
-            if (kn && !cr_key_add(c, kn->value, al ? al->value : NULL, se ? se->value : NULL,
-                                  cl->pos)) {
+            if (kn &&
+                !cr_key_add(c, kn->value, al ? al->value : NULL, se ? se->value : NULL, cl->pos)) {
                 rc = ZW_ENOMEM;
             }
         } else if (!strcmp(cl->clause, "zone")) {

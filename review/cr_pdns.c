@@ -74,8 +74,7 @@ static int load(pctx *x, const char *p, size_t n, const char *file)
             after++;
         }
         if (!eq || after != eq || ne == s) {
-            rc = cr_diagf(x->c, file, line, (int)(s - ls) + 1,
-                          "expected 'setting=value'");
+            rc = cr_diagf(x->c, file, line, (int)(s - ls) + 1, "expected 'setting=value'");
             continue;
         }
         if (x->n >= PDNS_MAX_SETTINGS) {
@@ -134,8 +133,8 @@ static int list_acl(pctx *x, cr_acl *a, const char *name, const char *def)
          w = strtok_r(NULL, ", \t", &save)) {
         int neg = w[0] == '!';
         cr_elem_kind k = cr_word_kind(w + neg);
-        rc = cr_elist_add(x->c, &l, k, neg, k == CR_E_ADDR || k == CR_E_NAME ? w + neg : NULL,
-                          NULL);
+        rc =
+            cr_elist_add(x->c, &l, k, neg, k == CR_E_ADDR || k == CR_E_NAME ? w + neg : NULL, NULL);
         any++;
     }
     if (!rc && !any) {
@@ -197,8 +196,8 @@ static int pdns_ident(pctx *x)
     c->ident[CR_ID_HOSTNAME].text = "hostname.bind is not answered by PowerDNS";
     const char *s = sid ? sid->value : "";
     c->ident[CR_ID_SERVERID].disclosed = !sid || !s[0];
-    snprintf(t, sizeof t, "server-id=%s", sid ? (s[0] ? s : "(empty: the host name)")
-                                              : "not set (default: the host name)");
+    snprintf(t, sizeof t, "server-id=%s",
+             sid ? (s[0] ? s : "(empty: the host name)") : "not set (default: the host name)");
     c->ident[CR_ID_SERVERID].text = cr_strdup(c, t, strlen(t));
     if (sid) {
         c->ident[CR_ID_SERVERID].pos = sid->pos;

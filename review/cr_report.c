@@ -139,21 +139,21 @@ int cr_report_table(const cr_report *r, zw_buf *b)
     for (size_t i = 0; i < r->n && !rc; i++) {
         const cr_finding *f = &r->f[i];
         char zs[400], w[300];
-        snprintf(zs, sizeof zs, "%s%s%s", f->zone ? f->zone : "",
-                 f->zone && f->subject ? " " : "", f->subject ? f->subject : "");
+        snprintf(zs, sizeof zs, "%s%s%s", f->zone ? f->zone : "", f->zone && f->subject ? " " : "",
+                 f->subject ? f->subject : "");
         where(f, w, sizeof w);
         rc = ex_table_cell(b, cr_status_name(f->status), 8);
         rc = rc ? rc
-                : ex_table_cell(
-                      b, f->status == CR_PASS ? "-" : zw_severity_name(f->severity), 9);
+                : ex_table_cell(b, f->status == CR_PASS ? "-" : zw_severity_name(f->severity), 9);
         rc = rc ? rc : ex_table_cell(b, f->kind, 20);
         rc = rc ? rc : ex_table_cell(b, zs[0] ? zs : "(server)", 28);
         rc = rc ? rc : ex_table_cell(b, w, 22);
         rc = rc ? rc : zw_buf_printf(b, "%s\n", f->setting ? f->setting : "");
     }
     if (!rc) {
-        rc = zw_buf_printf(b, "%s (%s, %zu zones, %zu keys): %zu findings: %zu pass, %zu warning, "
-                              "%zu fail\n",
+        rc = zw_buf_printf(b,
+                           "%s (%s, %zu zones, %zu keys): %zu findings: %zu pass, %zu warning, "
+                           "%zu fail\n",
                            r->cfg->path, cr_server_name(r->cfg->server), r->cfg->nzones,
                            r->cfg->nkeys, r->n, r->by_status[CR_PASS], r->by_status[CR_WARN],
                            r->by_status[CR_FAIL]);

@@ -94,11 +94,11 @@ static int run_expect(const char *conf, int broken)
         ck_assert_msg(k >= 4, "%s:%d: bad expectation", exp, lno);
         const cr_finding *fd = find(r, kind, zone, subj);
         ck_assert_msg(fd != NULL, "%s:%d: no finding %s %s %s", exp, lno, kind, zone, subj);
-        ck_assert_msg(strcmp(cr_status_name(fd->status), status) == 0, "%s:%d: %s is %s (%s)",
-                      exp, lno, kind, cr_status_name(fd->status), fd->detail);
+        ck_assert_msg(strcmp(cr_status_name(fd->status), status) == 0, "%s:%d: %s is %s (%s)", exp,
+                      lno, kind, cr_status_name(fd->status), fd->detail);
         if (k == 5) {
-            ck_assert_msg(fd->pos.line == want_line, "%s:%d: %s at line %d, want %d (%s)", exp,
-                          lno, kind, fd->pos.line, want_line, fd->setting ? fd->setting : "");
+            ck_assert_msg(fd->pos.line == want_line, "%s:%d: %s at line %d, want %d (%s)", exp, lno,
+                          kind, fd->pos.line, want_line, fd->setting ? fd->setting : "");
         }
         n++;
     }
@@ -231,15 +231,16 @@ END_TEST
  * error with its position; recursion, version and logging inherit across views. */
 START_TEST(test_bind_semantics)
 {
-    const char *conf = "acl loop { loop; };\n"
-                       "zone \"a.test\" { type primary; file \"f\"; allow-transfer { loop; }; };\n"
-                       "zone \"b.test\" { type primary; file \"f\"; allow-transfer { nosuch; }; };\n"
-                       "zone \"c.test\" { type forward; forwarders { 192.0.2.1; }; };\n";
+    const char *conf =
+        "acl loop { loop; };\n"
+        "zone \"a.test\" { type primary; file \"f\"; allow-transfer { loop; }; };\n"
+        "zone \"b.test\" { type primary; file \"f\"; allow-transfer { nosuch; }; };\n"
+        "zone \"c.test\" { type forward; forwarders { 192.0.2.1; }; };\n";
     char err[256];
     cr_config *c = NULL;
-    ck_assert_int_eq(cr_config_read_mem(conf, strlen(conf), "m.conf", CR_BIND, 1, &c, err,
-                                        sizeof err),
-                     ZW_EINVAL);
+    ck_assert_int_eq(
+        cr_config_read_mem(conf, strlen(conf), "m.conf", CR_BIND, 1, &c, err, sizeof err),
+        ZW_EINVAL);
     ck_assert_ptr_nonnull(c);
     ck_assert_int_eq((int)c->nzones, 2); /* a forward zone is not authoritative */
     int loop = 0, undef = 0;
@@ -313,8 +314,8 @@ START_TEST(test_inventory_secondaries)
     ck_assert_int_eq(
         cr_config_read_mem(conf, strlen(conf), "m.conf", CR_BIND, 1, &c, err, sizeof err), ZW_OK);
     cr_report *r = cr_check(c, inv);
-    ck_assert_str_eq(cr_status_name(find(r, "secondary-missing", "closed.test", "127.0.0.2")->status),
-                     "pass");
+    ck_assert_str_eq(
+        cr_status_name(find(r, "secondary-missing", "closed.test", "127.0.0.2")->status), "pass");
     ck_assert_str_eq(
         cr_status_name(find(r, "secondary-missing", "closed.test", "192.0.2.53")->status), "pass");
     ck_assert_str_eq(cr_status_name(find(r, "secondary-unapproved", "closed.test", "-")->status),
@@ -333,8 +334,7 @@ START_TEST(test_inventory_secondaries)
     const char *conf2 = "zone \"override.test\" { type primary; file \"f\"; allow-transfer "
                         "{ 127.0.0.2; }; };\n";
     ck_assert_int_eq(
-        cr_config_read_mem(conf2, strlen(conf2), "m.conf", CR_BIND, 1, &c, err, sizeof err),
-        ZW_OK);
+        cr_config_read_mem(conf2, strlen(conf2), "m.conf", CR_BIND, 1, &c, err, sizeof err), ZW_OK);
     r = cr_check(c, inv);
     ck_assert_str_eq(
         cr_status_name(find(r, "secondary-missing", "override.test", "127.0.0.5")->status), "fail");
