@@ -813,8 +813,7 @@ static void cidr_text(const inv_cidr *c, char *out, size_t on)
 }
 
 int nz_inventory_secondaries(const nz_inventory *inv, const char *zone, size_t zn,
-                             int (*fn)(void *opaque, const char *cidr, int zone_own),
-                             void *opaque)
+                             int (*fn)(void *opaque, const char *cidr, int zone_own), void *opaque)
 {
     char t[INET6_ADDRSTRLEN + 16], buf[1024];
     int rc = 0;
