@@ -73,6 +73,61 @@ static int write_json(const cr_report *r, FILE *f, zw_out_kind kind, int64_t now
     return status;
 }
 
+/* What every file's review shares. */
+typedef struct {
+    FILE *jf; /* JSON lines here, or NULL */
+    int table, fail_on, failed;
+    zw_out_kind kind;
+    int64_t now;
+    zw_buf *b;
+} review_opts;
+
+/* Reads, checks and writes one configuration; *cfg and *rep are set when they exist
+ * (the caller frees them).  Prints its own messages.  CLI_OK or CLI_IO. */
+static int review_file(const char *path, int type, const nz_inventory *inv, review_opts *o,
+                       cr_config **cfg, cr_report **rep)
+{
+    char err[512];
+    int status = CLI_OK;
+    *rep = NULL;
+    int rc = cr_config_read(path, type, cfg, err, sizeof err);
+    if (!*cfg) {
+        fprintf(stderr, "zonewarden config-review: %s\n", err);
+        return CLI_IO;
+    }
+    for (size_t d = 0; d < (*cfg)->ndiag; d++) {
+        const cr_diag *dg = &(*cfg)->diag[d];
+        fprintf(stderr, "%s:%lld:%lld: %s\n", dg->file ? dg->file : path, (long long)dg->line,
+                (long long)dg->col, dg->msg);
+    }
+    if (rc) {
+        status = CLI_IO; /* the readable part is still reviewed */
+    }
+    cr_report *r = cr_check(*cfg, inv);
+    if (!r) {
+        fprintf(stderr, "zonewarden config-review: out of memory\n");
+        return CLI_IO;
+    }
+    *rep = r;
+    if (o->jf && write_json(r, o->jf, o->kind, o->now, o->b)) {
+        return CLI_IO;
+    }
+    if (o->table) {
+        zw_buf_clear(o->b);
+        if (cr_report_table(r, o->b) == 0) {
+            fwrite(o->b->p, 1, o->b->len, stdout);
+        }
+    }
+    for (size_t k = 0; k < r->n; k++) {
+        o->failed |= o->fail_on >= 0 && r->f[k].status == CR_FAIL && r->f[k].severity >= o->fail_on;
+    }
+    fprintf(stderr,
+            "config-review: %s (%s, %zu zones): %zu checks: %zu pass, %zu warning, %zu fail\n",
+            path, cr_server_name((*cfg)->server), (*cfg)->nzones, r->n, r->by_status[CR_PASS],
+            r->by_status[CR_WARN], r->by_status[CR_FAIL]);
+    return status;
+}
+
 int cmd_config_review(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -156,55 +211,17 @@ int cmd_config_review(int argc, char **argv)
         status = CLI_IO;
         goto out;
     }
-    FILE *jf = outpath ? out : table ? NULL : stdout;
-    int64_t now = cli_now_ms();
-    int failed = 0;
+    review_opts o = {
+        outpath ? out : table ? NULL : stdout, table, fail_on, 0, kind, cli_now_ms(), &b};
     for (int i = 0; i < nfiles; i++) {
-        const char *path = argv[optind + i];
-        int rc = cr_config_read(path, type, &cfg[i], err, sizeof err);
-        if (!cfg[i]) {
-            fprintf(stderr, "zonewarden config-review: %s\n", err);
-            status = CLI_IO;
-            continue;
-        }
-        for (size_t d = 0; d < cfg[i]->ndiag; d++) {
-            const cr_diag *dg = &cfg[i]->diag[d];
-            fprintf(stderr, "%s:%lld:%lld: %s\n", dg->file ? dg->file : path, (long long)dg->line,
-                    (long long)dg->col, dg->msg);
-        }
-        if (rc) {
-            status = CLI_IO; /* the readable part is still reviewed */
-        }
-        cr_report *r = cr_check(cfg[i], inv);
-        if (!r) {
-            fprintf(stderr, "zonewarden config-review: out of memory\n");
-            status = CLI_IO;
-            break;
-        }
-        rep[nrep++] = r;
-        if (jf && write_json(r, jf, kind, now, &b)) {
-            status = CLI_IO;
-            break;
-        }
-        if (table) {
-            zw_buf_clear(&b);
-            if (cr_report_table(r, &b) == 0) {
-                fwrite(b.p, 1, b.len, stdout);
-            }
-        }
-        for (size_t k = 0; k < r->n; k++) {
-            failed |= fail_on >= 0 && r->f[k].status == CR_FAIL && r->f[k].severity >= fail_on;
-        }
-        fprintf(stderr,
-                "config-review: %s (%s, %zu zones): %zu checks: %zu pass, %zu warning, %zu "
-                "fail\n",
-                path, cr_server_name(cfg[i]->server), cfg[i]->nzones, r->n, r->by_status[CR_PASS],
-                r->by_status[CR_WARN], r->by_status[CR_FAIL]);
+        int st = review_file(argv[optind + i], type, inv, &o, &cfg[i], &rep[nrep]);
+        nrep += rep[nrep] != NULL;
+        status = st > status ? st : status;
     }
     if (htmlpath) {
         zw_buf_clear(&b);
         FILE *h = fopen(htmlpath, "w");
-        if (!h || cr_report_html(rep, nrep, now, &b) || fwrite(b.p, 1, b.len, h) != b.len) {
+        if (!h || cr_report_html(rep, nrep, o.now, &b) || fwrite(b.p, 1, b.len, h) != b.len) {
             fprintf(stderr, "zonewarden config-review: cannot write %s\n", htmlpath);
             status = CLI_IO;
         }
@@ -212,7 +229,7 @@ int cmd_config_review(int argc, char **argv)
             status = CLI_IO;
         }
     }
-    if (status == CLI_OK && failed) {
+    if (status == CLI_OK && o.failed) {
         status = CLI_FAIL;
     }
 out:
