@@ -41,7 +41,7 @@ else
 endif
 
 B := build/$(VARIANT)
-MODULES := common normalizer compiler engine kafka exposure
+MODULES := common normalizer compiler engine kafka exposure review
 LIB_SRC := $(wildcard $(addsuffix /*.c,$(MODULES)))
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/check_*.c)

@@ -32,6 +32,7 @@ int cmd_run(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_axfr_check(int argc, char **argv);
+int cmd_config_review(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* Finds shipped data REL ("schemas/fieldmaps", "detections") and writes its path to

@@ -20,6 +20,8 @@ static const cli_command commands[] = {
     {"detect", cmd_detect, "JSON events (normalized or raw) through a tables file -> alerts"},
     {"run", cmd_run, "normalize raw logs and detect in one process -> alerts"},
     {"axfr-check", cmd_axfr_check, "evidence that AXFR/IXFR are refused (Compliance Finding, exit code)"},
+    {"config-review", cmd_config_review,
+     "DNS server configurations checked against security guidance"},
     {"version", cmd_version, "version, git revision, data directory, library versions"},
 };
 

@@ -248,6 +248,13 @@ int ex_report_table(const ex_report *r, zw_buf *b);
 /* Appends a self-contained HTML report (inline CSS and SVG, no external resources). */
 int ex_report_html(const ex_report *r, int64_t time_ms, zw_buf *b);
 
+/* The report building blocks other reports reuse (config-review): HTML-escapes s into
+ * b (control bytes dropped); the report's inline style sheet (classes card c0..c2 cn,
+ * pill p0..p2, table, filters, plain); a table cell padded or cut to width columns. */
+int ex_html_escape(zw_buf *b, const char *s);
+const char *ex_html_style(void);
+int ex_table_cell(zw_buf *b, const char *s, int width);
+
 /* ---------------------------------------------------------------- transfers */
 
 typedef struct {

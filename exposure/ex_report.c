@@ -312,6 +312,21 @@ static const char css[] =
     ".filters button{margin-right:.4em}"
     "p.plain{font-size:1.05em;line-height:1.5}";
 
+int ex_html_escape(zw_buf *b, const char *s)
+{
+    return esc(b, s);
+}
+
+const char *ex_html_style(void)
+{
+    return css;
+}
+
+int ex_table_cell(zw_buf *b, const char *s, int width)
+{
+    return cell(b, s, width);
+}
+
 static int chart(zw_buf *b, const ex_report *r)
 {
     int kinds[EX_K__COUNT], nk = 0;

@@ -828,6 +828,44 @@ int nz_inventory_ip_secondary(const nz_inventory *inv, const char *ip, size_t n,
     return 0;
 }
 
+/* One CIDR as text: the address, and "/len" when it is a real prefix. */
+static void cidr_text(const inv_cidr *c, char *out, size_t on)
+{
+    char a[INET6_ADDRSTRLEN];
+    if (!inet_ntop(c->family, c->addr, a, sizeof a)) {
+        snprintf(out, on, "?");
+        return;
+    }
+    int full = c->family == AF_INET ? 32 : 128;
+    if (c->prefix < full) {
+        snprintf(out, on, "%s/%d", a, c->prefix & 0xff);
+    } else {
+        snprintf(out, on, "%s", a);
+    }
+}
+
+int nz_inventory_secondaries(const nz_inventory *inv, const char *zone, size_t zn,
+                             int (*fn)(void *opaque, const char *cidr, int zone_own), void *opaque)
+{
+    char t[INET6_ADDRSTRLEN + 16], buf[1024];
+    int rc = 0;
+    if (!inv) {
+        return 0;
+    }
+    if (zone && lower_into(buf, sizeof buf, zone, zn, 1) == 0) {
+        const inv_zone *z = find_zone(inv, buf);
+        for (size_t i = 0; z && i < z->secondaries.n && !rc; i++) {
+            cidr_text(&z->secondaries.v[i], t, sizeof t);
+            rc = fn(opaque, t, 1);
+        }
+    }
+    for (size_t i = 0; i < inv->secondaries.n && !rc; i++) {
+        cidr_text(&inv->secondaries.v[i], t, sizeof t);
+        rc = fn(opaque, t, 0);
+    }
+    return rc;
+}
+
 int nz_inventory_ip_scanner(const nz_inventory *inv, const char *ip, size_t n)
 {
     unsigned char a[16];

@@ -52,6 +52,11 @@ int nz_inventory_principal_approved(const nz_inventory *inv, const char *s, size
 int nz_inventory_ip_secondary(const nz_inventory *inv, const char *ip, size_t n, const char *zone,
                               size_t zn);
 int nz_inventory_ip_scanner(const nz_inventory *inv, const char *ip, size_t n);
+/* Calls fn for each approved secondary of zone (its own list, zone_own 1, then the
+ * global list) as text ("192.0.2.53", "198.51.100.0/24"); a non-zero return stops and
+ * is returned.  0 when inv is NULL. */
+int nz_inventory_secondaries(const nz_inventory *inv, const char *zone, size_t zn,
+                             int (*fn)(void *opaque, const char *cidr, int zone_own), void *opaque);
 
 /* nz_enrich_fn over an inventory (opaque = const nz_inventory *): sets unmapped.zone
  * from resources[].uid or from the record / query name when the parser did not, and

@@ -29,6 +29,7 @@ declare -A MAP=(
     [run]="compile lint"
     [cmd_export]="export"
     [cmd_exposure]="exposure"
+    [cmd_config_review]="config-review"
     [cmd_axfr_check]="axfr-check"
     [cmd_stage]="k:normalize k:detect k:run"
 )
