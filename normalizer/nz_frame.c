@@ -251,7 +251,7 @@ static int batch_feed(nz_stream *st, const char *p, size_t n, size_t *used)
     return rc;
 }
 
-static int batch_begin(nz_stream *st, const char *key, int close_obj)
+static void batch_begin(nz_stream *st, const char *key, int close_obj)
 {
     nz_batch *b = &st->batch;
     b->active = 1;
@@ -262,7 +262,6 @@ static int batch_begin(nz_stream *st, const char *key, int close_obj)
     b->cut = 0;
     zw_buf_clear(&b->member);
     zw_buf_clear(&b->tail);
-    return 0;
 }
 
 /* Input ended inside a split batch document. */
@@ -532,19 +531,31 @@ int nz_frame_feed(nz_stream *st, const char *p, size_t n)
         }
         const char *nl = memchr(p + i, '\n', n - i);
         size_t len = nl ? (size_t)(nl - (p + i)) : n - i;
+        const char *key;
+        int close_obj;
+        size_t off;
+        if (!st->carry.len && !st->carry_cut && st->pend != NZP_DOC &&
+            len > nz_drv_split_over(st) && (off = batch_prefix(p + i, len, &key, &close_obj))) {
+            /* a big batch document starts here: the splitter takes the bytes after '[' */
+            if (st->pend == NZP_HELD && (rc = held_dead(st, "line"))) {
+                break;
+            }
+            batch_begin(st, key, close_obj);
+            i += off;
+            continue;
+        }
         if (!nl || st->carry.len || st->carry_cut) {
             rc = bounded_add(&st->carry, &st->carry_cut, p + i, len, max);
             i += len;
-            if (rc) {
-                break;
+            rc = rc ? rc : split_carry(st);
+            if (rc || st->batch.active) {
+                continue; /* a split document takes the newline as whitespace */
             }
             if (nl) {
                 i++;
                 rc = add_line(st, st->carry.p, st->carry.len, st->carry_cut);
                 zw_buf_clear(&st->carry);
                 st->carry_cut = 0;
-            } else {
-                rc = split_carry(st);
             }
             continue;
         }
