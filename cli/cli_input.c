@@ -74,8 +74,7 @@ void cli_inputs_print(const cli_inputs *in, const nz_ctx *ctx, FILE *f)
     zw_buf_free(&b);
 }
 
-int cli_write_stats_json(const char *path, const nz_ctx *ctx, const cli_inputs *in,
-                         const char *cmd)
+int cli_write_stats_json(const char *path, const nz_ctx *ctx, const cli_inputs *in, const char *cmd)
 {
     zw_buf b;
     int rc;

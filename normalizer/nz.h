@@ -96,16 +96,16 @@ typedef int (*nz_enrich_fn)(void *opaque, zw_event *ev);
  * of dead, events counts events (a record may give several). */
 
 typedef struct {
-    uint64_t records;     /* records framed */
-    uint64_t events;      /* events emitted */
-    uint64_t noise;       /* records counted as operational noise */
-    uint64_t dead;        /* records dead-lettered */
-    uint64_t truncated;   /* records cut at max_record (dead-lettered, part of dead) */
-    uint64_t with_events; /* records that produced events and no dead letter */
-    uint64_t partial;     /* dead-lettered after some of their events were emitted */
+    uint64_t records;        /* records framed */
+    uint64_t events;         /* events emitted */
+    uint64_t noise;          /* records counted as operational noise */
+    uint64_t dead;           /* records dead-lettered */
+    uint64_t truncated;      /* records cut at max_record (dead-lettered, part of dead) */
+    uint64_t with_events;    /* records that produced events and no dead letter */
+    uint64_t partial;        /* dead-lettered after some of their events were emitted */
     uint64_t dead_unwritten; /* dead letters the sink did not write (a size cap) */
-    uint64_t inputs;      /* inputs (files, stdin) read by nz_read_file */
-    uint64_t inputs_cut;  /* of them, ended early: truncated or corrupt gzip */
+    uint64_t inputs;         /* inputs (files, stdin) read by nz_read_file */
+    uint64_t inputs_cut;     /* of them, ended early: truncated or corrupt gzip */
     uint64_t fmt_records[NZ_MAX_PARSERS];
     uint64_t fmt_events[NZ_MAX_PARSERS];
     uint64_t fmt_noise[NZ_MAX_PARSERS];

@@ -34,7 +34,6 @@ struct nz_ctx {
     fjson_tokener *tok;
 };
 
-
 struct nz_emitter {
     nz_stream *st;
     const nz_parser *parser;
@@ -613,8 +612,8 @@ int nz_dead_to_json(zw_buf *b, const nz_dead *d)
     }
     rc = rc ? rc : zw_buf_printf(b, ",\"raw_size\":%zu", d->raw_len);
     if (d->raw_cut) {
-        rc = rc ? rc : zw_buf_printf(b, ",\"raw_truncated_bytes\":%llu",
-                                     (unsigned long long)d->raw_cut);
+        rc = rc ? rc
+                : zw_buf_printf(b, ",\"raw_truncated_bytes\":%llu", (unsigned long long)d->raw_cut);
     }
     rc = rc ? rc : zw_buf_puts(b, ",\"position\":{");
     if (d->pos && d->pos->file) {
@@ -697,7 +696,6 @@ int nz_stats_json(zw_buf *b, const nz_stats *s, const char *name)
                             (unsigned long long)s->noise, (unsigned long long)s->dead,
                             (unsigned long long)s->truncated, (unsigned long long)s->partial,
                             (unsigned long long)s->events, (unsigned long long)s->dead_unwritten,
-                            (unsigned long long)s->inputs, (unsigned long long)s->inputs_cut,
-                            rate);
+                            (unsigned long long)s->inputs, (unsigned long long)s->inputs_cut, rate);
     return rc;
 }

@@ -271,8 +271,8 @@ static int batch_cut_short(nz_stream *st)
     int rc = 0;
     if (b->phase == NZB_MEMBER && (b->member.len || b->cut)) {
         char reason[160];
-        snprintf(reason, sizeof reason, "input ended inside %s[%llu] of a batch document",
-                 b->key, (unsigned long long)b->index);
+        snprintf(reason, sizeof reason, "input ended inside %s[%llu] of a batch document", b->key,
+                 (unsigned long long)b->index);
         rc = nz_drv_dead(st, b->member.p, b->member.len, b->line, reason, b->cut);
     } else if (b->tail.len) {
         rc = nz_drv_dead(st, b->tail.p, b->tail.len, st->line + 1,

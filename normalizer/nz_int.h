@@ -20,11 +20,11 @@ typedef struct {
     int close_obj;   /* 1: a '}' after the array closes the document */
     int phase;       /* NZB_GAP between members, NZB_MEMBER inside one, NZB_TAIL after ']' */
     int depth, in_str, esc;
-    zw_buf member;   /* the current member, at most max_record bytes */
-    uint64_t cut;    /* bytes of the current member beyond max_record */
-    int64_t line;    /* first line of the current member */
-    uint64_t index;  /* of the current member */
-    zw_buf tail;     /* bytes after the array that are not the closing '}' */
+    zw_buf member;  /* the current member, at most max_record bytes */
+    uint64_t cut;   /* bytes of the current member beyond max_record */
+    int64_t line;   /* first line of the current member */
+    uint64_t index; /* of the current member */
+    zw_buf tail;    /* bytes after the array that are not the closing '}' */
 } nz_batch;
 
 enum { NZP_NONE, NZP_DOC, NZP_HELD };
@@ -35,7 +35,7 @@ struct nz_stream {
     size_t name_len;
     uint64_t name_hash; /* of name, for event uids */
     void *state[NZ_MAX_PARSERS];
-    int last; /* parser index that matched last, -1 none */
+    int last;     /* parser index that matched last, -1 none */
     int64_t line; /* lines completed (the framer's counter) */
     zw_time_ctx tc;
     zw_arena *arena;

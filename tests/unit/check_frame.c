@@ -109,12 +109,16 @@ END_TEST
 START_TEST(test_torn_json_line)
 {
     static const char in[] =
-        "{\"eventVersion\":\"1.09\",\"eventSource\":\"route53.amazonaws.com\",\"eventName\":\"ListHostedZones\","
-        "\"eventTime\":\"2026-11-27T12:00:00Z\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.1\","
+        "{\"eventVersion\":\"1.09\",\"eventSource\":\"route53.amazonaws.com\",\"eventName\":"
+        "\"ListHostedZones\","
+        "\"eventTime\":\"2026-11-27T12:00:00Z\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":"
+        "\"192.0.2.1\","
         "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/a\"}}\n"
         "{\"eventVersion\":\"1.09\",\"userIdentity\":\n"
-        "{\"eventVersion\":\"1.09\",\"eventSource\":\"route53.amazonaws.com\",\"eventName\":\"ListHostedZones\","
-        "\"eventTime\":\"2026-11-27T12:00:01Z\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.1\","
+        "{\"eventVersion\":\"1.09\",\"eventSource\":\"route53.amazonaws.com\",\"eventName\":"
+        "\"ListHostedZones\","
+        "\"eventTime\":\"2026-11-27T12:00:01Z\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":"
+        "\"192.0.2.1\","
         "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/a\"}}\n"
         "{\"eventVersion\":\"1.09\",\"eventSo\n";
     zwt_collect c;
@@ -190,7 +194,8 @@ START_TEST(test_batch_member_cut_and_cut_short)
     zw_buf_init(&in);
     static const char good[] =
         "{\"eventVersion\":\"1.09\",\"eventSource\":\"route53.amazonaws.com\",\"eventName\":"
-        "\"ListHostedZones\",\"eventTime\":\"2026-11-27T12:00:00Z\",\"sourceIPAddress\":\"192.0.2.1\","
+        "\"ListHostedZones\",\"eventTime\":\"2026-11-27T12:00:00Z\",\"sourceIPAddress\":\"192.0.2."
+        "1\","
         "\"userIdentity\":{\"type\":\"IAMUser\",\"arn\":\"arn:aws:iam::1:user/a\"}}";
     zw_buf_puts(&in, "{\"Records\":[");
     zw_buf_puts(&in, good);
@@ -212,7 +217,8 @@ START_TEST(test_batch_member_cut_and_cut_short)
         fjson_object *d = fjson_object_array_get_idx(c.dead, 0);
         zwt_assert_int(d, "raw_size", 4096);
         zwt_assert_int(d, "raw_truncated_bytes", 5010 - 4096);
-        ck_assert_msg(strncmp(zw_jstr(d, "reason", NULL), "Records[1]: record longer than", 30) == 0,
+        ck_assert_msg(strncmp(zw_jstr(d, "reason", NULL), "Records[1]: record longer than", 30) ==
+                          0,
                       "%s", zw_jstr(d, "reason", NULL));
         zwt_free(&c);
     }
