@@ -224,7 +224,7 @@ static int batch_feed(nz_stream *st, const char *p, size_t n, size_t *used)
                 rc = bounded_add(&b->member, &b->cut, p + span, i + (size_t)take - span, max);
                 rc = rc ? rc : member_done(st);
                 b->phase = NZB_GAP;
-                if (c == ']') {
+                if (c == ']' && !take) {
                     i--; /* the array's end: seen again between members */
                 }
             }
@@ -284,8 +284,9 @@ static int batch_cut_short(nz_stream *st)
     return rc;
 }
 
-/* Moves the held bytes (a growing batch document) into the splitter.  The bytes start
- * on line first_line. */
+/* Moves the held bytes (a growing batch document, starting on line first_line) into the
+ * splitter; held is left empty.  When the document ends inside them (the splitter does
+ * not check syntax), the bytes after it are framed again. */
 static int split_held(nz_stream *st, zw_buf *held, int64_t first_line)
 {
     const char *key;
@@ -294,13 +295,18 @@ static int split_held(nz_stream *st, zw_buf *held, int64_t first_line)
     if (!off) {
         return 0;
     }
+    zw_buf own = *held;
+    zw_buf_init(held);
     st->line = first_line - 1;
     for (size_t i = 0; i < off; i++) {
-        st->line += held->p[i] == '\n';
+        st->line += own.p[i] == '\n';
     }
     batch_begin(st, key, close_obj);
-    rc = batch_feed(st, held->p + off, held->len - off, &used);
-    zw_buf_clear(held);
+    rc = batch_feed(st, own.p + off, own.len - off, &used);
+    if (!rc && !st->batch.active && off + used < own.len) {
+        rc = nz_frame_feed(st, own.p + off + used, own.len - off - used);
+    }
+    zw_buf_free(&own);
     return rc;
 }
 
@@ -493,8 +499,7 @@ static int add_line(nz_stream *st, const char *p, size_t n, uint64_t cut)
                 zw_buf_init(&st->pending);
                 doc_reset(st);
                 rc = split_held(st, &held, first);
-                zw_buf_free(&st->pending);
-                st->pending = held;
+                zw_buf_free(&held);
             }
         }
         return rc;
