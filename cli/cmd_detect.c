@@ -10,7 +10,9 @@
 #include "../engine/en_pipe.h"
 #include "../engine/en_tables.h"
 #include "../normalizer/nz.h"
+#include "../normalizer/nz_dlq.h"
 #include "../normalizer/nz_inventory.h"
+#include "cli_input.h"
 #include "cli.h"
 #include "cli_rules.h"
 
@@ -36,7 +38,7 @@ typedef struct {
     int failed;
     const char *src; /* current file */
     int64_t line;
-    FILE *dlq; /* run: dead letters (--dlq), or NULL (counted only) */
+    nz_dlq *dlq; /* run: dead letters (--dlq), or NULL (counted only) */
     int dlq_failed;
 } det_state;
 
@@ -179,6 +181,10 @@ static void det_usage(FILE *f, const char *cmd)
             "  --format F             %s\n"
             "  --inventory FILE       %s\n"
             "  --dlq FILE             %s\n"
+            "  --dlq-max-bytes N[K|M|G]\n"
+            "                         run only: dead letters past this size are counted,\n"
+            "                         not written (default 1G)\n"
+            "  --stats-json FILE      run only: per-input record accounting as JSON\n"
             "  --listen-dnstap unix:PATH\n"
             "                         %s\n"
             "  -h, --help             this text\n"
@@ -234,17 +240,15 @@ static int on_nz_event(void *opaque, zw_event *ev)
 static int on_nz_dead(void *opaque, const nz_dead *d)
 {
     det_state *s = opaque;
+    char err[300];
     if (!s->dlq) {
         return 0; /* counted by the normalizer; the summary on stderr reports it */
     }
-    zw_buf b;
-    zw_buf_init(&b);
-    int rc = nz_dead_to_json(&b, d) || zw_buf_putc(&b, '\n') ? ZW_ENOMEM : 0;
-    if (!rc && fwrite(b.p, 1, b.len, s->dlq) != b.len) {
+    int rc = nz_dlq_write(s->dlq, d, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "zonewarden run: dead letters: %s\n", err);
         s->dlq_failed = 1;
-        rc = ZW_EIO;
     }
-    zw_buf_free(&b);
     return rc;
 }
 
@@ -305,11 +309,14 @@ static int det_main(int argc, char **argv, int run)
         {"dlq", required_argument, NULL, 'D'},
         {"regex-match-limit", required_argument, NULL, 'X'},
         {"listen-dnstap", required_argument, NULL, 'W'},
+        {"dlq-max-bytes", required_argument, NULL, 'B'},
+        {"stats-json", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *rules = NULL, *outp = NULL, *format = NULL, *state = NULL;
-    const char *invpath = NULL, *dlqpath = NULL, *listen = NULL;
+    const char *invpath = NULL, *dlqpath = NULL, *listen = NULL, *stats_json = NULL;
+    int64_t dlq_max = 0;
     nz_inventory *inv = NULL;
     en_corr_opts co;
     memset(&co, 0, sizeof co);
@@ -360,6 +367,16 @@ static int det_main(int argc, char **argv, int run)
             break;
         case 'W':
             listen = optarg;
+            break;
+        case 'B':
+            if ((dlq_max = nz_parse_size(optarg)) < 0) {
+                fprintf(stderr, "zonewarden %s: bad --dlq-max-bytes '%s' (512K, 64M, 1G)\n",
+                        argv[0], optarg);
+                return CLI_USAGE;
+            }
+            break;
+        case 'J':
+            stats_json = optarg;
             break;
         case 'L':
         case 'M':
@@ -464,17 +481,18 @@ static int det_main(int argc, char **argv, int run)
             }
             nz_inventory_attach(ctx, inv);
         }
-        if (dlqpath && !(s.dlq = fopen(dlqpath, "w"))) {
-            perror(dlqpath);
+        if (dlqpath && !(s.dlq = nz_dlq_open(dlqpath, (uint64_t)dlq_max, err, sizeof err))) {
+            fprintf(stderr, "zonewarden run: %s\n", err);
             nz_ctx_destroy(ctx);
             status = CLI_IO;
             goto out;
         }
+        cli_inputs ins;
+        cli_inputs_init(&ins);
         for (int i = optind; i < argc || (i == optind && !listen); i++) {
             const char *p = i < argc ? argv[i] : "-";
             s.src = p;
-            if (nz_read_file(ctx, p, err, sizeof err)) {
-                fprintf(stderr, "zonewarden run: %s\n", err);
+            if (cli_read_input(ctx, "run", p, &ins)) {
                 status = CLI_IO;
             }
             if (i >= argc) {
@@ -493,6 +511,11 @@ static int det_main(int argc, char **argv, int run)
         if (nz_stats_format(ctx, &bb) == 0) {
             fwrite(bb.p, 1, bb.len, stderr);
         }
+        cli_inputs_print(&ins, ctx, stderr);
+        if (stats_json && cli_write_stats_json(stats_json, ctx, &ins, "run")) {
+            status = CLI_IO;
+        }
+        cli_inputs_free(&ins);
         zw_buf_free(&bb);
         nz_ctx_destroy(ctx);
     } else if (optind >= argc) {
@@ -569,8 +592,14 @@ out:
     } else {
         fflush(stdout);
     }
-    if (s.dlq && (fclose(s.dlq) != 0 || s.dlq_failed)) {
-        status = CLI_IO;
+    if (s.dlq) {
+        char cerr[300];
+        if (nz_dlq_close(s.dlq, cerr, sizeof cerr)) {
+            fprintf(stderr, "zonewarden %s: dead letters: %s\n", argv[0], cerr);
+            status = CLI_IO;
+        } else if (s.dlq_failed) {
+            status = CLI_IO;
+        }
     }
     nz_inventory_destroy(inv);
     free(s.per_rule);

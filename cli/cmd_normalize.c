@@ -5,8 +5,10 @@
 #include "../common/zw_buf.h"
 #include "../common/zw_writer.h"
 #include "../normalizer/nz.h"
+#include "../normalizer/nz_dlq.h"
 #include "../normalizer/nz_inventory.h"
 #include "cli.h"
+#include "cli_input.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -18,7 +20,7 @@
 
 typedef struct {
     FILE *out;
-    FILE *dlq;
+    nz_dlq *dlq;
     zw_out_kind kind;
     zw_buf buf;
     zw_buf events; /* output not yet handed to stdio */
@@ -57,18 +59,16 @@ static int on_event(void *opaque, zw_event *ev)
 static int on_dead(void *opaque, const nz_dead *d)
 {
     sink_state *s = opaque;
+    char err[300];
     if (!s->dlq) {
         return 0; /* counted by the driver; the summary reports it */
     }
-    zw_buf_clear(&s->buf);
-    if (nz_dead_to_json(&s->buf, d) || zw_buf_putc(&s->buf, '\n')) {
-        return ZW_ENOMEM;
-    }
-    if (fwrite(s->buf.p, 1, s->buf.len, s->dlq) != s->buf.len) {
+    int rc = nz_dlq_write(s->dlq, d, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "zonewarden normalize: dead letters: %s\n", err);
         s->write_failed = 1;
-        return ZW_EIO;
     }
-    return 0;
+    return rc;
 }
 
 static void normalize_usage(FILE *f)
@@ -91,6 +91,11 @@ static void normalize_usage(FILE *f)
                "  --inventory FILE       zones, approved principals, secondaries and scanners\n"
                "                         (docs/INVENTORY.md; default none)\n"
                "  --quiet                no summary on stderr\n"
+               "  --dlq-max-bytes N[K|M|G]\n"
+               "                         dead letters past this size are counted, not written\n"
+               "                         (default 1G)\n"
+               "  --stats-json FILE      per-input record accounting (records = with events +\n"
+               "                         noise + dead-lettered) as JSON\n"
                "  --listen-dnstap unix:PATH\n"
                "                         also accept live dnstap (Frame Streams, bidirectional:\n"
                "                         BIND dnstap-output unix, Knot mod-dnstap, fstrm_replay)\n"
@@ -160,8 +165,12 @@ int cmd_normalize(int argc, char **argv)
         {"tz", required_argument, NULL, 'z'},     {"quiet", no_argument, NULL, 'q'},
         {"inventory", required_argument, NULL, 'I'},
         {"listen-dnstap", required_argument, NULL, 'L'},
+        {"dlq-max-bytes", required_argument, NULL, 'M'},
+        {"stats-json", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
+    int64_t dlq_max = 0;
+    const char *stats_json = NULL;
     nz_options no = {0};
     sink_state ss = {stdout, NULL, ZW_OUT_OCSF, {0}, {0}, 0, 0};
     const char *outpath = NULL, *dlqpath = NULL;
@@ -170,7 +179,9 @@ int cmd_normalize(int argc, char **argv)
     nz_inventory *inv = NULL;
     const char *invpath = NULL, *listen = NULL;
     char err[512];
+    cli_inputs per_input;
 
+    cli_inputs_init(&per_input);
     if (cli_wants_kafka(argc, argv)) {
         return cmd_stage("normalize", argc, argv);
     }
@@ -214,6 +225,18 @@ int cmd_normalize(int argc, char **argv)
         case 'L':
             listen = optarg;
             break;
+        case 'M':
+            if ((dlq_max = nz_parse_size(optarg)) < 0) {
+                fprintf(stderr,
+                        "zonewarden normalize: bad --dlq-max-bytes '%s' (a positive size: 1048576, "
+                        "512K, 64M, 1G)\n",
+                        optarg);
+                return CLI_USAGE;
+            }
+            break;
+        case 'J':
+            stats_json = optarg;
+            break;
         case 'h':
             normalize_usage(stdout);
             return CLI_OK;
@@ -230,8 +253,8 @@ int cmd_normalize(int argc, char **argv)
         goto out;
     }
     ss.batch = !listen && reads_only_files(argc, argv, optind);
-    if (dlqpath && !(ss.dlq = fopen(dlqpath, "w"))) {
-        perror(dlqpath);
+    if (dlqpath && !(ss.dlq = nz_dlq_open(dlqpath, (uint64_t)dlq_max, err, sizeof err))) {
+        fprintf(stderr, "zonewarden normalize: %s\n", err);
         status = CLI_IO;
         goto out;
     }
@@ -250,19 +273,16 @@ int cmd_normalize(int argc, char **argv)
         }
         nz_inventory_attach(ctx, inv);
     }
-    if (optind >= argc && !listen) {
-        if (nz_read_file(ctx, "-", err, sizeof err)) {
-            fprintf(stderr, "zonewarden normalize: %s\n", err);
-            status = CLI_IO;
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        if (nz_read_file(ctx, argv[i], err, sizeof err)) {
-            fprintf(stderr, "zonewarden normalize: %s\n", err);
+    for (int i = optind; i < argc || (i == optind && !listen); i++) {
+        const char *path = i < argc ? argv[i] : "-";
+        if (cli_read_input(ctx, "normalize", path, &per_input) != 0) {
             status = CLI_IO;
             if (ss.write_failed) {
                 break;
             }
+        }
+        if (i >= argc) {
+            break;
         }
     }
     if (listen && !ss.write_failed && listen_dnstap(ctx, listen, err, sizeof err)) {
@@ -278,6 +298,10 @@ int cmd_normalize(int argc, char **argv)
         if (nz_stats_format(ctx, &ss.buf) == 0) {
             fwrite(ss.buf.p, 1, ss.buf.len, stderr);
         }
+        cli_inputs_print(&per_input, ctx, stderr);
+    }
+    if (stats_json && cli_write_stats_json(stats_json, ctx, &per_input, "normalize")) {
+        status = CLI_IO;
     }
 out:
     if (ss.out && ss.out != stdout && fclose(ss.out) != 0) {
@@ -285,9 +309,11 @@ out:
     } else if (ss.out == stdout && fflush(stdout) != 0) {
         status = CLI_IO;
     }
-    if (ss.dlq && fclose(ss.dlq) != 0) {
+    if (ss.dlq && nz_dlq_close(ss.dlq, err, sizeof err)) {
+        fprintf(stderr, "zonewarden normalize: dead letters: %s\n", err);
         status = CLI_IO;
     }
+    cli_inputs_free(&per_input);
     nz_ctx_destroy(ctx);
     nz_inventory_destroy(inv);
     zw_buf_free(&ss.buf);

@@ -2222,7 +2222,7 @@ static int detect_json(zk_stage *s, const rd_kafka_message_t *m, const nz_pos *p
     }
     if (!o || !fjson_object_is_type(o, fjson_type_object) ||
         fjson_tokener_get_error(tok) != fjson_tokener_success) {
-        nz_dead d = {raw, m->len, pos, "not a JSON object", "json"};
+        nz_dead d = {raw, m->len, pos, "not a JSON object", "json", 0};
         fjson_object_put(o);
         fjson_tokener_free(tok);
         return on_dead(s, &d);

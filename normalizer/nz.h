@@ -77,10 +77,12 @@ typedef struct {
     const nz_pos *pos;
     const char *reason;
     const char *tried; /* comma-separated parser names */
+    uint64_t raw_cut;  /* bytes of the record after raw[0..raw_len) that were cut (over-long) */
 } nz_dead;
 
 typedef struct {
-    /* each returns 0, or a negative error that stops processing */
+    /* each returns 0, or a negative error that stops processing; on_dead may also
+     * return NZ_DEAD_UNWRITTEN (a dead-letter cap was reached: counted, not an error) */
     int (*on_event)(void *opaque, zw_event *ev);
     int (*on_dead)(void *opaque, const nz_dead *d);
     void *opaque;
@@ -90,13 +92,23 @@ typedef struct {
 typedef int (*nz_enrich_fn)(void *opaque, zw_event *ev);
 
 #define NZ_MAX_PARSERS 64
+#define NZ_DEAD_UNWRITTEN 1
+
+/* Every record read ends in exactly one of with_events, noise and dead, so
+ * records == with_events + noise + dead always holds; truncated and partial are parts
+ * of dead, events counts events (a record may give several). */
 
 typedef struct {
-    uint64_t records;   /* records framed */
-    uint64_t events;    /* events emitted */
-    uint64_t noise;     /* records counted as operational noise */
-    uint64_t dead;      /* records dead-lettered */
-    uint64_t truncated; /* records cut at max_record */
+    uint64_t records;        /* records framed */
+    uint64_t events;         /* events emitted */
+    uint64_t noise;          /* records counted as operational noise */
+    uint64_t dead;           /* records dead-lettered */
+    uint64_t truncated;      /* records cut at max_record (dead-lettered, part of dead) */
+    uint64_t with_events;    /* records that produced events and no dead letter */
+    uint64_t partial;        /* dead-lettered after some of their events were emitted */
+    uint64_t dead_unwritten; /* dead letters the sink did not write (a size cap) */
+    uint64_t inputs;         /* inputs (files, stdin) read by nz_read_file */
+    uint64_t inputs_cut;     /* of them, ended early: truncated or corrupt gzip */
     uint64_t fmt_records[NZ_MAX_PARSERS];
     uint64_t fmt_events[NZ_MAX_PARSERS];
     uint64_t fmt_noise[NZ_MAX_PARSERS];
@@ -109,6 +121,8 @@ typedef struct {
     int tz_offset_min;  /* for zone-less timestamps */
     int64_t ref_ms;     /* reference time for year inference; 0 = file mtime or now */
     size_t max_record;  /* bytes; 0 = 16 MiB */
+    size_t split_over;  /* batch documents past this many bytes are split into their
+                           members (nz_frame.c); 0 = 1 MiB; never above max_record */
 } nz_options;
 
 typedef struct nz_ctx nz_ctx;
@@ -136,8 +150,9 @@ int nz_stream_feed(nz_stream *st, const char *p, size_t n);
 int nz_stream_finish(nz_stream *st);
 
 /* Reads a file (plain or gzip; "-" is stdin) through a new stream.  Returns 0, ZW_EIO
- * with errstr for an unreadable file; a truncated gzip stream is dead-lettered with
- * its position and counted, and the rest of the file is still processed. */
+ * with errstr for an unreadable file; a truncated or corrupt gzip stream is
+ * dead-lettered with its position and counted in inputs_cut (the records before the cut
+ * are kept); the caller reports it (the status stays 0). */
 int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size);
 
 /* Binary input (dnstap; reader in nz_parse_dnstap.c).  nz_stream_binary hands one
@@ -162,11 +177,19 @@ int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *run, 
                      size_t errstr_size);
 
 /* Writes the dead letter as one JSON line to b (raw, raw_base64 when the raw bytes are
- * not valid UTF-8 text, position, formats_tried, reason). */
+ * not valid UTF-8 text, raw_size, raw_truncated_bytes when cut, position,
+ * formats_tried, reason). */
 #include "../common/zw_buf.h"
 int nz_dead_to_json(zw_buf *b, const nz_dead *d);
 
 /* Human-readable summary of the counters (for stderr). */
 int nz_stats_format(const nz_ctx *ctx, zw_buf *b);
+
+/* The counters of s as one JSON object (records, with_events, noise, dead, cut, partial,
+ * events, dead_unwritten, inputs, inputs_cut, dead_rate); name (may be NULL) is written
+ * as "file".  For --stats-json. */
+int nz_stats_json(zw_buf *b, const nz_stats *s, const char *name);
+/* after - before, field by field (the counters of one input). */
+void nz_stats_diff(nz_stats *out, const nz_stats *after, const nz_stats *before);
 
 #endif

@@ -1,13 +1,14 @@
 /*
- * nz_driver.c - contexts, streams, record framing, format dispatch, dead letters and
- * counters.  Not for any format's syntax: that is in the nz_parse_*.c files.
+ * nz_driver.c - contexts, streams, format dispatch, dead letters and counters.  Not
+ * for any format's syntax (the nz_parse_*.c files) nor for cutting bytes into records
+ * (nz_frame.c).
  *
  * Dispatch: with a forced format only that parser runs; with auto-detection the
  * parser that matched this stream's previous record is tried first, then every
  * parser in registry order.  A record is parsed as JSON once, here, when it starts
  * with '{' or '['; JSON parsers read that document, line parsers ignore it.
  */
-#include "nz.h"
+#include "nz_int.h"
 
 #include "../common/zw_buf.h"
 #include "../common/zw_writer.h"
@@ -33,25 +34,6 @@ struct nz_ctx {
     fjson_tokener *tok;
 };
 
-struct nz_stream {
-    nz_ctx *ctx;
-    char *name;
-    size_t name_len;
-    uint64_t name_hash; /* of name, for event uids */
-    void *state[NZ_MAX_PARSERS];
-    int last; /* parser index that matched last, -1 none */
-    int64_t line;
-    zw_time_ctx tc;
-    zw_arena *arena;
-    zw_event ev;
-    zw_buf carry;   /* a line split across feed calls */
-    zw_buf pending; /* a JSON document spanning lines */
-    int64_t pending_line;
-    int json_depth; /* >0 while inside a multi-line JSON document */
-    int json_in_str, json_esc;
-    int overflow;   /* current record exceeded max_record */
-};
-
 struct nz_emitter {
     nz_stream *st;
     const nz_parser *parser;
@@ -72,6 +54,12 @@ nz_ctx *nz_ctx_new(const nz_options *opt, const nz_sink *sink, char *errstr, siz
     }
     if (!ctx->opt.max_record) {
         ctx->opt.max_record = 16u << 20;
+    }
+    if (!ctx->opt.split_over) {
+        ctx->opt.split_over = 1u << 20;
+    }
+    if (ctx->opt.split_over > ctx->opt.max_record) {
+        ctx->opt.split_over = ctx->opt.max_record;
     }
     ctx->sink = *sink;
     ctx->parsers = nz_parsers(&ctx->nparsers);
@@ -164,8 +152,6 @@ nz_stream *nz_stream_new(nz_ctx *ctx, const char *name)
     st->last = ctx->forced;
     st->tc.tz_offset_min = ctx->opt.tz_offset_min;
     st->tc.ref_ms = ctx->opt.ref_ms ? ctx->opt.ref_ms : zw_now_ms();
-    zw_buf_init(&st->pending);
-    zw_buf_init(&st->carry);
     for (size_t i = 0; i < ctx->nparsers && i < NZ_MAX_PARSERS; i++) {
         if (ctx->parsers[i]->state_new) {
             st->state[i] = ctx->parsers[i]->state_new();
@@ -188,8 +174,7 @@ void nz_stream_destroy(nz_stream *st)
             st->ctx->parsers[i]->state_free(st->state[i]);
         }
     }
-    zw_buf_free(&st->pending);
-    zw_buf_free(&st->carry);
+    nz_frame_free(st);
     zw_arena_destroy(st->arena);
     free(st->name);
     free(st);
@@ -273,19 +258,61 @@ int nz_emit(nz_emitter *em, zw_event *ev)
     return rc;
 }
 
-static int dead(nz_stream *st, const nz_record *rec, const char *reason, const char *tried)
+/* Hands a dead letter to the sink; a member of a split batch document is named in the
+ * reason ("Records[7]: ...").  Counts the dead letter (the caller counts the record). */
+static int dead(nz_stream *st, const char *p, size_t n, const nz_pos *pos, const char *reason,
+                const char *tried, uint64_t cut)
 {
     nz_ctx *ctx = st->ctx;
-    nz_dead d = {rec->p, rec->n, rec->pos, reason, tried};
+    char named[700];
+    if (st->in_batch) {
+        snprintf(named, sizeof named, "%s[%llu]: %s", st->batch.key[0] ? st->batch.key : "",
+                 (unsigned long long)st->batch.index, reason);
+        reason = named;
+    }
+    nz_dead d = {p, n, pos, reason, tried, cut};
     ctx->stats.dead++;
-    return ctx->sink.on_dead ? ctx->sink.on_dead(ctx->sink.opaque, &d) : 0;
+    int rc = ctx->sink.on_dead ? ctx->sink.on_dead(ctx->sink.opaque, &d) : 0;
+    if (rc == NZ_DEAD_UNWRITTEN) {
+        ctx->stats.dead_unwritten++;
+        rc = 0;
+    }
+    return rc;
 }
 
-static int try_parser(nz_stream *st, int i, nz_record *rec, char *err, size_t errsz)
+size_t nz_drv_max_record(const nz_stream *st)
+{
+    return st->ctx->opt.max_record;
+}
+
+size_t nz_drv_split_over(const nz_stream *st)
+{
+    return st->ctx->opt.split_over;
+}
+
+int nz_drv_line_framed(const nz_stream *st)
+{
+    return st->last >= 0 && !st->ctx->parsers[st->last]->json;
+}
+
+int nz_drv_dead(nz_stream *st, const char *p, size_t n, int64_t line, const char *reason,
+                uint64_t cut)
+{
+    nz_pos pos = {st->name, line, NULL, -1, -1};
+    st->ctx->stats.records++;
+    if (cut) {
+        st->ctx->stats.truncated++;
+    }
+    return dead(st, p, n, &pos, reason, "", cut);
+}
+
+static int try_parser(nz_stream *st, int i, nz_record *rec, char *err, size_t errsz,
+                      uint64_t *emitted)
 {
     nz_ctx *ctx = st->ctx;
     const nz_parser *p = ctx->parsers[i];
     nz_emitter em = {st, p, i, rec, 0};
+    *emitted = 0;
     if (p->json && !rec->json) {
         return ZW_NOMATCH;
     }
@@ -294,6 +321,7 @@ static int try_parser(nz_stream *st, int i, nz_record *rec, char *err, size_t er
     zw_event_clear(&st->ev);
     err[0] = 0;
     int rc = p->parse(rec, &st->ev, &em, err, errsz);
+    *emitted = em.seq;
     if (rc == ZW_OK && em.seq == 0) {
         /* a parser that accepted but emitted nothing: treat as its noise */
         rc = ZW_NOISE;
@@ -301,7 +329,9 @@ static int try_parser(nz_stream *st, int i, nz_record *rec, char *err, size_t er
     return rc;
 }
 
-int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
+/* One record: json (consumed; may be NULL) is its document when the framer parsed it. */
+static int stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos,
+                         fjson_object *json)
 {
     nz_ctx *ctx = st->ctx;
     nz_pos own;
@@ -327,6 +357,7 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
         k++;
     }
     if (k == n) {
+        fjson_object_put(json);
         return 0;
     }
     ctx->stats.records++;
@@ -338,7 +369,8 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
     rec.n = n;
     rec.pos = pos;
     rec.tc = &st->tc;
-    if (p[k] == '{' || p[k] == '[') {
+    rec.json = json;
+    if (!json && (p[k] == '{' || p[k] == '[')) {
         fjson_tokener_reset(ctx->tok);
         rec.json = fjson_tokener_parse_ex(ctx->tok, p + k, (int)(n - k > 0x7fffffff ? 0x7fffffff : n - k));
         if (rec.json && ctx->tok->char_offset < (int)(n - k)) {
@@ -378,7 +410,8 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
         if (pp->json && !rec.json) {
             continue;
         }
-        int r = try_parser(st, i, &rec, err, sizeof err);
+        uint64_t emitted;
+        int r = try_parser(st, i, &rec, err, sizeof err, &emitted);
         size_t nl = strlen(pp->name);
         if (tlen + nl + 2 < sizeof tried) {
             if (tlen) {
@@ -391,6 +424,7 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
         switch (r) {
         case ZW_OK:
             ctx->stats.fmt_records[i]++;
+            ctx->stats.with_events++;
             st->last = i;
             done = 1;
             break;
@@ -407,6 +441,9 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
             /* recognised but rejected: that parser's reason is the record's reason */
             ctx->stats.fmt_records[i]++;
             ctx->stats.fmt_rejected[i]++;
+            if (emitted) {
+                ctx->stats.partial++;
+            }
             snprintf(reason_buf, sizeof reason_buf, "%s: %s", pp->name, err[0] ? err : "rejected");
             reason = reason_buf;
             st->last = i;
@@ -429,9 +466,9 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
         } else {
             reason = "no parser recognised the record";
         }
-        rc = dead(st, &rec, reason, tried);
+        rc = dead(st, p, n, pos, reason, tried, 0);
     } else if (done == 2) {
-        rc = dead(st, &rec, reason, tried);
+        rc = dead(st, p, n, pos, reason, tried, 0);
     }
     if (rec.json) {
         fjson_object_put(rec.json);
@@ -439,166 +476,25 @@ int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
     return rc;
 }
 
-/* Tracks JSON nesting across lines so a pretty-printed document becomes one record. */
-static void json_scan(nz_stream *st, const char *p, size_t n)
+int nz_stream_record(nz_stream *st, const char *p, size_t n, const nz_pos *pos)
 {
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (st->json_in_str) {
-            if (st->json_esc) {
-                st->json_esc = 0;
-            } else if (c == '\\') {
-                st->json_esc = 1;
-            } else if (c == '"') {
-                st->json_in_str = 0;
-            }
-        } else if (c == '"') {
-            st->json_in_str = 1;
-        } else if (c == '{' || c == '[') {
-            st->json_depth++;
-        } else if (c == '}' || c == ']') {
-            st->json_depth--;
-        }
-    }
+    return stream_record(st, p, n, pos, NULL);
 }
 
-static int flush_pending(nz_stream *st)
+int nz_drv_record(nz_stream *st, const char *p, size_t n, int64_t line, fjson_object *json)
 {
-    nz_pos pos = {st->name, st->pending_line, NULL, -1, -1};
-    int rc = 0;
-    if (st->overflow) {
-        nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL, 0};
-        char reason[96];
-        snprintf(reason, sizeof reason, "record longer than %zu bytes (truncated in dead letter)",
-                 st->ctx->opt.max_record);
-        st->ctx->stats.records++;
-        st->ctx->stats.truncated++;
-        rc = dead(st, &rec, reason, "");
-    } else if (st->pending.len) {
-        if (st->json_depth > 0 || st->json_in_str) {
-            nz_record rec = {st->pending.p, st->pending.len, &pos, &st->tc, NULL, NULL, 0};
-            st->ctx->stats.records++;
-            rc = dead(st, &rec, "truncated JSON document (unbalanced at end of input)", "");
-        } else {
-            rc = nz_stream_record(st, st->pending.p, st->pending.len, &pos);
-        }
-    }
-    zw_buf_clear(&st->pending);
-    st->overflow = 0;
-    st->json_depth = 0;
-    st->json_in_str = st->json_esc = 0;
-    return rc;
-}
-
-static int add_line(nz_stream *st, const char *p, size_t n)
-{
-    st->line++;
-    if (st->pending.len == 0 && !st->overflow) {
-        size_t k = 0;
-        while (k < n && (p[k] == ' ' || p[k] == '\t')) {
-            k++;
-        }
-        st->pending_line = st->line;
-        if (k < n && (p[k] == '{' || p[k] == '[')) {
-            json_scan(st, p, n);
-            if (st->json_depth <= 0 && !st->json_in_str) {
-                st->json_depth = 0;
-                nz_pos pos = {st->name, st->line, NULL, -1, -1};
-                if (n > st->ctx->opt.max_record) {
-                    st->overflow = 1;
-                    zw_buf_append(&st->pending, p, st->ctx->opt.max_record);
-                    return flush_pending(st);
-                }
-                return nz_stream_record(st, p, n, &pos);
-            }
-            /* a document continues on the next lines: accumulate */
-        } else {
-            nz_pos pos = {st->name, st->line, NULL, -1, -1};
-            if (n > st->ctx->opt.max_record) {
-                st->overflow = 1;
-                zw_buf_append(&st->pending, p, st->ctx->opt.max_record);
-                return flush_pending(st);
-            }
-            return nz_stream_record(st, p, n, &pos);
-        }
-    } else {
-        json_scan(st, p, n);
-    }
-    if (!st->overflow) {
-        if (st->pending.len + n + 1 > st->ctx->opt.max_record) {
-            st->overflow = 1;
-        } else if (zw_buf_append(&st->pending, p, n) || zw_buf_putc(&st->pending, '\n')) {
-            return ZW_ENOMEM;
-        }
-    }
-    if (st->json_depth <= 0 && !st->json_in_str) {
-        return flush_pending(st);
-    }
-    return 0;
-}
-
-static int feed_lines(nz_stream *st, zw_buf *carry, const char *p, size_t n, int final)
-{
-    size_t i = 0;
-    int rc = 0;
-    while (i < n && !rc) {
-        const char *nl = memchr(p + i, '\n', n - i);
-        if (!nl) {
-            if (final) {
-                if (carry->len) {
-                    if (zw_buf_append(carry, p + i, n - i)) {
-                        return ZW_ENOMEM;
-                    }
-                    rc = add_line(st, carry->p, carry->len);
-                    zw_buf_clear(carry);
-                } else {
-                    rc = add_line(st, p + i, n - i);
-                }
-            } else if (carry->len + (n - i) > st->ctx->opt.max_record + 1) {
-                /* a runaway line: keep only what the dead letter will show */
-                size_t room = st->ctx->opt.max_record + 1 > carry->len
-                                  ? st->ctx->opt.max_record + 1 - carry->len
-                                  : 0;
-                if (zw_buf_append(carry, p + i, room < n - i ? room : n - i)) {
-                    return ZW_ENOMEM;
-                }
-            } else if (zw_buf_append(carry, p + i, n - i)) {
-                return ZW_ENOMEM;
-            }
-            return rc;
-        }
-        size_t len = (size_t)(nl - (p + i));
-        if (carry->len) {
-            if (carry->len + len <= st->ctx->opt.max_record + 1 && zw_buf_append(carry, p + i, len)) {
-                return ZW_ENOMEM;
-            }
-            rc = add_line(st, carry->p, carry->len);
-            zw_buf_clear(carry);
-        } else {
-            rc = add_line(st, p + i, len);
-        }
-        i += len + 1;
-    }
-    if (final && !rc) {
-        if (carry->len) {
-            rc = add_line(st, carry->p, carry->len);
-            zw_buf_clear(carry);
-        }
-        if (!rc) {
-            rc = flush_pending(st);
-        }
-    }
-    return rc;
+    nz_pos pos = {st->name, line, NULL, -1, -1};
+    return stream_record(st, p, n, &pos, json);
 }
 
 int nz_stream_feed(nz_stream *st, const char *p, size_t n)
 {
-    return feed_lines(st, &st->carry, p, n, 0);
+    return nz_frame_feed(st, p, n);
 }
 
 int nz_stream_finish(nz_stream *st)
 {
-    return feed_lines(st, &st->carry, "", 0, 1);
+    return nz_frame_finish(st);
 }
 
 int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size)
@@ -625,6 +521,7 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
         goto out;
     }
     gzbuffer(gz, 1u << 17);
+    ctx->stats.inputs++;
     st = nz_stream_new(ctx, is_stdin ? "-" : path);
     buf = malloc(bufsz);
     if (!st || !buf) {
@@ -671,10 +568,8 @@ int nz_read_file(nz_ctx *ctx, const char *path, char *errstr, size_t errstr_size
             snprintf(reason, sizeof reason, "gzip stream %s after %lld decompressed bytes: %s",
                      zerr == Z_BUF_ERROR ? "truncated" : "corrupt", (long long)gztell(gz),
                      msg ? msg : "");
-            nz_pos pos = {st->name, st->line + 1, NULL, -1, -1};
-            nz_record rec = {"", 0, &pos, NULL, NULL, NULL, 0};
-            ctx->stats.records++;
-            rc = dead(st, &rec, reason, "");
+            ctx->stats.inputs_cut++;
+            rc = nz_drv_dead(st, "", 0, st->line + 1, reason, 0);
             goto out;
         }
         rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: read error: %s", path,
@@ -721,7 +616,12 @@ int nz_dead_to_json(zw_buf *b, const nz_dead *d)
         }
         rc = rc ? rc : zw_buf_putc(b, '"');
     }
-    rc = rc ? rc : zw_buf_printf(b, ",\"raw_size\":%zu,\"position\":{", d->raw_len);
+    rc = rc ? rc : zw_buf_printf(b, ",\"raw_size\":%zu", d->raw_len);
+    if (d->raw_cut) {
+        rc = rc ? rc
+                : zw_buf_printf(b, ",\"raw_truncated_bytes\":%llu", (unsigned long long)d->raw_cut);
+    }
+    rc = rc ? rc : zw_buf_puts(b, ",\"position\":{");
     if (d->pos && d->pos->file) {
         rc = rc ? rc : zw_buf_puts(b, "\"file\":");
         rc = rc ? rc : zw_json_str(b, d->pos->file, strlen(d->pos->file));
@@ -767,6 +667,42 @@ int nz_stats_format(const nz_ctx *ctx, zw_buf *b)
                            (unsigned long long)s->fmt_events[i], (unsigned long long)s->fmt_noise[i],
                            (unsigned long long)s->fmt_rejected[i]);
     }
+    if (!rc && s->dead_unwritten) {
+        rc = zw_buf_printf(b, "  dead letters not written (over the --dlq-max-bytes cap): %llu\n",
+                           (unsigned long long)s->dead_unwritten);
+    }
+    return rc;
+}
+
+void nz_stats_diff(nz_stats *out, const nz_stats *after, const nz_stats *before)
+{
+    const uint64_t *a = (const uint64_t *)after, *b = (const uint64_t *)before;
+    uint64_t *o = (uint64_t *)out;
+    _Static_assert(sizeof(nz_stats) % sizeof(uint64_t) == 0, "nz_stats: uint64_t counters only");
+    for (size_t i = 0; i < sizeof(nz_stats) / sizeof(uint64_t); i++) {
+        o[i] = a[i] - b[i];
+    }
+}
+
+int nz_stats_json(zw_buf *b, const nz_stats *s, const char *name)
+{
+    int rc = zw_buf_putc(b, '{');
+    if (name) {
+        rc = rc ? rc : zw_buf_puts(b, "\"file\":");
+        rc = rc ? rc : zw_json_str(b, name, strlen(name));
+        rc = rc ? rc : zw_buf_putc(b, ',');
+    }
+    double rate = s->records ? (double)s->dead / (double)s->records : 0.0;
+    rc = rc ? rc
+            : zw_buf_printf(b,
+                            "\"records\":%llu,\"with_events\":%llu,\"noise\":%llu,\"dead\":%llu,"
+                            "\"cut\":%llu,\"partial\":%llu,\"events\":%llu,\"dead_unwritten\":%llu,"
+                            "\"inputs\":%llu,\"inputs_cut\":%llu,\"dead_rate\":%.6f}",
+                            (unsigned long long)s->records, (unsigned long long)s->with_events,
+                            (unsigned long long)s->noise, (unsigned long long)s->dead,
+                            (unsigned long long)s->truncated, (unsigned long long)s->partial,
+                            (unsigned long long)s->events, (unsigned long long)s->dead_unwritten,
+                            (unsigned long long)s->inputs, (unsigned long long)s->inputs_cut, rate);
     return rc;
 }
 
@@ -792,7 +728,7 @@ int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n,
         ctx->stats.records++;
     }
     if (dead_reason) {
-        return dead(st, &rec, dead_reason, parser);
+        return dead(st, rec.p, rec.n, pos, dead_reason, parser, 0);
     }
     int i = 0;
     while ((size_t)i < ctx->nparsers && i < NZ_MAX_PARSERS &&
@@ -800,7 +736,7 @@ int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n,
         i++;
     }
     if ((size_t)i >= ctx->nparsers || i >= NZ_MAX_PARSERS) {
-        return dead(st, &rec, "no parser for binary input", parser);
+        return dead(st, rec.p, rec.n, pos, "no parser for binary input", parser, 0);
     }
     zw_arena_reset(st->arena);
     zw_event_init(&st->ev, st->arena);
@@ -823,7 +759,7 @@ int nz_stream_binary(nz_stream *st, const char *parser, const char *p, size_t n,
     case ZW_NOMATCH:
         ctx->stats.fmt_rejected[i] += rc == ZW_EINVAL;
         snprintf(reason, sizeof reason, "%s: %s", parser, err[0] ? err : "rejected");
-        return dead(st, &rec, reason, parser);
+        return dead(st, rec.p, rec.n, pos, reason, parser, 0);
     default:
         return rc;
     }

@@ -204,6 +204,18 @@ static int check_secondaries(cr_report *r, const cr_zone *z, const nz_inventory 
             continue;
         }
         const char *a = e->kind == CR_E_ANY ? "any" : e->addr;
+        /* first match wins: an earlier negated element covering this one (NSD's BLOCKED,
+         * BIND's !addr) means it never allows anything */
+        int shadowed = 0;
+        for (size_t k = 0; k < j && !shadowed; k++) {
+            const cr_elem *n = &t->e[k];
+            shadowed = n->neg && (n->kind == CR_E_ANY ||
+                                  (n->kind == CR_E_ADDR && e->kind == CR_E_ADDR &&
+                                   cr_cidr_contains(n->addr, a) == 1));
+        }
+        if (shadowed) {
+            continue;
+        }
         int ok = 0;
         for (size_t i = 0; i < al.n && !ok && e->kind == CR_E_ADDR; i++) {
             ok = cr_cidr_contains(al.items[i], a) == 1;

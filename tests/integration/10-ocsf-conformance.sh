@@ -31,8 +31,11 @@ fi
 # One run per file keeps each file's own position and year inference; --raw adds raw_data.
 : >"$work/events.jsonl"
 for f in "${inputs[@]}"; do
-    if ! "$ZW_BIN" normalize --raw --quiet --dlq /dev/null "$f" >>"$work/events.jsonl" 2>"$work/err"; then
-        echo "FAIL: zonewarden normalize $f exited non-zero: $(cat "$work/err")"
+    "$ZW_BIN" normalize --raw --quiet --dlq /dev/null "$f" >>"$work/events.jsonl" 2>"$work/err"
+    rc=$?
+    # exit 3 with "input cut short" is a truncated .gz reported as such (issue 17)
+    if [ "$rc" != 0 ] && ! { [ "$rc" = 3 ] && grep -q "input cut short" "$work/err"; }; then
+        echo "FAIL: zonewarden normalize $f exited $rc: $(cat "$work/err")"
         exit 1
     fi
 done
@@ -72,8 +75,11 @@ fi
 if true; then
     if "$ZW_BIN" compile "$ZW_ROOT/detections" -o "$work/rules.zwt" >"$work/err" 2>&1; then
         mapfile -t logs < <(find "$ZW_ROOT/tests/data/dns-servers" "$ZW_ROOT/tests/data/providers" -type f ! -name '*.md' | LC_ALL=C sort)
-        if ! "$ZW_BIN" run -r "$work/rules.zwt" -o "$work/alerts.jsonl" "${logs[@]}" 2>"$work/err"; then
-            echo "FAIL: zonewarden run exited non-zero: $(cat "$work/err")"
+        "$ZW_BIN" run -r "$work/rules.zwt" -o "$work/alerts.jsonl" "${logs[@]}" 2>"$work/err"
+        rc=$?
+        # the logs include a truncated .gz: exit 3, reported as a cut input (issue 17)
+        if [ "$rc" != 0 ] && ! { [ "$rc" = 3 ] && grep -q "input cut short" "$work/err"; }; then
+            echo "FAIL: zonewarden run exited $rc: $(cat "$work/err")"
             exit 1
         fi
         echo "-- $(wc -l <"$work/alerts.jsonl") alerts from the shipped detections"

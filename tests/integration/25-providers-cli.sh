@@ -15,10 +15,13 @@ fail() {
 }
 
 echo "-- CloudTrail .json.gz and a truncated .gz, ECS, with the inventory"
+# a cut input is reported with exit status 3 (issue 17: it used to exit 0 unannounced)
 "$ZW_BIN" normalize --output ecs --inventory "$D/inventory.yml" --dlq "$work/dlq.jsonl" \
     -o "$work/ct.jsonl" "$D/aws-cloudtrail/route53-docs-example.json.gz" \
-    "$D/aws-cloudtrail/truncated.json.gz" "$D/aws-cloudtrail/edge-cases.jsonl" 2>"$work/err" ||
-    fail "normalize exited $?: $(cat "$work/err")"
+    "$D/aws-cloudtrail/truncated.json.gz" "$D/aws-cloudtrail/edge-cases.jsonl" 2>"$work/err"
+rc=$?
+[ "$rc" = 3 ] || fail "normalize exited $rc, want 3 (truncated input): $(cat "$work/err")"
+grep -q "truncated.json.gz: input cut short" "$work/err" || fail "cut input not named: $(cat "$work/err")"
 grep -q "emitted 27 events" "$work/err" || fail "summary: $(cat "$work/err")"
 python3 - "$work/ct.jsonl" "$work/dlq.jsonl" <<'PY' || exit 1
 import json, sys

@@ -156,10 +156,11 @@ START_TEST(test_driver_framing_and_dead_letters)
     nz_stats st;
     ck_assert_int_eq(zwt_normalize_mem(&c, in, sizeof in - 1, NULL, ZW_OUT_OCSF, 0, &st), 0);
     ck_assert_int_eq(fjson_object_array_length(c.events), 0);
-    /* "line one", the 3-line JSON document, and the unbalanced document that swallows
-     * "bad\0line" and the tail up to end of input */
-    ck_assert_int_eq(st.records, 3);
-    ck_assert_int_eq(st.dead, 3);
+    /* "line one", the 3-line JSON document, the document opened on line 6 that breaks on
+     * line 7 (only its first line is dead: issue 17, a stray line must not swallow the
+     * rest), "bad\0line" by itself, and the unbalanced document at end of input */
+    ck_assert_int_eq(st.records, 5);
+    ck_assert_int_eq(st.dead, 5);
     fjson_object *d0 = fjson_object_array_get_idx(c.dead, 0);
     zwt_assert_str(d0, "raw", "line one");
     zwt_assert_int(d0, "position.line", 1);
@@ -167,10 +168,16 @@ START_TEST(test_driver_framing_and_dead_letters)
     fjson_object *d1 = fjson_object_array_get_idx(c.dead, 1);
     zwt_assert_int(d1, "position.line", 3);
     zwt_assert_str(d1, "reason", "JSON document of no known format");
-    fjson_object *d3 = fjson_object_array_get_idx(c.dead, 2);
-    zwt_assert_int(d3, "position.line", 6);
+    fjson_object *d2 = fjson_object_array_get_idx(c.dead, 2);
+    zwt_assert_int(d2, "position.line", 6);
+    zwt_assert_str(d2, "raw", "{\"broken\": ");
+    ck_assert_ptr_nonnull(strstr(zw_jstr(d2, "reason", NULL), "breaks on line 7"));
+    fjson_object *d3 = fjson_object_array_get_idx(c.dead, 3);
+    zwt_assert_int(d3, "position.line", 7);
     ck_assert(zw_jget(d3, "raw_base64") != NULL);
-    zwt_assert_str(d3, "reason", "truncated JSON document (unbalanced at end of input)");
+    fjson_object *d4 = fjson_object_array_get_idx(c.dead, 4);
+    zwt_assert_int(d4, "position.line", 8);
+    zwt_assert_str(d4, "reason", "truncated JSON document (unbalanced at end of input)");
     zwt_free(&c);
 }
 END_TEST
