@@ -12,6 +12,7 @@
 #include "../normalizer/nz.h"
 #include "../normalizer/nz_inventory.h"
 #include "cli.h"
+#include "cli_num.h"
 #include "cli_rules.h"
 
 #include <getopt.h>
@@ -21,6 +22,10 @@
 #include <time.h>
 
 enum { OUT_ALERTS, OUT_MATCHES, OUT_COUNT };
+
+/* Option ranges: durations up to ten years, counts up to a billion. */
+#define DET_MAX_DURATION_MS (3650LL * 86400000LL)
+#define DET_MAX_COUNT ((size_t)1000000000)
 
 typedef struct {
     en_tables *t;
@@ -153,8 +158,8 @@ static void det_usage(FILE *f, const char *cmd)
 {
     fprintf(f,
             "usage: zonewarden %s -r rules.zwt [-o FILE] [--output alerts|matches|count] "
-            "[--stats]\n       [--state FILE] [--lateness DUR] [--max-groups N] [--merge DUR] "
-            "[FILE...]\n       run only: [--format F] [--inventory FILE] [--dlq FILE]\n%s",
+            "[--stats]\n       [--state FILE] [--lateness DUR] [--max-groups N] [--merge DUR]\n"
+            "       [--max-pending N] [--max-future-skew DUR] [FILE...]\n       run only: [--format F] [--inventory FILE] [--dlq FILE]\n%s",
             cmd,
             strcmp(cmd, "detect") == 0
                 ? "Reads JSON lines (normalized OCSF events or raw JSON), writes alerts.\n"
@@ -217,6 +222,8 @@ static int det_main(int argc, char **argv, int run)
         {"lateness", required_argument, NULL, 'L'},
         {"max-groups", required_argument, NULL, 'G'},
         {"merge", required_argument, NULL, 'M'},
+        {"max-pending", required_argument, NULL, 'P'},
+        {"max-future-skew", required_argument, NULL, 'K'},
         {"inventory", required_argument, NULL, 'I'},
         {"dlq", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
@@ -272,20 +279,31 @@ static int det_main(int argc, char **argv, int run)
             dlqpath = optarg;
             break;
         case 'L':
-        case 'M':
-            if (dc_parse_duration(optarg) < 0) {
-                fprintf(stderr, "zonewarden %s: bad duration '%s' (30s, 5m, 1h)\n", argv[0],
-                        optarg);
+            if (cli_num_duration(argv[0], "lateness", optarg, 0, DET_MAX_DURATION_MS,
+                                 &co.allowed_lateness_ms)) {
                 return CLI_USAGE;
             }
-            if (c == 'L') {
-                co.allowed_lateness_ms = dc_parse_duration(optarg);
-            } else {
-                co.merge_ms = dc_parse_duration(optarg);
+            break;
+        case 'M':
+            if (cli_num_duration(argv[0], "merge", optarg, 0, DET_MAX_DURATION_MS, &co.merge_ms)) {
+                return CLI_USAGE;
+            }
+            break;
+        case 'K':
+            if (cli_num_duration(argv[0], "max-future-skew", optarg, 1, DET_MAX_DURATION_MS,
+                                 &co.max_future_skew_ms)) {
+                return CLI_USAGE;
             }
             break;
         case 'G':
-            co.max_groups = (size_t)strtoull(optarg, NULL, 10);
+            if (cli_num_size(argv[0], "max-groups", optarg, 1, DET_MAX_COUNT, &co.max_groups)) {
+                return CLI_USAGE;
+            }
+            break;
+        case 'P':
+            if (cli_num_size(argv[0], "max-pending", optarg, 1, DET_MAX_COUNT, &co.max_pending)) {
+                return CLI_USAGE;
+            }
             break;
         case 'h':
             det_usage(stdout, argv[0]);
@@ -410,12 +428,17 @@ static int det_main(int argc, char **argv, int run)
         }
         en_corr_stats cs;
         en_corr_get_stats(en_pipe_corr(s.pipe), &cs);
-        if (cs.evictions || cs.late_dropped || stats) {
+        if (cs.evictions || cs.late_dropped || cs.future_events || cs.jumps_held ||
+            cs.pending_overflow || cs.state_clamped || stats) {
             fprintf(stderr,
                     "correlation: %llu groups created, %llu evicted, %llu late matches dropped, "
-                    "%llu firings\n",
+                    "%llu firings\n"
+                    "correlation: %llu future_events, %llu time jumps held, %llu pending_overflow, "
+                    "%llu state watermarks reset\n",
                     (unsigned long long)cs.groups_created, (unsigned long long)cs.evictions,
-                    (unsigned long long)cs.late_dropped, (unsigned long long)cs.fired);
+                    (unsigned long long)cs.late_dropped, (unsigned long long)cs.fired,
+                    (unsigned long long)cs.future_events, (unsigned long long)cs.jumps_held,
+                    (unsigned long long)cs.pending_overflow, (unsigned long long)cs.state_clamped);
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
