@@ -13,13 +13,16 @@
 #include "../normalizer/nz_inventory.h"
 #include "cli.h"
 #include "cli_num.h"
+#include "cli_out.h"
 #include "cli_rules.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { OUT_ALERTS, OUT_MATCHES, OUT_COUNT };
 
@@ -41,7 +44,24 @@ typedef struct {
     int64_t line;
     FILE *dlq; /* run: dead letters (--dlq), or NULL (counted only) */
     int dlq_failed;
+    int werr;    /* errno of the first failed write on out, 0 if none */
+    int wfailed; /* a write on out failed: stop reading input */
+    int dlq_err; /* errno of the first failed write on dlq */
 } det_state;
+
+static void out_failed(det_state *s)
+{
+    if (!s->wfailed) {
+        s->werr = errno ? errno : EIO;
+    }
+    s->wfailed = 1;
+}
+
+/* Stop reading input: SIGINT / SIGTERM, or the output cannot be written. */
+static int det_stopping(const det_state *s)
+{
+    return cli_stop_signal || s->wfailed;
+}
 
 static int sink_emit(void *ud, const en_alert *a)
 {
@@ -51,7 +71,9 @@ static int sink_emit(void *ud, const en_alert *a)
         s->b.len = mark;
         return ZW_ENOMEM;
     }
-    if (fwrite(s->b.p, 1, s->b.len, s->out) != s->b.len) {
+    errno = 0;
+    if (s->wfailed || fwrite(s->b.p, 1, s->b.len, s->out) != s->b.len) {
+        out_failed(s);
         return ZW_EIO;
     }
     s->alerts++;
@@ -67,9 +89,11 @@ static void on_matches(det_state *s, const uint32_t *rules, int n)
         if (s->per_rule) {
             s->per_rule[rules[i]]++;
         }
-        if (s->mode == OUT_MATCHES) {
+        errno = 0;
+        if (s->mode == OUT_MATCHES && !s->wfailed &&
             fprintf(s->out, "%s\t%llu\n", r->id[0] ? r->id : r->title,
-                    (unsigned long long)s->events);
+                    (unsigned long long)s->events) < 0) {
+            out_failed(s);
         }
     }
 }
@@ -89,14 +113,18 @@ static int load_tables(const char *path, en_tables **t, const char *cmd)
     return 0;
 }
 
+/* Reads JSON lines from f until end of input or a stop; 0, or CLI_IO on a read error
+ * (reported). */
 static int detect_stream(det_state *s, FILE *f)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    int status = 0;
     fjson_tokener *tok = fjson_tokener_new();
     s->line = 0;
-    while ((n = getline(&line, &cap, f)) > 0) {
+    errno = 0;
+    while (!det_stopping(s) && (n = getline(&line, &cap, f)) > 0) {
         s->line++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
             n--;
@@ -148,10 +176,17 @@ static int detect_stream(det_state *s, FILE *f)
         }
         s->events++;
         fjson_object_put(o);
+        errno = 0;
+    }
+    if (ferror(f) && !det_stopping(s)) {
+        fprintf(stderr, "zonewarden detect: %s: read error: %s\n", s->src ? s->src : "stdin",
+                f == stdin && cli_stdin_closed() ? "standard input is closed"
+                                                 : strerror(errno ? errno : EIO));
+        status = CLI_IO;
     }
     fjson_tokener_free(tok);
     free(line);
-    return 0;
+    return status;
 }
 
 static void det_usage(FILE *f, const char *cmd)
@@ -191,7 +226,8 @@ static int on_nz_event(void *opaque, zw_event *ev)
         on_matches(s, rules, k);
     }
     s->events++;
-    return 0;
+    /* a stop ends nz_read_file after this event, which is counted and processed */
+    return det_stopping(s) ? ZW_ERR : 0;
 }
 
 static int on_nz_dead(void *opaque, const nz_dead *d)
@@ -203,12 +239,59 @@ static int on_nz_dead(void *opaque, const nz_dead *d)
     zw_buf b;
     zw_buf_init(&b);
     int rc = nz_dead_to_json(&b, d) || zw_buf_putc(&b, '\n') ? ZW_ENOMEM : 0;
+    errno = 0;
     if (!rc && fwrite(b.p, 1, b.len, s->dlq) != b.len) {
+        s->dlq_err = s->dlq_failed ? s->dlq_err : errno ? errno : EIO;
         s->dlq_failed = 1;
         rc = ZW_EIO;
     }
     zw_buf_free(&b);
     return rc;
+}
+
+/* --state FILE is written at the end (temp file + rename in its folder): a folder
+ * that does not exist or is not writable fails now, before the run, not after it. */
+static int state_dir_ok(const char *cmd, const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, sizeof dir, ".");
+    } else {
+        int n = slash == path ? 1 : (int)(slash - path);
+        snprintf(dir, sizeof dir, "%.*s", n, path);
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "zonewarden %s: --state %s: cannot write in folder %s: %s\n", cmd, path,
+                dir, strerror(errno));
+        return CLI_IO;
+    }
+    return 0;
+}
+
+/* Inputs of `detect` (JSON lines), until the end or a stop; 0 or CLI_IO. */
+static int detect_inputs(det_state *s, int argc, char **argv, int first)
+{
+    int status = 0;
+    if (first >= argc) {
+        return detect_stream(s, stdin);
+    }
+    for (int i = first; i < argc && !det_stopping(s); i++) {
+        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+        if (!f) {
+            perror(argv[i]);
+            status = CLI_IO;
+            continue;
+        }
+        s->src = argv[i];
+        if (detect_stream(s, f)) {
+            status = CLI_IO;
+        }
+        if (f != stdin) {
+            fclose(f);
+        }
+    }
+    return status;
 }
 
 static int det_main(int argc, char **argv, int run)
@@ -317,6 +400,20 @@ static int det_main(int argc, char **argv, int run)
         det_usage(stderr, argv[0]);
         return CLI_USAGE;
     }
+    if (state && state_dir_ok(argv[0], state)) {
+        return CLI_IO;
+    }
+    int reads_stdin = optind >= argc;
+    for (int i = optind; i < argc; i++) {
+        reads_stdin |= strcmp(argv[i], "-") == 0;
+    }
+    if (reads_stdin && cli_stdin_closed()) {
+        fprintf(stderr, "zonewarden %s: cannot read stdin: standard input is closed\n", argv[0]);
+        return CLI_IO;
+    }
+    if (!outp && cli_stdout_closed()) {
+        return cli_write_error(argv[0], "stdout", EBADF);
+    }
     if (load_tables(rules, &s.t, argv[0])) {
         return CLI_FAIL;
     }
@@ -343,11 +440,11 @@ static int det_main(int argc, char **argv, int run)
     if (stats) {
         s.per_rule = calloc(en_tables_ruleset(s.t)->nrules + 1, sizeof *s.per_rule);
     }
-    if (outp && !(s.out = fopen(outp, "w"))) {
-        perror(outp);
+    if (outp && !(s.out = cli_out_open(argv[0], outp))) {
         status = CLI_IO;
         goto out;
     }
+    cli_stop_install();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (run) {
@@ -370,16 +467,15 @@ static int det_main(int argc, char **argv, int run)
             }
             nz_inventory_attach(ctx, inv);
         }
-        if (dlqpath && !(s.dlq = fopen(dlqpath, "w"))) {
-            perror(dlqpath);
+        if (dlqpath && !(s.dlq = cli_out_open(argv[0], dlqpath))) {
             nz_ctx_destroy(ctx);
             status = CLI_IO;
             goto out;
         }
-        for (int i = optind; i < argc || i == optind; i++) {
+        for (int i = optind; (i < argc || i == optind) && !det_stopping(&s); i++) {
             const char *p = i < argc ? argv[i] : "-";
             s.src = p;
-            if (nz_read_file(ctx, p, err, sizeof err)) {
+            if (nz_read_file(ctx, p, err, sizeof err) && !det_stopping(&s)) {
                 fprintf(stderr, "zonewarden run: %s\n", err);
                 status = CLI_IO;
             }
@@ -394,22 +490,8 @@ static int det_main(int argc, char **argv, int run)
         }
         zw_buf_free(&bb);
         nz_ctx_destroy(ctx);
-    } else if (optind >= argc) {
-        detect_stream(&s, stdin);
-    } else {
-        for (int i = optind; i < argc; i++) {
-            FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
-            if (!f) {
-                perror(argv[i]);
-                status = CLI_IO;
-                continue;
-            }
-            s.src = argv[i];
-            detect_stream(&s, f);
-            if (f != stdin) {
-                fclose(f);
-            }
-        }
+    } else if (detect_inputs(&s, argc, argv, optind)) {
+        status = CLI_IO;
     }
     if (s.pipe) {
         char perr[600];
@@ -466,13 +548,16 @@ static int det_main(int argc, char **argv, int run)
             }
         }
     }
-out:
-    if (s.out && s.out != stdout) {
-        fclose(s.out);
-    } else {
-        fflush(stdout);
+    if (cli_stop_signal) {
+        fprintf(stderr, "zonewarden %s: stopped by signal %d: input not read to the end\n",
+                argv[0], (int)cli_stop_signal);
+        status = status ? status : cli_stop_status();
     }
-    if (s.dlq && (fclose(s.dlq) != 0 || s.dlq_failed)) {
+out:
+    if (s.out && cli_out_close(argv[0], s.out, outp ? outp : "stdout", s.werr)) {
+        status = CLI_IO;
+    }
+    if (s.dlq && cli_out_close(argv[0], s.dlq, dlqpath, s.dlq_err)) {
         status = CLI_IO;
     }
     nz_inventory_destroy(inv);

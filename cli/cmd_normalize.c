@@ -7,7 +7,10 @@
 #include "../normalizer/nz.h"
 #include "../normalizer/nz_inventory.h"
 #include "cli.h"
+#include "cli_out.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@ typedef struct {
     zw_buf events; /* output not yet handed to stdio */
     int batch;     /* collect events up to BATCH_BYTES: every input is a regular file */
     int write_failed;
+    int out_err, dlq_err; /* errno of the first failed write on out / dlq */
 } sink_state;
 
 /* Batched output skips a copy into stdio's buffer per event and writes in large blocks
@@ -32,7 +36,9 @@ typedef struct {
 
 static int flush_events(sink_state *s)
 {
+    errno = 0;
     if (s->events.len && fwrite(s->events.p, 1, s->events.len, s->out) != s->events.len) {
+        s->out_err = s->out_err ? s->out_err : errno ? errno : EIO;
         s->write_failed = 1;
         zw_buf_clear(&s->events);
         return ZW_EIO;
@@ -47,10 +53,11 @@ static int on_event(void *opaque, zw_event *ev)
     if (zw_write_event(&s->events, ev, s->kind) || zw_buf_putc(&s->events, '\n')) {
         return ZW_ENOMEM;
     }
-    if (!s->batch || s->events.len >= BATCH_BYTES) {
-        return flush_events(s);
+    if ((!s->batch || s->events.len >= BATCH_BYTES) && flush_events(s)) {
+        return ZW_EIO;
     }
-    return 0;
+    /* SIGINT / SIGTERM: this event is written; nz_read_file stops after it */
+    return cli_stop_signal ? ZW_ERR : 0;
 }
 
 static int on_dead(void *opaque, const nz_dead *d)
@@ -63,11 +70,13 @@ static int on_dead(void *opaque, const nz_dead *d)
     if (nz_dead_to_json(&s->buf, d) || zw_buf_putc(&s->buf, '\n')) {
         return ZW_ENOMEM;
     }
+    errno = 0;
     if (fwrite(s->buf.p, 1, s->buf.len, s->dlq) != s->buf.len) {
+        s->dlq_err = s->dlq_err ? s->dlq_err : errno ? errno : EIO;
         s->write_failed = 1;
         return ZW_EIO;
     }
-    return 0;
+    return cli_stop_signal ? ZW_ERR : 0;
 }
 
 static void normalize_usage(FILE *f)
@@ -86,9 +95,17 @@ static int parse_tz(const char *s, int *out)
         return 0;
     }
     int sign = s[0] == '-' ? -1 : s[0] == '+' ? 1 : 0;
-    int h, m;
-    if (!sign || (sscanf(s + 1, "%2d:%2d", &h, &m) != 2 && sscanf(s + 1, "%2d%2d", &h, &m) != 2) ||
-        h > 14 || m > 59) {
+    const char *d = s + 1;
+    /* exactly HH:MM or HHMM, digits only (strict, like every numeric option) */
+    size_t n = strlen(d), mo = n == 5 ? 3 : 2;
+    if (!sign || (n != 5 && n != 4) || (n == 5 && d[2] != ':') || !isdigit((unsigned char)d[0]) ||
+        !isdigit((unsigned char)d[1]) || !isdigit((unsigned char)d[mo]) ||
+        !isdigit((unsigned char)d[mo + 1])) {
+        return -1;
+    }
+    int h = (d[0] - '0') * 10 + (d[1] - '0');
+    int m = (d[mo] - '0') * 10 + (d[mo + 1] - '0');
+    if (h > 14 || m > 59) {
         return -1;
     }
     *out = sign * (h * 60 + m);
@@ -119,7 +136,7 @@ int cmd_normalize(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     nz_options no = {0};
-    sink_state ss = {stdout, NULL, ZW_OUT_OCSF, {0}, {0}, 0, 0};
+    sink_state ss = {stdout, NULL, ZW_OUT_OCSF, {0}, {0}, 0, 0, 0, 0};
     const char *outpath = NULL, *dlqpath = NULL;
     int quiet = 0, c, status = CLI_OK;
     nz_ctx *ctx = NULL;
@@ -177,17 +194,25 @@ int cmd_normalize(int argc, char **argv)
     }
     zw_buf_init(&ss.buf);
     zw_buf_init(&ss.events);
-    if (outpath && !(ss.out = fopen(outpath, "w"))) {
-        perror(outpath);
+    int reads_stdin = optind >= argc;
+    for (int i = optind; i < argc; i++) {
+        reads_stdin |= strcmp(argv[i], "-") == 0;
+    }
+    if (reads_stdin && cli_stdin_closed()) {
+        fprintf(stderr, "zonewarden normalize: cannot read stdin: standard input is closed\n");
+        status = CLI_IO;
+        goto out;
+    }
+    if (!(ss.out = cli_out_open("normalize", outpath))) {
         status = CLI_IO;
         goto out;
     }
     ss.batch = reads_only_files(argc, argv, optind);
-    if (dlqpath && !(ss.dlq = fopen(dlqpath, "w"))) {
-        perror(dlqpath);
+    if (dlqpath && !(ss.dlq = cli_out_open("normalize", dlqpath))) {
         status = CLI_IO;
         goto out;
     }
+    cli_stop_install();
     nz_sink sink = {on_event, on_dead, &ss};
     ctx = nz_ctx_new(&no, &sink, err, sizeof err);
     if (!ctx) {
@@ -203,23 +228,16 @@ int cmd_normalize(int argc, char **argv)
         }
         nz_inventory_attach(ctx, inv);
     }
-    if (optind >= argc) {
-        if (nz_read_file(ctx, "-", err, sizeof err)) {
+    for (int i = optind; (i < argc || i == optind) && !cli_stop_signal && !ss.write_failed;
+         i++) {
+        /* a write failure is reported once, with its path, when the output closes */
+        if (nz_read_file(ctx, i < argc ? argv[i] : "-", err, sizeof err) && !cli_stop_signal &&
+            !ss.write_failed) {
             fprintf(stderr, "zonewarden normalize: %s\n", err);
             status = CLI_IO;
         }
     }
-    for (int i = optind; i < argc; i++) {
-        if (nz_read_file(ctx, argv[i], err, sizeof err)) {
-            fprintf(stderr, "zonewarden normalize: %s\n", err);
-            status = CLI_IO;
-            if (ss.write_failed) {
-                break;
-            }
-        }
-    }
-    if (flush_events(&ss)) {
-        fprintf(stderr, "zonewarden normalize: write error\n");
+    if (!ss.write_failed && flush_events(&ss)) {
         status = CLI_IO;
     }
     if (!quiet) {
@@ -228,13 +246,16 @@ int cmd_normalize(int argc, char **argv)
             fwrite(ss.buf.p, 1, ss.buf.len, stderr);
         }
     }
+    if (cli_stop_signal) {
+        fprintf(stderr, "zonewarden normalize: stopped by signal %d: input not read to the end\n",
+                (int)cli_stop_signal);
+        status = status ? status : cli_stop_status();
+    }
 out:
-    if (ss.out && ss.out != stdout && fclose(ss.out) != 0) {
-        status = CLI_IO;
-    } else if (ss.out == stdout && fflush(stdout) != 0) {
+    if (cli_out_close("normalize", ss.out, outpath ? outpath : "stdout", ss.out_err)) {
         status = CLI_IO;
     }
-    if (ss.dlq && fclose(ss.dlq) != 0) {
+    if (cli_out_close("normalize", ss.dlq, dlqpath ? dlqpath : "", ss.dlq_err)) {
         status = CLI_IO;
     }
     nz_ctx_destroy(ctx);
@@ -246,12 +267,17 @@ out:
 
 int cmd_formats(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc > 1) {
+        int help = strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0;
+        fprintf(help ? stdout : stderr,
+                "%susage: zonewarden formats\nLists the input formats the normalizer knows.\n",
+                help ? "" : "zonewarden formats: takes no arguments\n");
+        return help && argc == 2 ? CLI_OK : CLI_USAGE;
+    }
     size_t n;
     const nz_parser *const *p = nz_parsers(&n);
     for (size_t i = 0; i < n; i++) {
         printf("%-16s %s%s\n", p[i]->name, p[i]->description, p[i]->json ? " (JSON)" : "");
     }
-    return CLI_OK;
+    return cli_out_close("formats", stdout, "stdout", 0);
 }
