@@ -8,6 +8,7 @@
 #include "../common/zw_writer.h"
 #include "../exposure/ex.h"
 #include "cli.h"
+#include "cli_num.h"
 #include "cli_exposure.h"
 #include "cli_kafka_out.h"
 
@@ -83,10 +84,8 @@ int cmd_axfr_check(int argc, char **argv)
             tsigpath = optarg;
             break;
         case 't':
-            timeout = atoi(optarg);
-            if (timeout <= 0 || timeout > 600000) {
-                fprintf(stderr, "zonewarden axfr-check: --timeout wants 1..600000 ms\n");
-                return CLI_USAGE;
+            if (cli_num_int("axfr-check", "timeout", optarg, 1, 600000, &timeout)) {
+                return CLI_USAGE; /* milliseconds, strictly */
             }
             break;
         case 'O':

@@ -6,6 +6,7 @@
  */
 #include "../common/zw_json.h"
 #include "cli.h"
+#include "cli_out.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,10 +161,30 @@ int cmd_summary(int argc, char **argv)
                "analytic (stdin when no file is given).\n");
         return CLI_OK;
     }
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "zonewarden summary: unknown option '%s'\nusage: zonewarden summary "
+                            "[ALERTS.jsonl...]\n",
+                    argv[i]);
+            return CLI_USAGE;
+        }
+    }
+    int use_stdin = argc < 2;
+    for (int i = 1; i < argc; i++) {
+        use_stdin |= strcmp(argv[i], "-") == 0;
+    }
+    if (use_stdin && cli_stdin_closed()) {
+        fprintf(stderr, "zonewarden summary: cannot read stdin: standard input is closed\n");
+        return CLI_IO;
+    }
     if (argc < 2) {
         read_alerts(stdin, "-", rows, &nrows, &bad);
     }
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-") == 0) {
+            read_alerts(stdin, "-", rows, &nrows, &bad);
+            continue;
+        }
         FILE *f = fopen(argv[i], "r");
         if (!f) {
             perror(argv[i]);
@@ -196,5 +217,8 @@ int cmd_summary(int argc, char **argv)
     }
     printf("%ld alerts from %d analytics%s\n", total, nrows,
            bad ? " (some lines were not alerts; see above)" : "");
+    if (cli_out_close("summary", stdout, "stdout", 0)) {
+        return CLI_IO;
+    }
     return bad ? CLI_FAIL : CLI_OK;
 }
