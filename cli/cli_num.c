@@ -61,8 +61,7 @@ int cli_num_int(const char *cmd, const char *opt, const char *v, int min, int ma
 {
     uint64_t x;
     /* negative ranges are not needed by any option: min < 0 is treated as 0 */
-    int rc = cli_num_u64(cmd, opt, v, min < 0 ? 0 : (uint64_t)min, max < 0 ? 0 : (uint64_t)max,
-                         &x);
+    int rc = cli_num_u64(cmd, opt, v, min < 0 ? 0 : (uint64_t)min, max < 0 ? 0 : (uint64_t)max, &x);
     if (rc == 0) {
         *out = (int)x;
     }
@@ -73,9 +72,8 @@ static const struct {
     const char *unit;
     int64_t ms;
 } units[] = {
-    {"ms", 1},          {"s", 1000},          {"m", 60000},
-    {"h", 3600000},     {"d", 86400000},      {"w", 7 * 86400000LL},
-    {"M", 30 * 86400000LL}, {"y", 365 * 86400000LL},
+    {"ms", 1},       {"s", 1000},           {"m", 60000},           {"h", 3600000},
+    {"d", 86400000}, {"w", 7 * 86400000LL}, {"M", 30 * 86400000LL}, {"y", 365 * 86400000LL},
 };
 
 int cli_num_duration(const char *cmd, const char *opt, const char *v, int64_t min_ms,

@@ -194,7 +194,8 @@ static void det_usage(FILE *f, const char *cmd)
     fprintf(f,
             "usage: zonewarden %s -r rules.zwt [-o FILE] [--output alerts|matches|count] "
             "[--stats]\n       [--state FILE] [--lateness DUR] [--max-groups N] [--merge DUR]\n"
-            "       [--max-pending N] [--max-future-skew DUR] [FILE...]\n       run only: [--format F] [--inventory FILE] [--dlq FILE]\n%s",
+            "       [--max-pending N] [--max-future-skew DUR] [FILE...]\n       run only: "
+            "[--format F] [--inventory FILE] [--dlq FILE]\n%s",
             cmd,
             strcmp(cmd, "detect") == 0
                 ? "Reads JSON lines (normalized OCSF events or raw JSON), writes alerts.\n"
@@ -549,8 +550,8 @@ static int det_main(int argc, char **argv, int run)
         }
     }
     if (cli_stop_signal) {
-        fprintf(stderr, "zonewarden %s: stopped by signal %d: input not read to the end\n",
-                argv[0], (int)cli_stop_signal);
+        fprintf(stderr, "zonewarden %s: stopped by signal %d: input not read to the end\n", argv[0],
+                (int)cli_stop_signal);
         status = status ? status : cli_stop_status();
     }
 out:

@@ -1378,8 +1378,7 @@ static int process_item(en_corr *c, en_part *p, en_item *it, const en_alert_sink
         return ZW_EINVAL;
     }
     if (c->rules[it->rule].alert) {
-        rc = rule_alert(c, p, it->rule, it->time, it->time, it->detail, akey.p, akey.n, 0,
-                        sink);
+        rc = rule_alert(c, p, it->rule, it->time, it->time, it->detail, akey.p, akey.n, 0, sink);
     }
     for (size_t k = 0; k < c->ncons_rule[it->rule] && !rc; k++) {
         const en_consumer *cs = &c->cons_rule[it->rule][k];
@@ -1858,8 +1857,7 @@ int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink)
             zw_str ak;
             en_get_piece(it.keys->d, it.keys->len, &off, &ak);
             int64_t fire = p->now > in->time_ms ? p->now : in->time_ms;
-            rc = rule_alert(c, p, in->rule, in->time_ms, fire, it.detail, ak.p, ak.n, future,
-                            sink);
+            rc = rule_alert(c, p, in->rule, in->time_ms, fire, it.detail, ak.p, ak.n, future, sink);
         }
         en_item_free(c, &it);
         if (future) {

@@ -124,8 +124,8 @@ typedef struct {
     size_t max_matched;       /* matched field/value pairs per alert; 0 = 32 */
     /* Future skew (docs/CORRELATION.md, "Future timestamps"): a match dated more than
      * this beyond the wall clock raises its own alert at once (future_time set) but
-     * never reaches correlations nor moves the watermark; a match more than this beyond every event seen so far
-     * in its partition moves the watermark only once a second such event confirms the
+     * never reaches correlations nor moves the watermark; a match more than this beyond every event
+     * seen so far in its partition moves the watermark only once a second such event confirms the
      * jump.  0 = EN_CORR_DEFAULT_FUTURE_SKEW_MS. */
     int64_t max_future_skew_ms;
     /* Wall clock in ms since the epoch; NULL = CLOCK_REALTIME (tests pass a fixed one). */

@@ -920,8 +920,7 @@ START_TEST(test_future_timestamp)
                      EN_CORR_FUTURE);
     ck_assert_int_eq(corr_n(&cc), 1); /* its own alert, at once */
     ck_assert(future_flag(corr_alert(&cc, 0)));
-    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 + DAY + 1, -1, "f.test", "3", NULL),
-                     EN_CORR_FUTURE);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 + DAY + 1, -1, "f.test", "3", NULL), EN_CORR_FUTURE);
     ck_assert_int_eq(corr_feed(c, &sink, 0, T0 - 95 * S, -1, "f.test", "4", NULL), 0);
     ck_assert_int_eq(corr_feed(c, &sink, 0, T0 - 90 * S, -1, "f.test", "5", NULL), 0);
     ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
