@@ -23,7 +23,10 @@
  * are buffered and processed in event-time order once the watermark passes them, so
  * out-of-order input within the lateness gives the same result as sorted input; a
  * match older than the watermark on arrival is late: its stateless alert is still
- * raised, its correlation updates are dropped and counted.  Windows are inclusive:
+ * raised, its correlation updates are dropped and counted.  Event time moves the
+ * watermark only within max_future_skew_ms of the wall clock and of the partition's
+ * other matches (a match past the clock + skew is flagged and kept out of
+ * correlations), and the buffer holds at most max_pending matches.  Windows are inclusive:
  * events exactly timespan apart are in one window.  Conditions with only a lower bound
  * (gt / gte) are evaluated on the sliding window ending at each match and fire at
  * once; conditions with an upper bound (lt / lte / eq / neq / a range) are evaluated
