@@ -412,7 +412,7 @@ static int det_main(int argc, char **argv, int run)
         fprintf(stderr, "zonewarden %s: cannot read stdin: standard input is closed\n", argv[0]);
         return CLI_IO;
     }
-    if (!outp && cli_stdout_closed()) {
+    if (!outp && s.mode != OUT_COUNT && cli_stdout_closed()) {
         return cli_write_error(argv[0], "stdout", EBADF);
     }
     if (load_tables(rules, &s.t, argv[0])) {
