@@ -69,8 +69,12 @@ void cli_inputs_print(const cli_inputs *in, const nz_ctx *ctx, FILE *f)
     zw_buf b;
     zw_buf_init(&b);
     account_line(&b, "total", nz_ctx_stats(ctx));
-    fwrite(in->human.p, 1, in->human.len, f);
-    fwrite(b.p, 1, b.len, f);
+    if (in->human.len) { /* no file read (live input only): no per-input lines */
+        fwrite(in->human.p, 1, in->human.len, f);
+    }
+    if (b.len) {
+        fwrite(b.p, 1, b.len, f);
+    }
     zw_buf_free(&b);
 }
 

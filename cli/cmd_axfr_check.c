@@ -8,6 +8,7 @@
 #include "../common/zw_writer.h"
 #include "../exposure/ex.h"
 #include "cli.h"
+#include "cli_num.h"
 #include "cli_exposure.h"
 #include "cli_kafka_out.h"
 

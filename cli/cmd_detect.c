@@ -14,6 +14,8 @@
 #include "../normalizer/nz_inventory.h"
 #include "cli_input.h"
 #include "cli.h"
+#include "cli_num.h"
+#include "cli_out.h"
 #include "cli_rules.h"
 
 #include <errno.h>
@@ -23,8 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { OUT_ALERTS, OUT_MATCHES, OUT_COUNT };
+
+/* Option ranges: durations up to ten years, counts up to a billion. */
+#define DET_MAX_DURATION_MS (3650LL * 86400000LL)
+#define DET_MAX_COUNT ((size_t)1000000000)
 
 typedef struct {
     en_tables *t;
@@ -40,7 +47,24 @@ typedef struct {
     int64_t line;
     nz_dlq *dlq; /* run: dead letters (--dlq), or NULL (counted only) */
     int dlq_failed;
+    int werr;    /* errno of the first failed write on out, 0 if none */
+    int wfailed; /* a write on out failed: stop reading input */
+    int dlq_err; /* errno of the first failed write on dlq */
 } det_state;
+
+static void out_failed(det_state *s)
+{
+    if (!s->wfailed) {
+        s->werr = errno ? errno : EIO;
+    }
+    s->wfailed = 1;
+}
+
+/* Stop reading input: SIGINT / SIGTERM, or the output cannot be written. */
+static int det_stopping(const det_state *s)
+{
+    return cli_stop_signal || s->wfailed;
+}
 
 static int sink_emit(void *ud, const en_alert *a)
 {
@@ -50,7 +74,9 @@ static int sink_emit(void *ud, const en_alert *a)
         s->b.len = mark;
         return ZW_ENOMEM;
     }
-    if (fwrite(s->b.p, 1, s->b.len, s->out) != s->b.len) {
+    errno = 0;
+    if (s->wfailed || fwrite(s->b.p, 1, s->b.len, s->out) != s->b.len) {
+        out_failed(s);
         return ZW_EIO;
     }
     s->alerts++;
@@ -66,9 +92,11 @@ static void on_matches(det_state *s, const uint32_t *rules, int n)
         if (s->per_rule) {
             s->per_rule[rules[i]]++;
         }
-        if (s->mode == OUT_MATCHES) {
+        errno = 0;
+        if (s->mode == OUT_MATCHES && !s->wfailed &&
             fprintf(s->out, "%s\t%llu\n", r->id[0] ? r->id : r->title,
-                    (unsigned long long)s->events);
+                    (unsigned long long)s->events) < 0) {
+            out_failed(s);
         }
     }
 }
@@ -88,14 +116,18 @@ static int load_tables(const char *path, en_tables **t, const char *cmd)
     return 0;
 }
 
+/* Reads JSON lines from f until end of input or a stop; 0, or CLI_IO on a read error
+ * (reported). */
 static int detect_stream(det_state *s, FILE *f)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    int status = 0;
     fjson_tokener *tok = fjson_tokener_new();
     s->line = 0;
-    while ((n = getline(&line, &cap, f)) > 0) {
+    errno = 0;
+    while (!det_stopping(s) && (n = getline(&line, &cap, f)) > 0) {
         s->line++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
             n--;
@@ -147,10 +179,17 @@ static int detect_stream(det_state *s, FILE *f)
         }
         s->events++;
         fjson_object_put(o);
+        errno = 0;
+    }
+    if (ferror(f) && !det_stopping(s)) {
+        fprintf(stderr, "zonewarden detect: %s: read error: %s\n", s->src ? s->src : "stdin",
+                f == stdin && cli_stdin_closed() ? "standard input is closed"
+                                                 : strerror(errno ? errno : EIO));
+        status = CLI_IO;
     }
     fjson_tokener_free(tok);
     free(line);
-    return 0;
+    return status;
 }
 
 static void det_usage(FILE *f, const char *cmd)
@@ -176,6 +215,10 @@ static void det_usage(FILE *f, const char *cmd)
             "                         (default 1000000)\n"
             "  --merge DUR            identical alerts (same rule and key) within DUR of\n"
             "                         event time become one with a count (default 0 = off)\n"
+            "  --max-pending N        matches waiting for the watermark before the oldest is\n"
+            "                         processed early, counted (default 200000)\n"
+            "  --max-future-skew DUR  event time trusted past the wall clock and past the\n"
+            "                         other events (default 24h); later: flagged, counted\n"
             "  --regex-match-limit N  PCRE2 match limit per regex run (default 100000); a\n"
             "                         run stopped by it is no match, counted per rule\n"
             "  --format F             %s\n"
@@ -234,7 +277,8 @@ static int on_nz_event(void *opaque, zw_event *ev)
         on_matches(s, rules, k);
     }
     s->events++;
-    return 0;
+    /* a stop ends nz_read_file after this event, which is counted and processed */
+    return det_stopping(s) ? ZW_ERR : 0;
 }
 
 static int on_nz_dead(void *opaque, const nz_dead *d)
@@ -294,6 +338,51 @@ static int run_listen_dnstap(nz_ctx *ctx, const char *spec, char *err, size_t er
     return nz_dnstap_listen(ctx, spec, &listen_run, err, errsz);
 }
 
+/* --state FILE is written at the end (temp file + rename in its folder): a folder
+ * that does not exist or is not writable fails now, before the run, not after it. */
+static int state_dir_ok(const char *cmd, const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, sizeof dir, ".");
+    } else {
+        int n = slash == path ? 1 : (int)(slash - path);
+        snprintf(dir, sizeof dir, "%.*s", n, path);
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "zonewarden %s: --state %s: cannot write in folder %s: %s\n", cmd, path,
+                dir, strerror(errno));
+        return CLI_IO;
+    }
+    return 0;
+}
+
+/* Inputs of `detect` (JSON lines), until the end or a stop; 0 or CLI_IO. */
+static int detect_inputs(det_state *s, int argc, char **argv, int first)
+{
+    int status = 0;
+    if (first >= argc) {
+        return detect_stream(s, stdin);
+    }
+    for (int i = first; i < argc && !det_stopping(s); i++) {
+        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+        if (!f) {
+            perror(argv[i]);
+            status = CLI_IO;
+            continue;
+        }
+        s->src = argv[i];
+        if (detect_stream(s, f)) {
+            status = CLI_IO;
+        }
+        if (f != stdin) {
+            fclose(f);
+        }
+    }
+    return status;
+}
+
 static int det_main(int argc, char **argv, int run)
 {
     static const struct option opts[] = {
@@ -305,6 +394,8 @@ static int det_main(int argc, char **argv, int run)
         {"lateness", required_argument, NULL, 'L'},
         {"max-groups", required_argument, NULL, 'G'},
         {"merge", required_argument, NULL, 'M'},
+        {"max-pending", required_argument, NULL, 'P'},
+        {"max-future-skew", required_argument, NULL, 'K'},
         {"inventory", required_argument, NULL, 'I'},
         {"dlq", required_argument, NULL, 'D'},
         {"regex-match-limit", required_argument, NULL, 'X'},
@@ -379,20 +470,31 @@ static int det_main(int argc, char **argv, int run)
             stats_json = optarg;
             break;
         case 'L':
-        case 'M':
-            if (dc_parse_duration(optarg) < 0) {
-                fprintf(stderr, "zonewarden %s: bad duration '%s' (30s, 5m, 1h)\n", argv[0],
-                        optarg);
+            if (cli_num_duration(argv[0], "lateness", optarg, 0, DET_MAX_DURATION_MS,
+                                 &co.allowed_lateness_ms)) {
                 return CLI_USAGE;
             }
-            if (c == 'L') {
-                co.allowed_lateness_ms = dc_parse_duration(optarg);
-            } else {
-                co.merge_ms = dc_parse_duration(optarg);
+            break;
+        case 'M':
+            if (cli_num_duration(argv[0], "merge", optarg, 0, DET_MAX_DURATION_MS, &co.merge_ms)) {
+                return CLI_USAGE;
+            }
+            break;
+        case 'K':
+            if (cli_num_duration(argv[0], "max-future-skew", optarg, 1, DET_MAX_DURATION_MS,
+                                 &co.max_future_skew_ms)) {
+                return CLI_USAGE;
             }
             break;
         case 'G':
-            co.max_groups = (size_t)strtoull(optarg, NULL, 10);
+            if (cli_num_size(argv[0], "max-groups", optarg, 1, DET_MAX_COUNT, &co.max_groups)) {
+                return CLI_USAGE;
+            }
+            break;
+        case 'P':
+            if (cli_num_size(argv[0], "max-pending", optarg, 1, DET_MAX_COUNT, &co.max_pending)) {
+                return CLI_USAGE;
+            }
             break;
         case 'X': {
             char *end;
@@ -422,6 +524,20 @@ static int det_main(int argc, char **argv, int run)
     if (listen && !run) {
         fprintf(stderr, "zonewarden detect: --listen-dnstap is for `zonewarden run`\n");
         return CLI_USAGE;
+    }
+    if (state && state_dir_ok(argv[0], state)) {
+        return CLI_IO;
+    }
+    int reads_stdin = optind >= argc;
+    for (int i = optind; i < argc; i++) {
+        reads_stdin |= strcmp(argv[i], "-") == 0;
+    }
+    if (reads_stdin && cli_stdin_closed()) {
+        fprintf(stderr, "zonewarden %s: cannot read stdin: standard input is closed\n", argv[0]);
+        return CLI_IO;
+    }
+    if (!outp && s.mode != OUT_COUNT && cli_stdout_closed()) {
+        return cli_write_error(argv[0], "stdout", EBADF);
     }
     if (load_tables(rules, &s.t, argv[0])) {
         return CLI_FAIL;
@@ -454,11 +570,11 @@ static int det_main(int argc, char **argv, int run)
     if (stats) {
         s.per_rule = calloc(en_tables_ruleset(s.t)->nrules + 1, sizeof *s.per_rule);
     }
-    if (outp && !(s.out = fopen(outp, "w"))) {
-        perror(outp);
+    if (outp && !(s.out = cli_out_open(argv[0], outp))) {
         status = CLI_IO;
         goto out;
     }
+    cli_stop_install();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (run) {
@@ -489,10 +605,10 @@ static int det_main(int argc, char **argv, int run)
         }
         cli_inputs ins;
         cli_inputs_init(&ins);
-        for (int i = optind; i < argc || (i == optind && !listen); i++) {
+        for (int i = optind; (i < argc || (i == optind && !listen)) && !det_stopping(&s); i++) {
             const char *p = i < argc ? argv[i] : "-";
             s.src = p;
-            if (cli_read_input(ctx, "run", p, &ins)) {
+            if (cli_read_input(ctx, "run", p, &ins) && !det_stopping(&s)) {
                 status = CLI_IO;
             }
             if (i >= argc) {
@@ -518,22 +634,8 @@ static int det_main(int argc, char **argv, int run)
         cli_inputs_free(&ins);
         zw_buf_free(&bb);
         nz_ctx_destroy(ctx);
-    } else if (optind >= argc) {
-        detect_stream(&s, stdin);
-    } else {
-        for (int i = optind; i < argc; i++) {
-            FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
-            if (!f) {
-                perror(argv[i]);
-                status = CLI_IO;
-                continue;
-            }
-            s.src = argv[i];
-            detect_stream(&s, f);
-            if (f != stdin) {
-                fclose(f);
-            }
-        }
+    } else if (detect_inputs(&s, argc, argv, optind)) {
+        status = CLI_IO;
     }
     if (s.pipe) {
         char perr[600];
@@ -552,12 +654,17 @@ static int det_main(int argc, char **argv, int run)
         }
         en_corr_stats cs;
         en_corr_get_stats(en_pipe_corr(s.pipe), &cs);
-        if (cs.evictions || cs.late_dropped || stats) {
+        if (cs.evictions || cs.late_dropped || cs.future_events || cs.jumps_held ||
+            cs.pending_overflow || cs.state_clamped || stats) {
             fprintf(stderr,
                     "correlation: %llu groups created, %llu evicted, %llu late matches dropped, "
-                    "%llu firings\n",
+                    "%llu firings\n"
+                    "correlation: %llu future_events, %llu time jumps held, %llu pending_overflow, "
+                    "%llu state watermarks reset\n",
                     (unsigned long long)cs.groups_created, (unsigned long long)cs.evictions,
-                    (unsigned long long)cs.late_dropped, (unsigned long long)cs.fired);
+                    (unsigned long long)cs.late_dropped, (unsigned long long)cs.fired,
+                    (unsigned long long)cs.future_events, (unsigned long long)cs.jumps_held,
+                    (unsigned long long)cs.pending_overflow, (unsigned long long)cs.state_clamped);
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -586,11 +693,14 @@ static int det_main(int argc, char **argv, int run)
             }
         }
     }
+    if (cli_stop_signal) {
+        fprintf(stderr, "zonewarden %s: stopped by signal %d: input not read to the end\n", argv[0],
+                (int)cli_stop_signal);
+        status = status ? status : cli_stop_status();
+    }
 out:
-    if (s.out && s.out != stdout) {
-        fclose(s.out);
-    } else {
-        fflush(stdout);
+    if (s.out && cli_out_close(argv[0], s.out, outp ? outp : "stdout", s.werr)) {
+        status = CLI_IO;
     }
     if (s.dlq) {
         char cerr[300];

@@ -15,7 +15,10 @@
 #include "../common/zw_walk.h"
 #include "../compiler/dc_yaml.h"
 #include "cli.h"
+#include "cli_out.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -491,16 +494,18 @@ int cmd_export(int argc, char **argv)
             status = CLI_FAIL;
         }
     }
-    FILE *out = out_path ? fopen(out_path, "w") : stdout;
-    if (!out || fwrite(b.p ? b.p : "", 1, b.len, out) != b.len) {
-        perror(out_path ? out_path : "stdout");
-        status = CLI_IO;
+    FILE *out = cli_out_open("export", out_path);
+    int werr = 0;
+    errno = 0;
+    if (out && fwrite(b.p ? b.p : "", 1, b.len, out) != b.len) {
+        werr = errno ? errno : EIO;
     }
-    if (out && out != stdout && fclose(out) != 0) {
-        status = CLI_IO;
+    if (!out || cli_out_close("export", out, out_path ? out_path : "stdout", werr)) {
+        status = CLI_IO; /* reported with the path and the errno text */
+    } else {
+        fprintf(stderr, "zonewarden export: %d Sigma rules written%s\n", nrules,
+                status == CLI_FAIL ? " (some analytics could not be exported, see above)" : "");
     }
-    fprintf(stderr, "zonewarden export: %d Sigma rules written%s\n", nrules,
-            status == CLI_FAIL ? " (some analytics could not be exported, see above)" : "");
     zw_buf_free(&b);
     dc_ydoc_free(tuning);
     free(ttext);

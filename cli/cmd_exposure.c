@@ -7,6 +7,7 @@
 #include "../common/zw_writer.h"
 #include "../exposure/ex.h"
 #include "cli.h"
+#include "cli_out.h"
 #include "cli_exposure.h"
 #include "cli_kafka_out.h"
 
@@ -111,7 +112,18 @@ int cli_out_kind_opt(const char *arg, const char *cmd, zw_out_kind *kind)
     return 0;
 }
 
-/* "HOST", "HOST:PORT", "[V6]:PORT", "V6" -> host copy and port. */
+/* A port: 1..65535, decimal digits only ("53abc", "" and "-1" are refused). */
+static int port_strict(const char *s, int *port)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 5 || s[n]) {
+        return -1;
+    }
+    *port = atoi(s);
+    return 0;
+}
+
+/* "HOST", "HOST:PORT", "[V6]:PORT", "V6" -> host copy and port; -1 on a bad port. */
 int cli_split_server(const char *s, char *host, size_t hn, int *port)
 {
     *port = 53;
@@ -122,8 +134,11 @@ int cli_split_server(const char *s, char *host, size_t hn, int *port)
         }
         memcpy(host, s + 1, (size_t)(e - s - 1));
         host[e - s - 1] = '\0';
-        if (e[1] == ':') {
-            *port = atoi(e + 2);
+        if (e[1] == ':' && port_strict(e + 2, port)) {
+            return -1;
+        }
+        if (e[1] && e[1] != ':') {
+            return -1;
         }
     } else {
         const char *c = strchr(s, ':');
@@ -133,7 +148,9 @@ int cli_split_server(const char *s, char *host, size_t hn, int *port)
             }
             memcpy(host, s, (size_t)(c - s));
             host[c - s] = '\0';
-            *port = atoi(c + 1);
+            if (port_strict(c + 1, port)) {
+                return -1;
+            }
         } else {
             snprintf(host, hn, "%s", s);
         }
@@ -169,8 +186,11 @@ int cli_xfer_limit_opt(cli_xfer_limits *l, int c, const char *arg, const char *c
 {
     unsigned long long x;
     if (c == 't') {
-        if (parse_num(arg, 1, 3600000, &x)) {
-            fprintf(stderr, "zonewarden %s: --timeout wants 1..3600000 ms, got '%s'\n", cmd, arg);
+        /* axfr-check's whole check: at most 10 minutes; an exposure transfer: an hour */
+        unsigned long long tmax = strcmp(cmd, "axfr-check") == 0 ? 600000 : 3600000;
+        if (parse_num(arg, 1, tmax, &x)) {
+            fprintf(stderr, "zonewarden %s: --timeout wants 1..%llu ms, got '%s'\n", cmd, tmax,
+                    arg);
             return -1;
         }
         l->timeout_ms = (int)x;
@@ -454,11 +474,15 @@ int cmd_exposure(int argc, char **argv)
         status = CLI_USAGE;
         goto out;
     }
-    if (outpath && !(out = fopen(outpath, "w"))) {
-        perror(outpath);
+    if (outpath && !(out = cli_out_open("exposure", outpath))) {
         status = CLI_IO;
         goto out;
     }
+    if (!outpath && (json_to_stdout || table) && cli_stdout_closed()) {
+        status = cli_write_error("exposure", "stdout", EBADF);
+        goto out;
+    }
+    int werr = 0;
     FILE *jf = outpath ? out : json_to_stdout ? stdout : NULL;
     if (jf || kopt.brokers) {
         zw_arena *a = zw_arena_new(0);
@@ -479,9 +503,9 @@ int cmd_exposure(int argc, char **argv)
                 status = CLI_IO;
                 break;
             }
+            errno = 0;
             if (jf && (zw_buf_putc(&b, '\n') || fwrite(b.p, 1, b.len, jf) != b.len)) {
-                fprintf(stderr, "zonewarden exposure: write failed\n");
-                status = CLI_IO;
+                werr = errno ? errno : EIO; /* reported once, with the path, below */
                 break;
             }
         }
@@ -489,18 +513,25 @@ int cmd_exposure(int argc, char **argv)
     }
     if (table) {
         zw_buf_clear(&b);
-        if (ex_report_table(r, &b) == 0) {
-            fwrite(b.p, 1, b.len, stdout);
+        errno = 0;
+        if (ex_report_table(r, &b) == 0 && fwrite(b.p, 1, b.len, stdout) != b.len) {
+            werr = werr ? werr : errno ? errno : EIO;
         }
     }
+    if ((jf || table) && cli_out_close("exposure", out ? out : stdout, outpath ? outpath : "stdout",
+                                       werr)) {
+        status = CLI_IO;
+    }
+    out = NULL;
     if (htmlpath) {
         zw_buf_clear(&b);
-        FILE *h = fopen(htmlpath, "w");
-        if (!h || ex_report_html(r, now, &b) || fwrite(b.p, 1, b.len, h) != b.len) {
-            fprintf(stderr, "zonewarden exposure: cannot write %s\n", htmlpath);
-            status = CLI_IO;
+        FILE *h = cli_out_open("exposure", htmlpath);
+        int herr = 0;
+        errno = 0;
+        if (h && (ex_report_html(r, now, &b) || fwrite(b.p, 1, b.len, h) != b.len)) {
+            herr = errno ? errno : EIO;
         }
-        if (h && fclose(h)) {
+        if (!h || cli_out_close("exposure", h, htmlpath, herr)) {
             status = CLI_IO;
         }
     }

@@ -9,7 +9,10 @@
 #include "../normalizer/nz_inventory.h"
 #include "cli.h"
 #include "cli_input.h"
+#include "cli_out.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +29,7 @@ typedef struct {
     zw_buf events; /* output not yet handed to stdio */
     int batch;     /* collect events up to BATCH_BYTES: every input is a regular file */
     int write_failed;
+    int out_err, dlq_err; /* errno of the first failed write on out / dlq */
 } sink_state;
 
 /* Batched output skips a copy into stdio's buffer per event and writes in large blocks
@@ -35,7 +39,9 @@ typedef struct {
 
 static int flush_events(sink_state *s)
 {
+    errno = 0;
     if (s->events.len && fwrite(s->events.p, 1, s->events.len, s->out) != s->events.len) {
+        s->out_err = s->out_err ? s->out_err : errno ? errno : EIO;
         s->write_failed = 1;
         zw_buf_clear(&s->events);
         return ZW_EIO;
@@ -50,10 +56,11 @@ static int on_event(void *opaque, zw_event *ev)
     if (zw_write_event(&s->events, ev, s->kind) || zw_buf_putc(&s->events, '\n')) {
         return ZW_ENOMEM;
     }
-    if (!s->batch || s->events.len >= BATCH_BYTES) {
-        return flush_events(s);
+    if ((!s->batch || s->events.len >= BATCH_BYTES) && flush_events(s)) {
+        return ZW_EIO;
     }
-    return 0;
+    /* SIGINT / SIGTERM: this event is written; nz_read_file stops after it */
+    return cli_stop_signal ? ZW_ERR : 0;
 }
 
 static int on_dead(void *opaque, const nz_dead *d)
@@ -68,7 +75,7 @@ static int on_dead(void *opaque, const nz_dead *d)
         fprintf(stderr, "zonewarden normalize: dead letters: %s\n", err);
         s->write_failed = 1;
     }
-    return rc;
+    return rc < 0 ? rc : cli_stop_signal ? ZW_ERR : rc; /* rc > 0: NZ_DEAD_UNWRITTEN */
 }
 
 static void normalize_usage(FILE *f)
@@ -134,9 +141,17 @@ static int parse_tz(const char *s, int *out)
         return 0;
     }
     int sign = s[0] == '-' ? -1 : s[0] == '+' ? 1 : 0;
-    int h, m;
-    if (!sign || (sscanf(s + 1, "%2d:%2d", &h, &m) != 2 && sscanf(s + 1, "%2d%2d", &h, &m) != 2) ||
-        h > 14 || m > 59) {
+    const char *d = s + 1;
+    /* exactly HH:MM or HHMM, digits only (strict, like every numeric option) */
+    size_t n = strlen(d), mo = n == 5 ? 3 : 2;
+    if (!sign || (n != 5 && n != 4) || (n == 5 && d[2] != ':') || !isdigit((unsigned char)d[0]) ||
+        !isdigit((unsigned char)d[1]) || !isdigit((unsigned char)d[mo]) ||
+        !isdigit((unsigned char)d[mo + 1])) {
+        return -1;
+    }
+    int h = (d[0] - '0') * 10 + (d[1] - '0');
+    int m = (d[mo] - '0') * 10 + (d[mo + 1] - '0');
+    if (h > 14 || m > 59) {
         return -1;
     }
     *out = sign * (h * 60 + m);
@@ -172,7 +187,7 @@ int cmd_normalize(int argc, char **argv)
     int64_t dlq_max = 0;
     const char *stats_json = NULL;
     nz_options no = {0};
-    sink_state ss = {stdout, NULL, ZW_OUT_OCSF, {0}, {0}, 0, 0};
+    sink_state ss = {stdout, NULL, ZW_OUT_OCSF, {0}, {0}, 0, 0, 0, 0};
     const char *outpath = NULL, *dlqpath = NULL;
     int quiet = 0, c, status = CLI_OK;
     nz_ctx *ctx = NULL;
@@ -247,8 +262,16 @@ int cmd_normalize(int argc, char **argv)
     }
     zw_buf_init(&ss.buf);
     zw_buf_init(&ss.events);
-    if (outpath && !(ss.out = fopen(outpath, "w"))) {
-        perror(outpath);
+    int reads_stdin = optind >= argc;
+    for (int i = optind; i < argc; i++) {
+        reads_stdin |= strcmp(argv[i], "-") == 0;
+    }
+    if (reads_stdin && cli_stdin_closed()) {
+        fprintf(stderr, "zonewarden normalize: cannot read stdin: standard input is closed\n");
+        status = CLI_IO;
+        goto out;
+    }
+    if (!(ss.out = cli_out_open("normalize", outpath))) {
         status = CLI_IO;
         goto out;
     }
@@ -258,6 +281,7 @@ int cmd_normalize(int argc, char **argv)
         status = CLI_IO;
         goto out;
     }
+    cli_stop_install();
     nz_sink sink = {on_event, on_dead, &ss};
     ctx = nz_ctx_new(&no, &sink, err, sizeof err);
     if (!ctx) {
@@ -273,24 +297,25 @@ int cmd_normalize(int argc, char **argv)
         }
         nz_inventory_attach(ctx, inv);
     }
-    for (int i = optind; i < argc || (i == optind && !listen); i++) {
+    for (int i = optind; (i < argc || (i == optind && !listen)) && !cli_stop_signal &&
+                         !ss.write_failed;
+         i++) {
         const char *path = i < argc ? argv[i] : "-";
-        if (cli_read_input(ctx, "normalize", path, &per_input) != 0) {
+        /* a write failure is reported once, with its path, when the output closes */
+        if (cli_read_input(ctx, "normalize", path, &per_input) != 0 && !cli_stop_signal &&
+            !ss.write_failed) {
             status = CLI_IO;
-            if (ss.write_failed) {
-                break;
-            }
         }
         if (i >= argc) {
             break;
         }
     }
-    if (listen && !ss.write_failed && listen_dnstap(ctx, listen, err, sizeof err)) {
+    if (listen && !ss.write_failed && !cli_stop_signal &&
+        listen_dnstap(ctx, listen, err, sizeof err)) {
         fprintf(stderr, "zonewarden normalize: %s\n", err);
         status = CLI_IO;
     }
-    if (flush_events(&ss)) {
-        fprintf(stderr, "zonewarden normalize: write error\n");
+    if (!ss.write_failed && flush_events(&ss)) {
         status = CLI_IO;
     }
     if (!quiet) {
@@ -303,10 +328,13 @@ int cmd_normalize(int argc, char **argv)
     if (stats_json && cli_write_stats_json(stats_json, ctx, &per_input, "normalize")) {
         status = CLI_IO;
     }
+    if (cli_stop_signal) {
+        fprintf(stderr, "zonewarden normalize: stopped by signal %d: input not read to the end\n",
+                (int)cli_stop_signal);
+        status = status ? status : cli_stop_status();
+    }
 out:
-    if (ss.out && ss.out != stdout && fclose(ss.out) != 0) {
-        status = CLI_IO;
-    } else if (ss.out == stdout && fflush(stdout) != 0) {
+    if (cli_out_close("normalize", ss.out, outpath ? outpath : "stdout", ss.out_err)) {
         status = CLI_IO;
     }
     if (ss.dlq && nz_dlq_close(ss.dlq, err, sizeof err)) {
@@ -340,5 +368,5 @@ int cmd_formats(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         printf("%-16s %s%s\n", p[i]->name, p[i]->description, p[i]->json ? " (JSON)" : "");
     }
-    return CLI_OK;
+    return cli_out_close("formats", stdout, "stdout", 0);
 }

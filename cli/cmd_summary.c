@@ -6,6 +6,7 @@
  */
 #include "../common/zw_json.h"
 #include "cli.h"
+#include "cli_out.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -217,11 +218,31 @@ int cmd_summary(int argc, char **argv)
             return CLI_USAGE;
         }
     }
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "zonewarden summary: unknown option '%s'\nusage: zonewarden summary "
+                            "[ALERTS.jsonl...]\n",
+                    argv[i]);
+            return CLI_USAGE;
+        }
+    }
+    int use_stdin = argc < 2;
+    for (int i = 1; i < argc; i++) {
+        use_stdin |= strcmp(argv[i], "-") == 0;
+    }
+    if (use_stdin && cli_stdin_closed()) {
+        fprintf(stderr, "zonewarden summary: cannot read stdin: standard input is closed\n");
+        return CLI_IO;
+    }
     if (argc < 2) {
         read_alerts(stdin, "-", rows, &nrows, &bad);
     }
     for (int i = 1; i < argc; i++) {
-        FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+        if (strcmp(argv[i], "-") == 0) {
+            read_alerts(stdin, "-", rows, &nrows, &bad);
+            continue;
+        }
+        FILE *f = fopen(argv[i], "r");
         if (!f) {
             fprintf(stderr, "zonewarden summary: %s: %s\n", argv[i], strerror(errno));
             return CLI_IO;
@@ -265,6 +286,9 @@ int cmd_summary(int argc, char **argv)
     if (bad) {
         fprintf(stderr, "zonewarden summary: %ld line(s) were not Detection Findings (alerts from "
                         "`zonewarden run` or `detect`), skipped\n", bad);
+    }
+    if (cli_out_close("summary", stdout, "stdout", 0)) {
+        return CLI_IO;
     }
     return bad ? CLI_FAIL : CLI_OK;
 }

@@ -3,6 +3,7 @@
  * live one per file (cmd_<name>.c) and are listed in the table below.
  */
 #include "cli.h"
+#include "cli_out.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    cli_std_guard(); /* before anything opens a file: see cli_out.h */
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;

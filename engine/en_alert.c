@@ -304,6 +304,10 @@ int en_alert_write_json(zw_buf *b, const en_alert *a, const en_alert_opts *o)
         rc |= kint(b, &h, "events_total", (int64_t)a->n_events);
         rc |= kint(b, &h, "events_listed", (int64_t)a->n_events_listed);
         rc |= kint(b, &h, "partition", a->partition);
+        if (a->future_time) {
+            rc |= key(b, &h, "future_time");
+            rc |= zw_buf_puts(b, "true");
+        }
         rc |= zw_buf_puts(b, "}}");
     }
     rc |= zw_buf_putc(b, '}');

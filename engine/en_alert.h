@@ -89,6 +89,8 @@ typedef struct en_alert {
     size_t n_events_listed;
     const en_kv *matched; /* matched fields and values, de-duplicated, capped */
     size_t n_matched;
+    int future_time; /* 1: a contributing event is dated beyond wall clock + the allowed
+                        future skew (unmapped.correlation.future_time) */
 } en_alert;
 
 /* Where alerts go.  emit() returns 0, or a negative error that the correlator stops

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---------------------------------------------------------------- hashing, blobs */
 
@@ -908,6 +909,7 @@ static int pend_emit(en_corr *c, en_pend *x, int activity, const en_alert_sink *
         a.n_matched++;
     }
     a.matched = matched;
+    a.future_time = a.last_ms > c->future_limit;
     c->stats.alerts_emitted++;
     rc = sink && sink->emit ? sink->emit(sink->ud, &a) : ZW_OK;
 out:
@@ -1325,7 +1327,8 @@ static int process_corr_entry(en_corr *c, en_part *p, uint32_t di, const char *k
 
 /* A stateless rule's own alert.  keys section at *off of the item's keys blob. */
 static int rule_alert(en_corr *c, en_part *p, uint32_t rule, int64_t t, int64_t fire,
-                      en_blob *detail, const char *akey, size_t aklen, const en_alert_sink *sink)
+                      en_blob *detail, const char *akey, size_t aklen, int at_once,
+                      const en_alert_sink *sink)
 {
     en_pend *x = en_pend_alloc(c);
     en_blob *kb = x ? en_blob_new(c, akey, aklen) : NULL;
@@ -1343,11 +1346,19 @@ static int rule_alert(en_corr *c, en_part *p, uint32_t rule, int64_t t, int64_t 
     x->fire_ms = fire;
     x->wstart = x->wend = t;
     int rc = pend_add_event(c, x, detail, t, rule);
-    if (rc) {
-        en_pend_free(c, x);
-        return rc;
+    if (rc || !at_once) {
+        if (rc) {
+            en_pend_free(c, x);
+        }
+        return rc ? rc : alert_fire(c, p, x, sink);
     }
-    return alert_fire(c, p, x, sink);
+    /* a future-dated match: emitted now, never held in the due-ordered queue */
+    p->dirty = 1;
+    x->part = p->id;
+    pend_uid(c, x);
+    rc = pend_emit(c, x, EN_ALERT_CREATE, sink);
+    en_pend_free(c, x);
+    return rc;
 }
 
 /* Processes one released item (in event-time order). */
@@ -1367,7 +1378,7 @@ static int process_item(en_corr *c, en_part *p, en_item *it, const en_alert_sink
         return ZW_EINVAL;
     }
     if (c->rules[it->rule].alert) {
-        rc = rule_alert(c, p, it->rule, it->time, it->time, it->detail, akey.p, akey.n, sink);
+        rc = rule_alert(c, p, it->rule, it->time, it->time, it->detail, akey.p, akey.n, 0, sink);
     }
     for (size_t k = 0; k < c->ncons_rule[it->rule] && !rc; k++) {
         const en_consumer *cs = &c->cons_rule[it->rule][k];
@@ -1494,6 +1505,16 @@ en_corr *en_corr_new(const en_rule_meta *rules, size_t n_rules, const en_corr_de
     if (c->opt.merge_ms > ((int64_t)1 << 50)) {
         c->opt.merge_ms = (int64_t)1 << 50;
     }
+    if (c->opt.max_future_skew_ms <= 0) {
+        c->opt.max_future_skew_ms = EN_CORR_DEFAULT_FUTURE_SKEW_MS;
+    }
+    if (c->opt.max_future_skew_ms > ((int64_t)1 << 50)) {
+        c->opt.max_future_skew_ms = (int64_t)1 << 50;
+    }
+    if (c->opt.max_pending == 0) {
+        c->opt.max_pending = EN_CORR_DEFAULT_MAX_PENDING;
+    }
+    en_future_limit(c);
     zw_buf_init(&c->scratch);
     zw_buf_init(&c->scratch_a);
     zw_buf_init(&c->scratch_k);
@@ -1735,6 +1756,75 @@ static en_blob *keys_blob(en_corr *c, const en_corr_input *in, int *any_present)
     return en_blob_new(c, b->p, b->len);
 }
 
+static int64_t wall_ms(const en_corr *c)
+{
+    if (c->opt.clock_ms) {
+        return c->opt.clock_ms(c->opt.clock_ud);
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wall clock + skew, kept in c->future_limit for the alerts emitted meanwhile. */
+int64_t en_future_limit(en_corr *c)
+{
+    int64_t w = wall_ms(c);
+    if (w > EN_TIME_LIMIT - c->opt.max_future_skew_ms) {
+        w = EN_TIME_LIMIT - c->opt.max_future_skew_ms;
+    }
+    c->future_limit = w + c->opt.max_future_skew_ms;
+    return c->future_limit;
+}
+
+/* Event time moves the partition's highest trusted time (and so its watermark) only
+ * within the skew (a match dated past wall clock + skew never gets here: en_corr_feed
+ * handles it apart); one more than skew past every earlier match of the partition is a
+ * jump, trusted only when the next match also jumps (a quiet day in a
+ * replayed log), and then only to the earlier of the two.  So one mis-dated line can
+ * never make the matches after it late. */
+static void advance_max_seen(en_corr *c, en_part *p, int64_t t)
+{
+    int64_t skew = c->opt.max_future_skew_ms;
+    if (p->max_seen != INT64_MIN && t - p->max_seen > skew) {
+        p->jump_min = p->jump_n == 0 || t < p->jump_min ? t : p->jump_min;
+        if (++p->jump_n < 2) {
+            c->stats.jumps_held++;
+            return;
+        }
+        t = p->jump_min;
+    }
+    p->jump_n = 0;
+    if (t > p->max_seen) {
+        p->max_seen = t;
+    }
+}
+
+/* The buffer is over max_pending: the partition holding the oldest buffered match
+ * moves its watermark to that match's time, which releases it (and every match at the
+ * same time) now.  Deterministic: the choice depends only on the buffered times. */
+static int pending_overflow(en_corr *c, const en_alert_sink *sink)
+{
+    en_part *best = NULL;
+    for (size_t i = 0; i < c->nparts; i++) {
+        en_part *q = c->parts[i];
+        if (q->nheap && (!best || q->heap[0].time < best->heap[0].time)) {
+            best = q;
+        }
+    }
+    if (!best) {
+        return ZW_OK;
+    }
+    uint64_t before = c->stats.buffered;
+    if (best->heap[0].time > best->wm) {
+        best->wm = best->heap[0].time;
+    }
+    best->dirty = 1;
+    int rc = part_release(c, best, best->wm, sink);
+    c->stats.pending_overflow += before - c->stats.buffered;
+    return rc;
+}
+
 int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink)
 {
     if (in->rule >= c->nrules || !en_time_ok(in->time_ms)) {
@@ -1758,16 +1848,22 @@ int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink)
         return ZW_ENOMEM;
     }
     p->dirty = 1;
-    if (p->wm != INT64_MIN && in->time_ms < p->wm) {
-        /* late: the rule's own alert still goes out; correlations never see it */
+    int future = in->time_ms > en_future_limit(c);
+    if (future || (p->wm != INT64_MIN && in->time_ms < p->wm)) {
+        /* late, or dated past wall clock + skew: the rule's own alert still goes out
+         * (a future one at once, flagged future_time); correlations never see it */
         if (c->rules[in->rule].alert) {
             size_t off = 0;
             zw_str ak;
             en_get_piece(it.keys->d, it.keys->len, &off, &ak);
             int64_t fire = p->now > in->time_ms ? p->now : in->time_ms;
-            rc = rule_alert(c, p, in->rule, in->time_ms, fire, it.detail, ak.p, ak.n, sink);
+            rc = rule_alert(c, p, in->rule, in->time_ms, fire, it.detail, ak.p, ak.n, future, sink);
         }
         en_item_free(c, &it);
+        if (future) {
+            c->stats.future_events++;
+            return rc ? rc : any ? EN_CORR_FUTURE : ZW_OK;
+        }
         if (!rc && any) {
             c->stats.late_dropped++;
             rc = EN_CORR_LATE;
@@ -1778,14 +1874,16 @@ int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink)
         en_item_free(c, &it);
         return rc;
     }
-    if (in->time_ms > p->max_seen) {
-        p->max_seen = in->time_ms;
-    }
-    int64_t wm = p->max_seen - c->opt.allowed_lateness_ms;
+    advance_max_seen(c, p, in->time_ms);
+    int64_t wm = p->max_seen == INT64_MIN ? INT64_MIN : p->max_seen - c->opt.allowed_lateness_ms;
     if (wm > p->wm) {
         p->wm = wm;
     }
-    return part_release(c, p, p->wm, sink);
+    rc = part_release(c, p, p->wm, sink);
+    while (!rc && c->stats.buffered > c->opt.max_pending) {
+        rc = pending_overflow(c, sink);
+    }
+    return rc;
 }
 
 int en_corr_advance(en_corr *c, int32_t partition, int64_t watermark_ms, const en_alert_sink *sink)

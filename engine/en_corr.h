@@ -23,7 +23,10 @@
  * are buffered and processed in event-time order once the watermark passes them, so
  * out-of-order input within the lateness gives the same result as sorted input; a
  * match older than the watermark on arrival is late: its stateless alert is still
- * raised, its correlation updates are dropped and counted.  Windows are inclusive:
+ * raised, its correlation updates are dropped and counted.  Event time moves the
+ * watermark only within max_future_skew_ms of the wall clock and of the partition's
+ * other matches (a match past the clock + skew is flagged and kept out of
+ * correlations), and the buffer holds at most max_pending matches.  Windows are inclusive:
  * events exactly timespan apart are in one window.  Conditions with only a lower bound
  * (gt / gte) are evaluated on the sliding window ending at each match and fire at
  * once; conditions with an upper bound (lt / lte / eq / neq / a range) are evaluated
@@ -122,7 +125,23 @@ typedef struct {
     en_merge_mode merge_mode;
     size_t max_events_listed; /* contributing events listed per alert; 0 = 20 */
     size_t max_matched;       /* matched field/value pairs per alert; 0 = 32 */
+    /* Future skew (docs/CORRELATION.md, "Future timestamps"): a match dated more than
+     * this beyond the wall clock raises its own alert at once (future_time set) but
+     * never reaches correlations nor moves the watermark; a match more than this beyond every event
+     * seen so far in its partition moves the watermark only once a second such event confirms the
+     * jump.  0 = EN_CORR_DEFAULT_FUTURE_SKEW_MS. */
+    int64_t max_future_skew_ms;
+    /* Wall clock in ms since the epoch; NULL = CLOCK_REALTIME (tests pass a fixed one). */
+    int64_t (*clock_ms)(void *ud);
+    void *clock_ud;
+    /* Matches waiting for the watermark, over all partitions; past it the oldest
+     * buffered match is processed early (counted in pending_overflow).  0 =
+     * EN_CORR_DEFAULT_MAX_PENDING. */
+    size_t max_pending;
 } en_corr_opts;
+
+#define EN_CORR_DEFAULT_FUTURE_SKEW_MS ((int64_t)24 * 3600 * 1000)
+#define EN_CORR_DEFAULT_MAX_PENDING ((size_t)200000)
 
 /* One match of a stateless rule. */
 typedef struct {
@@ -157,6 +176,10 @@ typedef struct {
     uint64_t alerts_emitted;   /* sink calls */
     uint64_t alerts_merged;    /* firings merged into an existing alert */
     uint64_t state_bytes;      /* bytes held by groups, buffer and pending alerts now */
+    uint64_t future_events;    /* matches dated beyond wall clock + max_future_skew_ms */
+    uint64_t jumps_held;       /* matches beyond the partition's others + skew, unconfirmed */
+    uint64_t pending_overflow; /* buffered matches processed early: max_pending reached */
+    uint64_t state_clamped;    /* loaded partitions whose watermark was past the skew limit */
 } en_corr_stats;
 
 typedef struct en_corr en_corr;
@@ -169,8 +192,11 @@ void en_corr_destroy(en_corr *c);
 
 /* Feeds one rule match.  Alerts that become due are emitted to sink before it returns.
  * Returns 0; EN_CORR_LATE (positive) when the correlation part was dropped as late;
- * ZW_EINVAL for a rule index out of range; ZW_ENOMEM; or the sink's error. */
-enum { EN_CORR_LATE = 3 };
+ * EN_CORR_FUTURE (positive) when it was dropped because the match is dated past wall
+ * clock + max_future_skew_ms (its own alert, if any, is emitted at once with
+ * future_time set); ZW_EINVAL for a rule index out of range; ZW_ENOMEM; or the sink's
+ * error. */
+enum { EN_CORR_LATE = 3, EN_CORR_FUTURE = 4 };
 int en_corr_feed(en_corr *c, const en_corr_input *in, const en_alert_sink *sink);
 
 /* Moves a partition's watermark to at least watermark_ms (processing-time progress for

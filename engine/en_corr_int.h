@@ -79,6 +79,8 @@ typedef struct en_pend {
 typedef struct en_part {
     int32_t id;
     int64_t wm, max_seen, now;
+    int64_t jump_min; /* earliest time of the unconfirmed jump streak (not saved) */
+    uint32_t jump_n;  /* matches in that streak */
     uint64_t seq;
     en_item *heap;
     size_t nheap, capheap;
@@ -109,6 +111,7 @@ struct en_corr {
     en_pend **ptab;
     size_t pcap, npend;
     uint64_t signature;
+    int64_t future_limit; /* wall clock + max_future_skew_ms, at the last feed */
     en_corr_stats stats;
     zw_buf scratch, scratch_a, scratch_k; /* per-feed key building, reused */
     double *pbuf;                         /* percentile scratch, max_group_events */
@@ -153,5 +156,6 @@ uint64_t en_pend_hash(int32_t part, uint32_t src, const char *k, size_t n);
 const en_rule_meta *en_src_meta(const en_corr *c, uint32_t src);
 
 uint64_t en_signature(const en_corr *c);
+int64_t en_future_limit(en_corr *c);
 
 #endif

@@ -278,6 +278,18 @@ static int read_part(en_corr *c, rd *r, int32_t id, int use_own_id, char *errstr
         (p->now != INT64_MIN && !en_time_ok(p->now))) {
         r->err = 1;
     }
+    /* State saved by a version without the future-skew limit may hold a watermark
+     * pushed to year 9999 by one mis-dated event: it would make every later event
+     * late.  A time past wall clock + skew is not trusted: forgotten (the next event
+     * sets it again), and counted. */
+    int64_t lim = en_future_limit(c);
+    if (p->max_seen > lim || p->wm > lim || p->now > lim) {
+        p->wm = p->max_seen = INT64_MIN;
+        if (p->now > lim) {
+            p->now = INT64_MIN;
+        }
+        c->stats.state_clamped++;
+    }
     uint32_t ni = r_u32(r);
     for (uint32_t i = 0; i < ni && !r->err; i++) {
         en_item it;

@@ -80,7 +80,8 @@ static int set_int(int *dst, const char *v, int min, int max, const char *key, c
     }
     errno = 0;
     x = strtol(v, &end, 10);
-    if (errno || *end || x < min || x > max) {
+    /* strict, as every numeric option (cli/cli_num.h): digits only, no sign or space */
+    if (errno || *end || !isdigit((unsigned char)v[0]) || x < min || x > max) {
         return zw_errf(errstr, errstr_size, ZW_EINVAL, "%s: '%s' is not a number in %d..%d", key, v,
                        min, max);
     }

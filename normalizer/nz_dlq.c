@@ -16,6 +16,7 @@ struct nz_dlq {
     FILE *f;
     char *path;
     uint64_t max, bytes, unwritten;
+    int werr; /* errno of the first failed write */
     int full;
     zw_buf b;
 };
@@ -54,8 +55,11 @@ int nz_dlq_write(nz_dlq *q, const nz_dead *d, char *errstr, size_t errstr_size)
         q->unwritten++;
         return NZ_DEAD_UNWRITTEN;
     }
+    errno = 0;
     if (fwrite(q->b.p, 1, q->b.len, q->f) != q->b.len) {
-        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: write: %s", q->path, strerror(errno));
+        q->werr = q->werr ? q->werr : errno ? errno : EIO;
+        return zw_errf(errstr, errstr_size, ZW_EIO, "%s: write failed: %s", q->path,
+                       strerror(q->werr));
     }
     q->bytes += q->b.len;
     return 0;
@@ -77,8 +81,10 @@ int nz_dlq_close(nz_dlq *q, char *errstr, size_t errstr_size)
     if (!q) {
         return 0;
     }
+    errno = 0;
     if (fflush(q->f) != 0 || ferror(q->f)) {
-        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: write: %s", q->path, strerror(errno));
+        int e = q->werr ? q->werr : errno ? errno : EIO;
+        rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: write failed: %s", q->path, strerror(e));
     }
     if (fclose(q->f) != 0 && !rc) {
         rc = zw_errf(errstr, errstr_size, ZW_EIO, "%s: close: %s", q->path, strerror(errno));

@@ -1015,6 +1015,178 @@ START_TEST(test_condition_operators)
 }
 END_TEST
 
+/* ---- issue 17 item 1: future timestamps; item 8: the lateness-buffer cap ---- */
+
+#define T0 1800000000000LL /* the fixed wall clock of these tests (January 2027) */
+#define DAY (86400 * S)
+
+static int64_t fixed_clock(void *ud)
+{
+    return *(const int64_t *)ud;
+}
+
+static int future_flag(fjson_object *a)
+{
+    fjson_object *v = zw_jget(a, "unmapped.correlation.future_time");
+    return v && fjson_object_get_boolean(v);
+}
+
+/* One match dated in year 9999 (or a day past the clock) neither silences the
+ * correlation nor makes later matches late; its own alert goes out at once, flagged. */
+START_TEST(test_future_timestamp)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 3);
+    int64_t now = T0;
+    en_corr_opts o = {0};
+    o.allowed_lateness_ms = 5 * S;
+    o.clock_ms = fixed_clock;
+    o.clock_ud = &now;
+    rules[0].alert = 1;
+    en_corr *c = mk(&d, 1, &o);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 - 100 * S, -1, "f.test", "1", NULL), 0);
+    /* 27-Nov-9999 */
+    ck_assert_int_eq(corr_feed(c, &sink, 0, 253399000000000LL, -1, "f.test", "2", NULL),
+                     EN_CORR_FUTURE);
+    ck_assert_int_eq(corr_n(&cc), 1); /* its own alert, at once */
+    ck_assert(future_flag(corr_alert(&cc, 0)));
+    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 + DAY + 1, -1, "f.test", "3", NULL), EN_CORR_FUTURE);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 - 95 * S, -1, "f.test", "4", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 - 90 * S, -1, "f.test", "5", NULL), 0);
+    ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.late_dropped, 0);
+    ck_assert_uint_eq(st.future_events, 2);
+    ck_assert_uint_eq(st.fired, 1); /* 100 s, 95 s, 90 s before the clock */
+    int corr = 0, flagged = 0;
+    for (int i = 0; i < corr_n(&cc); i++) {
+        fjson_object *a = corr_alert(&cc, i);
+        const char *uid = zw_jstr(a, "finding_info.analytic.uid", NULL);
+        corr += uid && strcmp(uid, "corr-1") == 0;
+        flagged += future_flag(a);
+        if (uid && strcmp(uid, "corr-1") == 0) {
+            zwt_assert_int(a, "unmapped.correlation.value", 3);
+            ck_assert(!future_flag(a));
+        }
+    }
+    ck_assert_int_eq(corr, 1);
+    ck_assert_int_eq(flagged, 2);
+    rules[0].alert = 0;
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+/* A match more than the skew past every earlier one (but not past the clock) moves
+ * the watermark only when the next match confirms the jump. */
+START_TEST(test_time_jump_needs_confirmation)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 100);
+    int64_t now = T0;
+    en_corr_opts o = {0};
+    o.clock_ms = fixed_clock;
+    o.clock_ud = &now;
+    o.max_future_skew_ms = DAY;
+    en_corr *c = mk(&d, 1, &o);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    int64_t t = T0 - 30 * DAY;
+    ck_assert_int_eq(corr_feed(c, &sink, 0, t, -1, "j.test", "1", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, t + 5 * DAY, -1, "j.test", "2", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, t + S, -1, "j.test", "3", NULL), 0); /* not late */
+    /* two jumps in a row: a quiet stretch in the log, trusted */
+    ck_assert_int_eq(corr_feed(c, &sink, 0, t + 5 * DAY, -1, "j.test", "4", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, t + 5 * DAY + S, -1, "j.test", "5", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, t + 2 * S, -1, "j.test", "6", NULL), EN_CORR_LATE);
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.jumps_held, 2);
+    ck_assert_uint_eq(st.future_events, 0);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+/* State saved with a watermark in year 9999 (an older version, or a clock then set
+ * wrong) is not trusted on load: later matches are not late. */
+START_TEST(test_state_future_watermark_reset)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 2);
+    int64_t far = 253399000000000LL, now = far;
+    en_corr_opts o = {0};
+    o.clock_ms = fixed_clock;
+    o.clock_ud = &now;
+    en_corr *c = mk(&d, 1, &o);
+    corr_collect cc;
+    en_alert_sink sink;
+    corr_collect_init(&cc, &sink);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, far, -1, "s.test", "1", NULL), 0);
+    ck_assert_int_eq(en_corr_drain(c, EN_CORR_ALL, &sink), 0);
+    zw_buf blob;
+    zw_buf_init(&blob);
+    ck_assert_int_eq(en_corr_save(c, &blob), 0);
+    en_corr_destroy(c);
+    now = T0;
+    c = mk(&d, 1, &o);
+    char err[256] = "";
+    ck_assert_msg(en_corr_load(c, blob.p, blob.len, err, sizeof err) == 0, "load: %s", err);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 - 10 * S, -1, "s.test", "2", NULL), 0);
+    ck_assert_int_eq(corr_feed(c, &sink, 0, T0 - 5 * S, -1, "s.test", "3", NULL), 0);
+    ck_assert_int_eq(corr_n(&cc), 1);
+    en_corr_stats st;
+    en_corr_get_stats(c, &st);
+    ck_assert_uint_eq(st.state_clamped, 1);
+    ck_assert_uint_eq(st.late_dropped, 0);
+    zw_buf_free(&blob);
+    corr_collect_free(&cc);
+    en_corr_destroy(c);
+}
+END_TEST
+
+/* Matches all at one time never pass the watermark: the buffer stops at max_pending,
+ * releasing the oldest early, with the same firings as an unbounded buffer. */
+START_TEST(test_max_pending)
+{
+    en_corr_member m[1] = {mem_rule(0, EN_FIELD_NONE)};
+    en_corr_def d = def1(EN_CORR_EVENT_COUNT, m, 1, 60 * S, EN_CMP_GTE, 2);
+    uint64_t fired[2];
+    for (int k = 0; k < 2; k++) {
+        en_corr_opts o = {0};
+        o.allowed_lateness_ms = 3600 * S;
+        o.max_pending = k ? 100 : 100000;
+        en_corr *c = mk(&d, 1, &o);
+        corr_collect cc;
+        en_alert_sink sink;
+        corr_collect_init(&cc, &sink);
+        for (int i = 0; i < 1000; i++) {
+            ck_assert_int_eq(corr_feed(c, &sink, 0, 1000 * S, -1, "p.test", "x", NULL), 0);
+            en_corr_stats st;
+            en_corr_get_stats(c, &st);
+            ck_assert_uint_le(st.buffered, o.max_pending);
+        }
+        ck_assert_int_eq(en_corr_flush(c, EN_CORR_ALL, &sink), 0);
+        en_corr_stats st;
+        en_corr_get_stats(c, &st);
+        fired[k] = st.fired;
+        /* the 101st match releases all 101 (one time) and moves the watermark to it:
+         * the 899 after it are then released on arrival */
+        ck_assert_uint_eq(st.pending_overflow, k ? 101 : 0);
+        ck_assert_uint_eq(st.late_dropped, 0);
+        corr_collect_free(&cc);
+        en_corr_destroy(c);
+    }
+    ck_assert_uint_eq(fired[0], 500);
+    ck_assert_uint_eq(fired[1], 500);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("corr");
@@ -1041,6 +1213,10 @@ static Suite *suite(void)
     tcase_add_test(tc, test_drain_keeps_windows);
     tcase_add_test(tc, test_random_against_oracle);
     tcase_add_test(tc, test_carry_over);
+    tcase_add_test(tc, test_future_timestamp);
+    tcase_add_test(tc, test_time_jump_needs_confirmation);
+    tcase_add_test(tc, test_state_future_watermark_reset);
+    tcase_add_test(tc, test_max_pending);
     suite_add_tcase(s, tc);
     return s;
 }
