@@ -9,8 +9,10 @@
 
 #include "../common/zw_json.h"
 #include "cli.h"
+#include "cli_out.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 void cli_inputs_init(cli_inputs *in)
@@ -99,4 +101,17 @@ int cli_write_stats_json(const char *path, const nz_ctx *ctx, const cli_inputs *
     }
     zw_buf_free(&b);
     return ok ? 0 : CLI_IO;
+}
+
+int cli_listen_dnstap(nz_ctx *ctx, const char *spec, char *err, size_t errsz)
+{
+    if (cli_stop_signal) {
+        return 0; /* stopped while reading the files: no live phase */
+    }
+    cli_stop_install();
+    signal(SIGPIPE, SIG_IGN); /* a writer that goes away must not kill the reader */
+    int rc = nz_dnstap_listen(ctx, spec, &cli_stop_signal, err, errsz);
+    /* SIGINT / SIGTERM is how live input ends: the run is complete, not interrupted */
+    cli_stop_signal = 0;
+    return rc;
 }

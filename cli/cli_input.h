@@ -36,4 +36,10 @@ void cli_inputs_print(const cli_inputs *in, const nz_ctx *ctx, FILE *f);
 int cli_write_stats_json(const char *path, const nz_ctx *ctx, const cli_inputs *in,
                          const char *cmd);
 
+/* --listen-dnstap of normalize and run: live dnstap writers (after the files) until
+ * SIGINT / SIGTERM, which end live input normally (cli_stop_signal is cleared after);
+ * nothing when a signal already stopped the files.  SIGPIPE ignored.  Reports through
+ * err. */
+int cli_listen_dnstap(nz_ctx *ctx, const char *spec, char *err, size_t errsz);
+
 #endif

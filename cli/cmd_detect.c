@@ -317,27 +317,6 @@ static void report_regex_limits(const en_tables *t, const char *cmd)
     }
 }
 
-static volatile sig_atomic_t listen_run = 1;
-
-static void on_stop_signal(int sig)
-{
-    (void)sig;
-    listen_run = 0;
-}
-
-/* run --listen-dnstap: live dnstap writers until SIGINT / SIGTERM (after the files). */
-static int run_listen_dnstap(nz_ctx *ctx, const char *spec, char *err, size_t errsz)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    return nz_dnstap_listen(ctx, spec, &listen_run, err, errsz);
-}
-
 /* --state FILE is written at the end (temp file + rename in its folder): a folder
  * that does not exist or is not writable fails now, before the run, not after it. */
 static int state_dir_ok(const char *cmd, const char *path)
@@ -617,7 +596,7 @@ static int det_main(int argc, char **argv, int run)
         }
         if (listen) {
             s.src = listen;
-            if (run_listen_dnstap(ctx, listen, err, sizeof err)) {
+            if (cli_listen_dnstap(ctx, listen, err, sizeof err)) {
                 fprintf(stderr, "zonewarden run: %s\n", err);
                 status = CLI_IO;
             }

@@ -112,27 +112,6 @@ static void normalize_usage(FILE *f)
     cli_stage_help(f, "normalize");
 }
 
-static volatile sig_atomic_t listen_run = 1;
-
-static void on_stop_signal(int sig)
-{
-    (void)sig;
-    listen_run = 0;
-}
-
-/* --listen-dnstap: live dnstap writers until SIGINT / SIGTERM (after the files). */
-static int listen_dnstap(nz_ctx *ctx, const char *spec, char *err, size_t errsz)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN); /* a writer that goes away must not kill the reader */
-    return nz_dnstap_listen(ctx, spec, &listen_run, err, errsz);
-}
-
 /* "+02:00", "-0500", "UTC" -> minutes; -1 on error via *ok. */
 static int parse_tz(const char *s, int *out)
 {
@@ -311,7 +290,7 @@ int cmd_normalize(int argc, char **argv)
         }
     }
     if (listen && !ss.write_failed && !cli_stop_signal &&
-        listen_dnstap(ctx, listen, err, sizeof err)) {
+        cli_listen_dnstap(ctx, listen, err, sizeof err)) {
         fprintf(stderr, "zonewarden normalize: %s\n", err);
         status = CLI_IO;
     }

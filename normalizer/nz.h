@@ -170,10 +170,11 @@ int nz_dnstap_read(nz_stream *st, void *gz, const char *pre, size_t pre_n, char 
                    size_t errstr_size);
 int nz_dnstap_sniff(const char *p, size_t n);
 /* Live dnstap (nz_dnstap_live.c): listens on spec "unix:PATH" for Frame Streams writers
- * (bidirectional handshake) until *run becomes 0, one stream per connection.  0, or
+ * (bidirectional handshake) until *stop becomes nonzero (the CLI passes its SIGINT /
+ * SIGTERM flag), one stream per connection.  0, or
  * ZW_EINVAL / ZW_EIO / the sink's error with errstr. */
 #include <signal.h>
-int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *run, char *errstr,
+int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *stop, char *errstr,
                      size_t errstr_size);
 
 /* Writes the dead letter as one JSON line to b (raw, raw_base64 when the raw bytes are

@@ -144,7 +144,7 @@ static int reap(live_conn **conns, size_t *n, pthread_mutex_t *mu, int all)
     return rc;
 }
 
-int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *run, char *errstr,
+int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *stop, char *errstr,
                      size_t errsz)
 {
     struct sockaddr_un sa;
@@ -174,7 +174,7 @@ int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *run, 
         rc = zw_errf(errstr, errsz, ZW_EIO, "%s: %s", path, strerror(errno));
         goto out;
     }
-    while (*run) {
+    while (!*stop) {
         struct pollfd p = {lfd, POLLIN, 0};
         int pr = poll(&p, 1, 200);
         if ((rc = reap(conns, &nconn, &mu, 0))) {
@@ -182,7 +182,7 @@ int nz_dnstap_listen(nz_ctx *ctx, const char *spec, volatile sig_atomic_t *run, 
             break;
         }
         if (pr <= 0) {
-            continue; /* timeout, or a signal: check the run flag */
+            continue; /* timeout, or a signal: check the stop flag */
         }
         int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0) {
