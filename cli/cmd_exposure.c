@@ -10,6 +10,7 @@
 #include "cli_out.h"
 #include "cli_exposure.h"
 #include "cli_kafka_out.h"
+#include "cli_num.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -165,46 +166,24 @@ void cli_xfer_limits_init(cli_xfer_limits *l, int timeout_ms)
     l->max_bytes = EX_XFER_MAX_BYTES;
 }
 
-/* Strict unsigned number in [lo, hi]: digits only, no sign, no suffix. */
-static int parse_num(const char *v, unsigned long long lo, unsigned long long hi,
-                     unsigned long long *out)
-{
-    char *end;
-    if (!v || !isdigit((unsigned char)v[0])) {
-        return -1;
-    }
-    errno = 0;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (errno || *end || x < lo || x > hi) {
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
+/* --timeout, --max-records, --max-bytes, parsed strictly by cli_num (reported there). */
 int cli_xfer_limit_opt(cli_xfer_limits *l, int c, const char *arg, const char *cmd)
 {
-    unsigned long long x;
+    uint64_t x;
     if (c == 't') {
         /* axfr-check's whole check: at most 10 minutes; an exposure transfer: an hour */
-        unsigned long long tmax = strcmp(cmd, "axfr-check") == 0 ? 600000 : 3600000;
-        if (parse_num(arg, 1, tmax, &x)) {
-            fprintf(stderr, "zonewarden %s: --timeout wants 1..%llu ms, got '%s'\n", cmd, tmax,
-                    arg);
+        uint64_t tmax = strcmp(cmd, "axfr-check") == 0 ? 600000 : 3600000;
+        if (cli_num_u64(cmd, "timeout", arg, 1, tmax, &x)) {
             return -1;
         }
         l->timeout_ms = (int)x;
     } else if (c == 'R') {
-        if (parse_num(arg, 1, 1000000000ULL, &x)) {
-            fprintf(stderr, "zonewarden %s: --max-records wants 1..1000000000, got '%s'\n", cmd,
-                    arg);
+        if (cli_num_u64(cmd, "max-records", arg, 1, 1000000000ULL, &x)) {
             return -1;
         }
         l->max_records = (size_t)x;
     } else {
-        if (parse_num(arg, 1024, (unsigned long long)1 << 40, &x)) {
-            fprintf(stderr, "zonewarden %s: --max-bytes wants 1024..%llu, got '%s'\n", cmd,
-                    (unsigned long long)1 << 40, arg);
+        if (cli_num_u64(cmd, "max-bytes", arg, 1024, (uint64_t)1 << 40, &x)) {
             return -1;
         }
         l->max_bytes = (size_t)x;
